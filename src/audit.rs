@@ -1,0 +1,508 @@
+//! Reading settings and judging them: a card reply becomes a [`State`] only when the reply proves
+//! it, and the results are plain data ([`Report`]) that the output layer renders. Nothing here
+//! prints.
+
+use std::time::SystemTime;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::catalog::{CardRef, Entry, Kind, Toggle};
+use crate::client::{Member, Origin};
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::session::Identity;
+
+/// The JSON schema version of [`Report`].
+pub const SCHEMA: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    On,
+    Off,
+    NotOffered,
+    Unknown,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::On => "on",
+            State::Off => "off",
+            State::NotOffered => "not_offered",
+            State::Unknown => "unknown",
+        }
+    }
+
+    fn of(toggle: Toggle) -> State {
+        match toggle {
+            Toggle::On => State::On,
+            Toggle::Off => State::Off,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Private,
+    Exposed,
+    Incomplete,
+}
+
+impl Verdict {
+    pub fn from_settings(settings: &[SettingResult]) -> Verdict {
+        if settings.iter().any(|s| s.private == Some(false)) {
+            Verdict::Exposed
+        } else if settings.iter().any(|s| s.state == State::Unknown) {
+            Verdict::Incomplete
+        } else {
+            Verdict::Private
+        }
+    }
+
+    pub fn exit(self) -> Exit {
+        match self {
+            Verdict::Private => Exit::Ok,
+            Verdict::Exposed => Exit::Exposed,
+            Verdict::Incomplete => Exit::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Private => "private",
+            Verdict::Exposed => "exposed",
+            Verdict::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// One row of the report. The serialized fields are the documented JSON; `action` is for the
+/// table only.
+#[derive(Clone, Debug, Serialize)]
+pub struct SettingResult {
+    pub id: String,
+    pub title: String,
+    pub state: State,
+    pub private: Option<bool>,
+    pub reason: Option<String>,
+    pub url: String,
+    #[serde(skip)]
+    pub action: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ErrorView {
+    pub kind: String,
+    pub message: String,
+}
+
+impl From<&Error> for ErrorView {
+    fn from(e: &Error) -> Self {
+        ErrorView {
+            kind: e.kind().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// A write made by `opt-out`, as read back afterwards.
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    pub id: String,
+    pub before: State,
+    pub after: State,
+    pub verified: bool,
+}
+
+/// The audit of one account: the documented JSON object.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub schema: u32,
+    pub account: Identity,
+    pub checked_at: String,
+    pub verdict: Verdict,
+    pub settings: Vec<SettingResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<Change>>,
+    pub error: Option<ErrorView>,
+}
+
+impl Report {
+    pub fn new(account: Identity, settings: Vec<SettingResult>) -> Report {
+        Report {
+            schema: SCHEMA,
+            account,
+            checked_at: now_rfc3339(),
+            verdict: Verdict::from_settings(&settings),
+            settings,
+            changes: None,
+            error: None,
+        }
+    }
+
+    /// The report of a run that failed before any setting could be read.
+    pub fn failed(account: Identity, error: &Error) -> Report {
+        Report {
+            schema: SCHEMA,
+            account,
+            checked_at: now_rfc3339(),
+            verdict: Verdict::Incomplete,
+            settings: Vec::new(),
+            changes: None,
+            error: Some(error.into()),
+        }
+    }
+
+    pub fn exit(&self) -> Exit {
+        self.verdict.exit()
+    }
+}
+
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
+
+/// One setting of a card, as LinkedIn describes it. Only the fields the tool relies on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CardSetting {
+    pub key: Option<String>,
+    pub entity_urn: Option<String>,
+    pub display_type: Option<String>,
+    pub value: Value,
+    pub on_value: Value,
+    pub off_value: Value,
+    pub has_child: Option<bool>,
+}
+
+/// What a card reply proves about one catalog entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    pub state: State,
+    pub reason: Option<String>,
+    /// The setting that was read, when one was found; a write needs it.
+    pub setting: Option<CardSetting>,
+}
+
+impl Reading {
+    fn unknown(reason: impl Into<String>) -> Reading {
+        Reading {
+            state: State::Unknown,
+            reason: Some(reason.into()),
+            setting: None,
+        }
+    }
+}
+
+/// Reads a card reply. Anything that does not match the contract's shape is `unknown` with the
+/// reason; `on` and `off` only when `value` equals `onValue` or `offValue` (JSON equality).
+pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
+    let Some(settings) = json.get("settings").and_then(Value::as_array) else {
+        return Reading::unknown(
+            "the card reply has no `settings` list (LinkedIn may have changed it)",
+        );
+    };
+    let chosen = match card.setting {
+        Some(key) => match settings
+            .iter()
+            .find(|s| s.get("key").and_then(Value::as_str) == Some(key))
+        {
+            Some(s) => s,
+            None => return Reading::unknown(format!("the card has no setting `{key}`")),
+        },
+        None => {
+            let toggles: Vec<&Value> = settings
+                .iter()
+                .filter(|s| s.get("settingDisplayType").and_then(Value::as_str) == Some("TOGGLE"))
+                .collect();
+            match toggles.as_slice() {
+                [only] => *only,
+                [] => return Reading::unknown("the card holds no TOGGLE setting"),
+                many => {
+                    return Reading::unknown(format!(
+                        "the card holds {} toggles and the catalog names none",
+                        many.len()
+                    ));
+                }
+            }
+        }
+    };
+    let field = |name: &str| chosen.get(name).cloned();
+    let (Some(value), Some(on_value), Some(off_value)) =
+        (field("value"), field("onValue"), field("offValue"))
+    else {
+        return Reading::unknown("the setting lacks one of value, onValue, offValue");
+    };
+    let setting = CardSetting {
+        key: chosen
+            .get("key")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        entity_urn: chosen
+            .get("entityUrn")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        display_type: chosen
+            .get("settingDisplayType")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        value,
+        on_value,
+        off_value,
+        has_child: chosen.get("hasChild").and_then(Value::as_bool),
+    };
+    let with = |state: State, reason: Option<String>| Reading {
+        state,
+        reason,
+        setting: Some(setting.clone()),
+    };
+    if setting.on_value == setting.off_value {
+        return with(
+            State::Unknown,
+            Some("onValue and offValue are the same, so the value proves nothing".into()),
+        );
+    }
+    let state = if setting.value == setting.on_value {
+        State::On
+    } else if setting.value == setting.off_value {
+        State::Off
+    } else {
+        return with(
+            State::Unknown,
+            Some(format!(
+                "value {} matches neither onValue {} nor offValue {}",
+                setting.value, setting.on_value, setting.off_value
+            )),
+        );
+    };
+    // The labels LinkedIn shows must agree with the value; a card that contradicts itself
+    // proves nothing.
+    let selected: Vec<&Value> = chosen
+        .get("settingDisplayValues")
+        .and_then(Value::as_array)
+        .map(|vs| {
+            vs.iter()
+                .filter(|v| v.get("selected").and_then(Value::as_bool) == Some(true))
+                .filter_map(|v| v.get("value"))
+                .collect()
+        })
+        .unwrap_or_default();
+    if selected.iter().any(|v| **v != setting.value) {
+        return with(
+            State::Unknown,
+            Some("the card contradicts itself: the selected label differs from value".into()),
+        );
+    }
+    with(state, None)
+}
+
+/// A setting checked for one account: the report row and, for toggles, what was read.
+pub struct Checked {
+    pub result: SettingResult,
+    pub reading: Option<Reading>,
+}
+
+/// Checks one catalog entry with one request (none for informational entries). Errors that
+/// concern the whole account (session, throttle, network) are returned; any other problem makes
+/// the setting `unknown` with the reason.
+pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Checked> {
+    let url = origin.url(&entry.page);
+    let Some(card) = entry.card_ref() else {
+        return Ok(Checked {
+            result: row(
+                entry,
+                url,
+                State::NotOffered,
+                None,
+                Some(format!(
+                    "{} (informational: it never changes the verdict)",
+                    entry.meaning
+                )),
+            ),
+            reading: None,
+        });
+    };
+    let reading = match member.card(card.card) {
+        Ok(Some(json)) => read_card(&card, &json),
+        Ok(None) => Reading {
+            state: State::NotOffered,
+            reason: Some(
+                "LinkedIn does not offer this setting to this account (the card answers 404)"
+                    .into(),
+            ),
+            setting: None,
+        },
+        Err(e) if e.is_fatal_for_account() => return Err(e),
+        Err(e) => Reading::unknown(e.to_string()),
+    };
+    let private = match reading.state {
+        State::On | State::Off => Some(reading.state == State::of(card.private_when)),
+        State::NotOffered | State::Unknown => None,
+    };
+    Ok(Checked {
+        result: row(entry, url, reading.state, private, reading.reason.clone()),
+        reading: Some(reading),
+    })
+}
+
+fn row(
+    entry: &Entry,
+    url: String,
+    state: State,
+    private: Option<bool>,
+    reason: Option<String>,
+) -> SettingResult {
+    let action = match (entry.kind, state, private) {
+        (Kind::Informational, ..) => "linkedin-privacy objection".to_string(),
+        (_, _, Some(true)) => "nothing".to_string(),
+        (_, _, Some(false)) if entry.id == crate::catalog::DEFAULT_OPT_OUT => {
+            "linkedin-privacy opt-out".to_string()
+        }
+        (_, _, Some(false)) => format!("linkedin-privacy opt-out --setting {}", entry.id),
+        (_, State::NotOffered, None) => "nothing to change".to_string(),
+        _ => "check the page in a browser".to_string(),
+    };
+    SettingResult {
+        id: entry.id.clone(),
+        title: entry.title.clone(),
+        state,
+        private,
+        reason,
+        url,
+        action,
+    }
+}
+
+/// Audits the given entries, one request per card, in catalog order.
+pub fn run(
+    member: &Member<'_>,
+    origin: &Origin,
+    account: Identity,
+    entries: &[&Entry],
+) -> Result<Report> {
+    let mut settings = Vec::with_capacity(entries.len());
+    for entry in entries {
+        settings.push(check(member, origin, entry)?.result);
+    }
+    Ok(Report::new(account, settings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn card(setting: Option<&'static str>) -> CardRef<'static> {
+        CardRef {
+            card: "c",
+            setting,
+            private_when: Toggle::Off,
+        }
+    }
+
+    fn toggle(key: &str, value: Value, on: Value, off: Value) -> Value {
+        json!({"key": key, "entityUrn": format!("urn:li:settingEntity:{key}"),
+               "settingDisplayType": "TOGGLE", "value": value, "onValue": on, "offValue": off,
+               "hasChild": false})
+    }
+
+    #[test]
+    fn value_must_equal_on_or_off_exactly() {
+        let cases = [
+            (json!("true"), json!("true"), json!("false"), State::On),
+            (json!("false"), json!("true"), json!("false"), State::Off),
+            (json!(true), json!(true), json!(false), State::On),
+            (
+                json!("ENABLED"),
+                json!("ENABLED"),
+                json!("DISABLED"),
+                State::On,
+            ),
+            // A string "true" is not the boolean true: no guessing across types.
+            (json!("true"), json!(true), json!(false), State::Unknown),
+            (json!("PENDING"), json!("ON"), json!("OFF"), State::Unknown),
+            (json!(null), json!(true), json!(false), State::Unknown),
+            (json!(true), json!(true), json!(true), State::Unknown),
+        ];
+        for (value, on, off, want) in cases {
+            let reply = json!({"settings": [toggle("k", value.clone(), on, off)]});
+            let r = read_card(&card(None), &reply);
+            assert_eq!(r.state, want, "value {value}");
+            assert_eq!(r.reason.is_some(), want == State::Unknown);
+        }
+    }
+
+    #[test]
+    fn key_selection_and_several_toggles() {
+        let two = json!({"settings": [
+            toggle("a", json!(true), json!(true), json!(false)),
+            toggle("b", json!(false), json!(true), json!(false)),
+        ]});
+        assert_eq!(read_card(&card(Some("b")), &two).state, State::Off);
+        assert_eq!(read_card(&card(Some("a")), &two).state, State::On);
+        let r = read_card(&card(None), &two);
+        assert_eq!(r.state, State::Unknown);
+        assert!(r.reason.unwrap().contains("2 toggles"));
+        let r = read_card(&card(Some("zzz")), &two);
+        assert!(r.reason.unwrap().contains("no setting `zzz`"));
+    }
+
+    #[test]
+    fn drifted_shapes_are_unknown() {
+        for reply in [
+            json!({"elements": []}),
+            json!([]),
+            json!({"settings": {}}),
+            json!({"settings": []}),
+            json!({"settings": [{"key": "k", "settingDisplayType": "TOGGLE", "value": true}]}),
+        ] {
+            let r = read_card(&card(None), &reply);
+            assert_eq!(r.state, State::Unknown, "{reply}");
+            assert!(r.reason.is_some());
+        }
+    }
+
+    #[test]
+    fn contradicting_labels_are_unknown() {
+        let mut s = toggle("k", json!("true"), json!("true"), json!("false"));
+        s["settingDisplayValues"] = json!([
+            {"settingDisplayValue": "On", "value": "true", "selected": false},
+            {"settingDisplayValue": "Off", "value": "false", "selected": true},
+        ]);
+        let r = read_card(&card(None), &json!({"settings": [s]}));
+        assert_eq!(r.state, State::Unknown);
+        assert!(r.reason.unwrap().contains("contradicts"));
+    }
+
+    #[test]
+    fn verdict_rules() {
+        let mk = |state, private| SettingResult {
+            id: "x".into(),
+            title: "x".into(),
+            state,
+            private,
+            reason: None,
+            url: String::new(),
+            action: String::new(),
+        };
+        use State::*;
+        let v = |rows: Vec<SettingResult>| Verdict::from_settings(&rows);
+        assert_eq!(v(vec![mk(Off, Some(true))]), Verdict::Private);
+        assert_eq!(
+            v(vec![mk(On, Some(false)), mk(Unknown, None)]),
+            Verdict::Exposed
+        );
+        assert_eq!(
+            v(vec![mk(Off, Some(true)), mk(Unknown, None)]),
+            Verdict::Incomplete
+        );
+        assert_eq!(
+            v(vec![mk(Off, Some(true)), mk(NotOffered, None)]),
+            Verdict::Private
+        );
+        assert_eq!(Verdict::Exposed.exit(), Exit::Exposed);
+        assert_eq!(Verdict::Incomplete.exit(), Exit::Unknown);
+    }
+}

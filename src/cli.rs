@@ -1,0 +1,91 @@
+//! The command line as clap sees it: raw flags only. [`crate::context`] resolves them into
+//! settings; nothing below the command layer sees these types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands;
+use crate::output::{ColorChoice, Format};
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 private/success, 1 exposed, 2 usage, 3 unknown state or unexpected reply,
+4 not signed in or session problem, 5 throttled or blocked, 6 network failure or timeout.
+
+Try it without an account: linkedin-privacy --sandbox audit";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "linkedin-privacy",
+    version,
+    about = "Audit your LinkedIn data-privacy settings, starting with generative-AI training",
+    long_about = "Audit your LinkedIn data-privacy settings, starting with the generative-AI training \
+                  toggle, turn them off and prove it, and pre-fill LinkedIn's Data Processing \
+                  Objection Form.\n\nLinkedIn's User Agreement forbids automated access: run this \
+                  on your own account, at your own risk. An audit makes about one request per setting.",
+    after_help = AFTER_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The LinkedIn origin to talk to [env: LINKEDIN_PRIVACY_BASE_URL] (plain http only on loopback)
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Run against a built-in fake LinkedIn on loopback, as its ACCOUNT (default: demo);
+    /// touches no keyring and no real account
+    #[arg(
+        long,
+        global = true,
+        value_name = "ACCOUNT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "demo",
+        conflicts_with = "base_url"
+    )]
+    pub sandbox: Option<String>,
+
+    /// Seconds one request may take, connect to last byte
+    #[arg(long, global = true, value_name = "SECS", default_value = "30")]
+    pub timeout: f64,
+
+    /// Further attempts after a 429, 999 or 5xx reply (waits follow Retry-After, 60 s at most in all)
+    #[arg(long, global = true, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+
+    /// Use this settings catalog (TOML) instead of the built-in one [env: LINKEDIN_PRIVACY_CATALOG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Shorthand for --format json
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// When to use colour (auto: only on a terminal, and never with NO_COLOR set)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read the Data privacy settings and say which ones expose your data
+    Audit(commands::audit::AuditArgs),
+    /// Show the settings catalog
+    Catalog(commands::catalog::CatalogArgs),
+    /// Run the fake LinkedIn in the foreground, for trying scripts without an account
+    Sandbox(commands::sandbox::SandboxArgs),
+    /// Print shell completions
+    Completions(commands::completions::CompletionsArgs),
+}

@@ -1,0 +1,99 @@
+//! `linkedin-privacy catalog`: show the settings the tool knows, or print them as TOML to start a
+//! `--catalog` file.
+
+use clap::Args;
+
+use crate::catalog::{Catalog, DEFAULT_TOML, Kind, Toggle};
+use crate::context::Context;
+use crate::exit::Exit;
+use crate::output::{Style, View};
+
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// Print the catalog in use as a TOML file (the built-in one verbatim, with its comments)
+    #[arg(long)]
+    pub toml: bool,
+}
+
+pub fn run(ctx: &Context, args: CatalogArgs) -> anyhow::Result<Exit> {
+    let catalog = ctx.catalog()?;
+    if args.toml {
+        let text = if ctx.has_custom_catalog() {
+            toml::to_string_pretty(&catalog)?
+        } else {
+            DEFAULT_TOML.to_string()
+        };
+        crate::output::write_stdout(&text)?;
+    } else {
+        ctx.out.print(&catalog)?;
+    }
+    Ok(Exit::Ok)
+}
+
+impl View for Catalog {
+    fn table(&self, s: &Style) -> String {
+        let mut table = s.table(&[
+            "Id",
+            "Title",
+            "Card (setting)",
+            "Private when",
+            "Provenance",
+        ]);
+        for e in &self.settings {
+            let card = match (&e.card, &e.setting) {
+                (Some(c), Some(k)) => format!("{c} ({k})"),
+                (Some(c), None) => c.clone(),
+                _ => "-".to_string(),
+            };
+            let private = match (e.kind, e.private_when) {
+                (Kind::Informational, _) => "informational",
+                (_, Some(Toggle::Off)) => "off",
+                (_, Some(Toggle::On)) => "on",
+                (_, None) => "-",
+            };
+            let provenance = format!("{:?}", e.provenance).to_lowercase();
+            table.add_row(vec![
+                e.id.as_str(),
+                e.title.as_str(),
+                card.as_str(),
+                private,
+                provenance.as_str(),
+            ]);
+        }
+        format!("{table}\n")
+    }
+
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec![
+            "id",
+            "kind",
+            "title",
+            "page",
+            "card",
+            "setting",
+            "private_when",
+            "provenance",
+        ]
+    }
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        let lower = |s: String| s.to_lowercase();
+        self.settings
+            .iter()
+            .map(|e| {
+                vec![
+                    e.id.clone(),
+                    lower(format!("{:?}", e.kind)),
+                    e.title.clone(),
+                    e.page.clone(),
+                    e.card.clone().unwrap_or_default(),
+                    e.setting.clone().unwrap_or_default(),
+                    e.private_when
+                        .map(|t| lower(format!("{t:?}")))
+                        .unwrap_or_default(),
+                    lower(format!("{:?}", e.provenance)),
+                ]
+            })
+            .collect()
+    }
+}

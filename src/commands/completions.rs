@@ -1,0 +1,27 @@
+//! `linkedin-privacy completions SHELL`: print a completion script.
+
+use clap::{Args, CommandFactory};
+use clap_complete::Shell;
+
+use crate::cli::Cli;
+use crate::context::Context;
+use crate::exit::Exit;
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+pub fn run(_ctx: &Context, args: CompletionsArgs) -> anyhow::Result<Exit> {
+    let mut script = Vec::new();
+    clap_complete::generate(
+        args.shell,
+        &mut Cli::command(),
+        "linkedin-privacy",
+        &mut script,
+    );
+    crate::output::write_stdout(&String::from_utf8_lossy(&script))?;
+    Ok(Exit::Ok)
+}

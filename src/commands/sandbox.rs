@@ -1,0 +1,143 @@
+//! `linkedin-privacy sandbox`: run the fake LinkedIn in the foreground and print how to use it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::context::Context;
+use crate::exit::Exit;
+use crate::output::{Style, View};
+use crate::sandbox::{AccountsFile, Fixtures, LOG_PATH, LoginKind, Sandbox, SandboxOptions};
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Milliseconds added before every reply
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Serve these accounts instead of the built-in ones (see fixtures/accounts.toml)
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Started {
+    base_url: String,
+    log_url: String,
+    accounts: Vec<AccountLine>,
+    logins: Vec<LoginLine>,
+}
+
+#[derive(Serialize)]
+struct AccountLine {
+    id: String,
+    li_at: String,
+    about: String,
+}
+
+#[derive(Serialize)]
+struct LoginLine {
+    email: String,
+    password: String,
+    result: &'static str,
+    account: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: SandboxArgs) -> anyhow::Result<Exit> {
+    let (file, fixtures) = match &args.accounts {
+        Some(path) => AccountsFile::load(path)?,
+        None => (AccountsFile::builtin(), Fixtures::embedded()),
+    };
+    let options = SandboxOptions {
+        port: args.port,
+        latency: Duration::from_millis(args.latency_ms),
+        echo: true,
+    };
+    let sandbox = Sandbox::start(options, file, fixtures)?;
+    let started = Started {
+        base_url: sandbox.base_url(),
+        log_url: format!("{}{LOG_PATH}", sandbox.base_url()),
+        accounts: sandbox
+            .accounts()
+            .map(|a| AccountLine {
+                id: a.id.clone(),
+                li_at: a.li_at.clone(),
+                about: a.about.clone(),
+            })
+            .collect(),
+        logins: sandbox
+            .logins()
+            .iter()
+            .map(|l| LoginLine {
+                email: l.email.clone(),
+                password: l.password.clone(),
+                result: match l.result {
+                    LoginKind::Pass => "PASS",
+                    LoginKind::Challenge => "CHALLENGE",
+                },
+                account: l.account.clone(),
+            })
+            .collect(),
+    };
+    ctx.out.print(&started)?;
+    // Serve until the process is stopped (Ctrl-C).
+    loop {
+        std::thread::park();
+    }
+}
+
+impl View for Started {
+    fn table(&self, s: &Style) -> String {
+        let mut out = format!(
+            "{} a fake LinkedIn on {} (Ctrl-C stops it; requests are logged on stderr)\n\n",
+            s.bold("linkedin-privacy sandbox:"),
+            self.base_url
+        );
+        out.push_str(&format!(
+            "Use it:\n  export LINKEDIN_PRIVACY_BASE_URL={}\n  LINKEDIN_LI_AT=sandbox-li_at-demo linkedin-privacy audit\n\n",
+            self.base_url
+        ));
+        let mut table = s.table(&["Account", "li_at token", "Behaviour"]);
+        for a in &self.accounts {
+            table.add_row(vec![a.id.as_str(), a.li_at.as_str(), a.about.as_str()]);
+        }
+        out.push_str(&format!("{table}\n\n"));
+        out.push_str("Password sign-in (linkedin-privacy login --email ADDRESS):\n");
+        for l in &self.logins {
+            let whose = l
+                .account
+                .as_ref()
+                .map(|a| format!(" (account {a})"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {} with password {:?} -> {}{whose}\n",
+                l.email, l.password, l.result
+            ));
+        }
+        out.push_str("  a known email with any other password -> BAD_PASSWORD; an unknown email -> BAD_EMAIL\n\n");
+        out.push_str(&format!("Request log as JSON: {}\n", self.log_url));
+        out
+    }
+
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec!["base_url", "account", "li_at", "about"]
+    }
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        self.accounts
+            .iter()
+            .map(|a| {
+                vec![
+                    self.base_url.clone(),
+                    a.id.clone(),
+                    a.li_at.clone(),
+                    a.about.clone(),
+                ]
+            })
+            .collect()
+    }
+}

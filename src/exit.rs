@@ -1,0 +1,35 @@
+//! The process exit codes, in one place. The README carries the same table; scripts rely on it,
+//! so a code never changes meaning.
+
+/// Every exit status the tool uses on purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Exit {
+    /// Success; for `audit`, every setting checked is private.
+    Ok = 0,
+    /// At least one setting lets LinkedIn use the member's data.
+    Exposed = 1,
+    /// The command line, a flag value or an input file is wrong.
+    Usage = 2,
+    /// A state could not be read with certainty, a reply drifted or was unexpected, or a write
+    /// could not be verified.
+    Unknown = 3,
+    /// Not signed in, session expired, challenge or CSRF failure.
+    Session = 4,
+    /// Throttled (429) or blocked (999) after the bounded retries.
+    Throttled = 5,
+    /// Network failure or timeout.
+    Network = 6,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        std::process::ExitCode::from(exit.code())
+    }
+}

@@ -1,0 +1,226 @@
+//! The output layer: commands build `Serialize` views and this module renders them as a table
+//! (for people), or JSON, NDJSON or CSV (for scripts). Colour only on a terminal, and never
+//! when `NO_COLOR` is set. Errors and warnings go to stderr in one form.
+
+use std::io::{self, IsTerminal, Write};
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use crate::error::Error;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table and a sentence, for people.
+    Table,
+    /// One pretty-printed JSON document.
+    Json,
+    /// One JSON document per line.
+    Ndjson,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Something a command prints.
+pub trait View: Serialize {
+    /// The human rendering; `style` says whether colour is allowed.
+    fn table(&self, style: &Style) -> String;
+    /// The CSV header row.
+    fn csv_header(&self) -> Vec<&'static str>;
+    /// The CSV data rows, in header order.
+    fn csv_rows(&self) -> Vec<Vec<String>>;
+}
+
+/// Colour decisions for one stream.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    pub fn paint(&self, text: &str, ansi: &str) -> String {
+        if self.color {
+            format!("\x1b[{ansi}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    pub fn bold(&self, t: &str) -> String {
+        self.paint(t, "1")
+    }
+    pub fn red(&self, t: &str) -> String {
+        self.paint(t, "1;31")
+    }
+    pub fn green(&self, t: &str) -> String {
+        self.paint(t, "1;32")
+    }
+    pub fn yellow(&self, t: &str) -> String {
+        self.paint(t, "1;33")
+    }
+    pub fn dim(&self, t: &str) -> String {
+        self.paint(t, "2")
+    }
+
+    /// A table in the project's look; cells keep their colours only when colour is on.
+    pub fn table(&self, header: &[&str]) -> Table {
+        let mut table = Table::new();
+        table.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
+        if self.color {
+            table.enforce_styling();
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+        } else {
+            table.force_no_tty();
+        }
+        table.set_header(header.iter().map(|h| Cell::new(h).fg(Color::Reset)));
+        table
+    }
+
+    pub fn cell(&self, text: &str, color: Option<Color>) -> Cell {
+        match color {
+            Some(c) if self.color => Cell::new(text).fg(c),
+            _ => Cell::new(text),
+        }
+    }
+}
+
+/// Where and how a command's results are printed.
+#[derive(Clone, Copy, Debug)]
+pub struct Output {
+    pub format: Format,
+    pub stdout: Style,
+    pub stderr: Style,
+}
+
+impl Output {
+    pub fn new(format: Format, color: ColorChoice) -> Output {
+        let allowed = |is_tty: bool| match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                is_tty
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
+        };
+        Output {
+            format,
+            stdout: Style {
+                color: allowed(io::stdout().is_terminal()),
+            },
+            stderr: Style {
+                color: allowed(io::stderr().is_terminal()),
+            },
+        }
+    }
+
+    pub fn is_machine(&self) -> bool {
+        self.format != Format::Table
+    }
+
+    /// Prints a view to stdout. A closed pipe (`| head`) is not an error.
+    pub fn print<V: View>(&self, view: &V) -> io::Result<()> {
+        let text = self.render(view)?;
+        write_stdout(&text)
+    }
+
+    pub fn render<V: View>(&self, view: &V) -> io::Result<String> {
+        Ok(match self.format {
+            Format::Table => view.table(&self.stdout),
+            Format::Json => {
+                let mut s = serde_json::to_string_pretty(view)?;
+                s.push('\n');
+                s
+            }
+            Format::Ndjson => {
+                let mut s = serde_json::to_string(view)?;
+                s.push('\n');
+                s
+            }
+            Format::Csv => {
+                let mut s = csv_line(view.csv_header().iter().map(|h| h.to_string()));
+                for row in view.csv_rows() {
+                    s.push_str(&csv_line(row.into_iter()));
+                }
+                s
+            }
+        })
+    }
+
+    /// `linkedin-privacy: error: …` and, where one helps, a hint line.
+    pub fn error(&self, err: &Error) {
+        let s = &self.stderr;
+        let mut text = format!("linkedin-privacy: {} {err}\n", s.red("error:"));
+        if let Some(hint) = err.hint() {
+            text.push_str(&format!("  {} {hint}\n", s.bold("hint:")));
+        }
+        write_stderr(&text);
+    }
+
+    pub fn warn(&self, message: &str) {
+        let text = format!(
+            "linkedin-privacy: {} {message}\n",
+            self.stderr.yellow("warning:")
+        );
+        write_stderr(&text);
+    }
+
+    /// A line for the person at the terminal, on stderr so it never mixes with data.
+    pub fn note(&self, message: &str) {
+        write_stderr(&format!("{message}\n"));
+    }
+}
+
+pub fn write_stdout(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+fn write_stderr(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// One RFC 4180 line.
+pub fn csv_line(fields: impl Iterator<Item = String>) -> String {
+    let mut line = fields
+        .map(|f| {
+            if f.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", f.replace('"', "\"\""))
+            } else {
+                f
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_it() {
+        assert_eq!(
+            csv_line(["a", "b,c", "say \"hi\"", ""].iter().map(|s| s.to_string())),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\r\n"
+        );
+    }
+
+    #[test]
+    fn style_without_colour_adds_no_escapes() {
+        let s = Style { color: false };
+        assert_eq!(s.red("x"), "x");
+        assert_eq!(Style { color: true }.red("x"), "\x1b[1;31mx\x1b[0m");
+    }
+}

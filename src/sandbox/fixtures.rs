@@ -1,0 +1,190 @@
+//! The files under `fixtures/`, compiled into the binary so `--sandbox` works from an installed
+//! binary without the source tree. A test checks that this list and the folder agree.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../../fixtures/", $path)))),*]
+    };
+}
+
+/// Every fixture file, by its path under `fixtures/`.
+pub const EMBEDDED: &[(&str, &str)] = embed![
+    "accounts.toml",
+    "cards/dataForAiImprovement.json",
+    "cards/dataForAiImprovement.drifted.json",
+    "cards/dataForAiImprovement.odd-value.json",
+    "cards/dataForAiImprovement.two-toggles.json",
+    "cards/policyAndAcademicResearch.json",
+    "forms/ts-dpro.html",
+    "forms/ts-dpro.reordered.html",
+    "me/ada-lovelace.json",
+    "me/grace-hopper.normalized.json",
+    "pages/blocked-999.html",
+    "pages/interstitial.html",
+];
+
+/// Where fixture files are looked up: a folder first (a user's accounts file sits in one), then
+/// the embedded copies.
+#[derive(Clone, Debug, Default)]
+pub struct Fixtures {
+    dir: Option<PathBuf>,
+}
+
+impl Fixtures {
+    pub fn embedded() -> Fixtures {
+        Fixtures { dir: None }
+    }
+
+    pub fn in_dir(dir: &Path) -> Fixtures {
+        Fixtures {
+            dir: Some(dir.to_path_buf()),
+        }
+    }
+
+    pub fn read(&self, name: &str) -> Result<String> {
+        if name.split('/').any(|part| part == "..") || name.starts_with('/') {
+            return Err(Error::usage(
+                format!("fixture path {name:?} must stay inside the fixtures folder"),
+                None,
+            ));
+        }
+        if let Some(dir) = &self.dir {
+            let path = dir.join(name);
+            if path.is_file() {
+                return std::fs::read_to_string(&path).map_err(|e| {
+                    Error::usage(format!("cannot read fixture {}: {e}", path.display()), None)
+                });
+            }
+        }
+        embedded(name).map(str::to_string).ok_or_else(|| {
+            Error::usage(
+                format!("no fixture named {name:?}"),
+                Some("fixture paths are relative to the accounts file".to_string()),
+            )
+        })
+    }
+}
+
+pub fn embedded(name: &str) -> Option<&'static str> {
+    EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{State, read_card};
+    use crate::catalog::{CardRef, Toggle};
+    use crate::client::endpoints::parse_me;
+    use serde_json::Value;
+
+    fn on_disk() -> Vec<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut out = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let rel = path
+                        .strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    if rel != "README.md" {
+                        out.push(rel);
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_embedded_list_matches_the_folder() {
+        let mut embedded: Vec<String> = EMBEDDED.iter().map(|(n, _)| n.to_string()).collect();
+        embedded.sort();
+        assert_eq!(embedded, on_disk());
+    }
+
+    #[test]
+    fn the_readme_describes_every_fixture() {
+        let readme = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/README.md"),
+        )
+        .unwrap();
+        for (name, _) in EMBEDDED {
+            assert!(
+                readme.contains(&format!("`{name}`")),
+                "fixtures/README.md lacks {name}"
+            );
+        }
+    }
+
+    /// Every fixture parses, and each card proves exactly the state it was written to show.
+    #[test]
+    fn every_fixture_parses() {
+        let card = |setting| CardRef {
+            card: "x",
+            setting,
+            private_when: Toggle::Off,
+        };
+        for (name, text) in EMBEDDED {
+            if name.ends_with(".json") {
+                let v: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+                if name.starts_with("me/") {
+                    parse_me(&v).unwrap_or_else(|e| panic!("{name}: {e}"));
+                    continue;
+                }
+                let want = match *name {
+                    "cards/dataForAiImprovement.json" => (None, State::On),
+                    "cards/policyAndAcademicResearch.json" => {
+                        (Some("allowAnonymizedDataResearch"), State::On)
+                    }
+                    "cards/dataForAiImprovement.odd-value.json" => (None, State::Unknown),
+                    "cards/dataForAiImprovement.drifted.json" => (None, State::Unknown),
+                    "cards/dataForAiImprovement.two-toggles.json" => (None, State::Unknown),
+                    other => panic!("no expectation for {other}"),
+                };
+                assert_eq!(read_card(&card(want.0), &v).state, want.1, "{name}");
+            } else if name.ends_with(".html") {
+                assert!(text.contains("<html"), "{name}");
+            } else if *name == "accounts.toml" {
+                super::super::AccountsFile::parse(text, name).unwrap();
+            } else {
+                panic!("no parser for {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_builtin_account_loads() {
+        let sandbox =
+            super::super::Sandbox::start_builtin(super::super::SandboxOptions::default()).unwrap();
+        assert!(sandbox.accounts().count() >= 15);
+        let (_, demo) = sandbox.account("demo").unwrap();
+        assert_eq!(demo.name.as_deref(), Some("Ada Lovelace"));
+        let ai = sandbox.card("demo", "dataForAiImprovement").unwrap();
+        assert_eq!(ai["settings"][0]["value"], "true");
+        let off = sandbox.card("private", "dataForAiImprovement").unwrap();
+        assert_eq!(off["settings"][0]["value"], "false");
+        assert_eq!(
+            off["settings"][0]["settingDisplayValues"][1]["selected"],
+            true
+        );
+    }
+
+    #[test]
+    fn paths_cannot_leave_the_folder() {
+        let f = Fixtures::embedded();
+        assert!(f.read("../Cargo.toml").is_err());
+        assert!(f.read("/etc/passwd").is_err());
+        assert!(f.read("cards/dataForAiImprovement.json").is_ok());
+    }
+}

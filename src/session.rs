@@ -1,0 +1,143 @@
+//! A LinkedIn session (the `li_at` token and the JSESSIONID/CSRF pair) and the identity of the
+//! member it belongs to, as far as the tool knows it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// What the client needs to act as the member.
+#[derive(Clone, Debug)]
+pub struct Session {
+    li_at: Secret,
+    /// The JSESSIONID value WITHOUT the surrounding quotes, e.g. `ajax:5729150928571245021`.
+    /// It doubles as the `csrf-token` header.
+    jsessionid: String,
+}
+
+impl Session {
+    /// Builds a session, minting a JSESSIONID when only `li_at` is known (LinkedIn only checks
+    /// that cookie and header agree).
+    pub fn new(li_at: Secret, jsessionid: Option<&str>) -> Result<Session> {
+        let trimmed = li_at.expose().trim();
+        if trimmed.is_empty() {
+            return Err(Error::usage(
+                "the li_at value is empty",
+                Some("copy the whole value of the li_at cookie for linkedin.com".to_string()),
+            ));
+        }
+        if !is_cookie_value(trimmed) {
+            return Err(Error::usage(
+                "the li_at value holds characters a cookie cannot hold (spaces, quotes, ';' or ',')",
+                Some("copy only the cookie's value, without its name or attributes".to_string()),
+            ));
+        }
+        let li_at = if trimmed.len() == li_at.expose().len() {
+            li_at
+        } else {
+            Secret::new(trimmed)
+        };
+        let jsessionid = match jsessionid.map(|j| j.trim().trim_matches('"')) {
+            Some("") | None => mint_jsessionid(),
+            Some(j) if is_cookie_value(j) => j.to_string(),
+            Some(_) => {
+                return Err(Error::usage(
+                    "the JSESSIONID value holds characters a cookie cannot hold",
+                    Some("leave JSESSIONID out: a fresh one is made when needed".to_string()),
+                ));
+            }
+        };
+        Ok(Session { li_at, jsessionid })
+    }
+
+    pub fn li_at(&self) -> &Secret {
+        &self.li_at
+    }
+
+    pub fn jsessionid(&self) -> &str {
+        &self.jsessionid
+    }
+
+    /// The `Cookie` header: `li_at=…; JSESSIONID="ajax:…"` (LinkedIn keeps the quotes in the
+    /// cookie and drops them in the header).
+    pub fn cookie_header(&self) -> Secret {
+        Secret::new(format!(
+            "li_at={}; JSESSIONID=\"{}\"",
+            self.li_at.expose(),
+            self.jsessionid
+        ))
+    }
+}
+
+fn is_cookie_value(v: &str) -> bool {
+    v.bytes()
+        .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b';' | b',' | b'\\'))
+}
+
+/// `ajax:` followed by 19 random digits, as LinkedIn's own web client makes them.
+pub fn mint_jsessionid() -> String {
+    let mut bytes = [0u8; 19];
+    // The OS random source failing is not something a CLI can recover from in a useful way;
+    // fall back to the clock so the value still differs between runs.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = (nanos >> (i % 16 * 8)) as u8;
+        }
+    }
+    let mut out = String::from("ajax:");
+    for (i, b) in bytes.iter().enumerate() {
+        // The first digit is never 0, so the number always has 19 digits.
+        let digit = if i == 0 { 1 + b % 9 } else { b % 10 };
+        out.push(char::from(b'0' + digit));
+    }
+    out
+}
+
+/// Who the session belongs to, for the report header. Every part may be unknown: the tool does
+/// not spend a request on `/me` just to print a name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub profile: Option<String>,
+    pub name: Option<String>,
+    pub public_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minted_jsessionid_has_the_web_client_form() {
+        let a = mint_jsessionid();
+        let b = mint_jsessionid();
+        assert!(a.starts_with("ajax:"));
+        assert_eq!(a.len(), 5 + 19);
+        assert!(a[5..].bytes().all(|c| c.is_ascii_digit()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn cookie_header_quotes_jsessionid_and_strips_given_quotes() {
+        let s = Session::new(Secret::new(" tok-1 "), Some("\"ajax:123\"")).unwrap();
+        assert_eq!(s.jsessionid(), "ajax:123");
+        assert_eq!(
+            s.cookie_header().expose(),
+            "li_at=tok-1; JSESSIONID=\"ajax:123\""
+        );
+    }
+
+    #[test]
+    fn bad_tokens_are_refused_without_echoing_them() {
+        for bad in ["", "   ", "a b", "x;y", "q\"q"] {
+            let err = Session::new(Secret::new(bad), None).unwrap_err();
+            assert_eq!(err.kind(), "usage");
+            if bad.trim().len() > 1 {
+                assert!(!err.to_string().contains(bad.trim()), "{err}");
+            }
+        }
+    }
+}

@@ -1,0 +1,503 @@
+//! `audit` through the real binary against the sandbox: every account, every format, every exit
+//! code, and the number of requests each run made.
+
+mod common;
+
+use common::{CARD_AI, CARD_RESEARCH, World, run};
+use serde_json::{Value, json};
+
+fn states(report: &Value) -> Vec<(String, String)> {
+    report["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_string(),
+                s["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn state_of(report: &Value, id: &str) -> Value {
+    report["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {report}"))
+        .clone()
+}
+
+#[test]
+fn demo_account_is_exposed_with_one_request_per_card() {
+    let w = World::new();
+    let r = w.run("demo", &["audit", "--format", "table"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    insta::assert_snapshot!("audit_demo_table", r.snapshot());
+    assert_eq!(w.calls("demo"), vec![CARD_AI, CARD_RESEARCH]);
+}
+
+#[test]
+fn json_has_exactly_the_documented_keys() {
+    let w = World::new();
+    let r = w.run("demo", &["audit", "--json"]);
+    assert_eq!(r.code, 1);
+    let v = r.json();
+    let keys = |v: &Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&v),
+        [
+            "account",
+            "checked_at",
+            "error",
+            "schema",
+            "settings",
+            "verdict"
+        ]
+    );
+    assert_eq!(keys(&v["account"]), ["name", "profile", "public_id"]);
+    for s in v["settings"].as_array().unwrap() {
+        assert_eq!(
+            keys(s),
+            ["id", "private", "reason", "state", "title", "url"]
+        );
+    }
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["verdict"], "exposed");
+    assert_eq!(v["error"], Value::Null);
+    // The session came from LINKEDIN_LI_AT and no /me call was made, so the name is unknown.
+    assert_eq!(
+        v["account"],
+        json!({"profile": null, "name": null, "public_id": null})
+    );
+    assert!(humantime::parse_rfc3339(v["checked_at"].as_str().unwrap()).is_ok());
+    let ai = state_of(&v, "generative-ai-training");
+    assert_eq!(ai["state"], "on");
+    assert_eq!(ai["private"], false);
+    assert_eq!(ai["reason"], Value::Null);
+    assert_eq!(
+        ai["url"],
+        format!(
+            "{}/mypreferences/d/settings/data-for-ai-improvement",
+            w.sandbox.base_url()
+        )
+    );
+    let other = state_of(&v, "other-ai-processing");
+    assert_eq!(other["state"], "not_offered");
+    assert_eq!(other["private"], Value::Null);
+    assert!(
+        other["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/help/linkedin/ask/TS-DPRO")
+    );
+    // `--format json` and `--json` agree.
+    let r2 = w.run("demo", &["audit", "--format", "json"]);
+    let mut v2 = r2.json();
+    v2["checked_at"] = v["checked_at"].clone();
+    assert_eq!(v, v2);
+}
+
+#[test]
+fn ndjson_is_one_line_and_csv_one_row_per_setting() {
+    let w = World::new();
+    let r = w.run("demo", &["audit", "--format", "ndjson"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout.lines().count(), 1);
+    let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["verdict"], "exposed");
+
+    let r = w.run("demo", &["audit", "--format", "csv"]);
+    assert_eq!(r.code, 1);
+    let lines: Vec<&str> = r.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "profile,name,public_id,checked_at,verdict,id,title,state,private,reason,url,error_kind,error_message"
+    );
+    assert_eq!(lines.len(), 4, "{}", r.stdout);
+    assert!(lines[1].contains(",exposed,generative-ai-training,"));
+    assert!(lines[1].contains(",on,false,"));
+    assert!(lines[2].contains("\"Social, economic and workplace research\",on,false,"));
+}
+
+#[test]
+fn private_account_exits_zero() {
+    let w = World::new();
+    let r = w.run("private", &["audit", "--json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = r.json();
+    assert_eq!(v["verdict"], "private");
+    assert_eq!(
+        states(&v),
+        [
+            ("generative-ai-training".into(), "off".into()),
+            ("research-data".into(), "off".into()),
+            ("other-ai-processing".into(), "not_offered".into())
+        ]
+    );
+    let r = w.run("private", &["audit"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout
+            .contains("PRIVATE: every setting read keeps your data private.")
+    );
+}
+
+#[test]
+fn card_not_offered_in_region() {
+    let w = World::new();
+    let r = w.run("region", &["audit", "--json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let ai = state_of(&r.json(), "generative-ai-training");
+    assert_eq!(ai["state"], "not_offered");
+    assert_eq!(ai["private"], Value::Null);
+    assert!(ai["reason"].as_str().unwrap().contains("404"));
+}
+
+/// Accounts whose session is refused: exit 4, the error object, no settings.
+#[test]
+fn session_problems_exit_4_with_the_error_object() {
+    let w = World::new();
+    for (account, kind, needle) in [
+        ("expired", "session_expired", "sign-in page"),
+        ("challenge", "challenge", "/checkpoint/challenge/"),
+        ("csrf", "csrf", "CSRF check failed"),
+    ] {
+        let r = w.run(account, &["audit", "--json"]);
+        assert_eq!(r.code, 4, "{account}: {r:?}");
+        let v = r.json();
+        assert_eq!(v["error"]["kind"], kind, "{account}");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains(needle),
+            "{v}"
+        );
+        assert_eq!(v["settings"], json!([]));
+        assert_eq!(v["verdict"], "incomplete");
+        assert!(
+            r.stderr.contains("linkedin-privacy: error:"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+        // The first refusal stops the run: one request, not one per card.
+        assert_eq!(w.calls(account).len(), 1, "{account}");
+    }
+}
+
+#[test]
+fn session_problem_in_table_mode_prints_error_and_hint() {
+    let w = World::new();
+    let r = w.run("expired", &["audit"]);
+    assert_eq!(r.code, 4);
+    insta::assert_snapshot!("audit_expired_table", r.snapshot());
+}
+
+#[test]
+fn throttled_once_is_retried_after_retry_after() {
+    let w = World::new();
+    let started = std::time::Instant::now();
+    let r = w.run("throttled-once", &["audit", "--json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+    assert_eq!(
+        w.calls("throttled-once"),
+        vec![CARD_AI, CARD_AI, CARD_RESEARCH]
+    );
+    assert_eq!(w.requests()[0].status, 429);
+}
+
+#[test]
+fn persistent_429_gives_up_after_the_bounded_retries() {
+    let w = World::new();
+    let r = w.run("throttled", &["--retries", "1", "audit", "--json"]);
+    assert_eq!(r.code, 5, "{r:?}");
+    assert_eq!(r.json()["error"]["kind"], "throttled");
+    assert_eq!(w.calls("throttled"), vec![CARD_AI, CARD_AI]);
+}
+
+#[test]
+fn a_retry_after_longer_than_the_cap_is_not_waited_for() {
+    let w = World::new();
+    let started = std::time::Instant::now();
+    let r = w.run("throttled-long", &["audit", "--json"]);
+    assert_eq!(r.code, 5, "{r:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("3600s"), "{msg}");
+    assert_eq!(w.calls("throttled-long").len(), 1);
+}
+
+#[test]
+fn http_999_is_blocked() {
+    let w = World::new();
+    let r = w.run(
+        "blocked",
+        &["--retries", "1", "audit", "--format", "ndjson"],
+    );
+    assert_eq!(r.code, 5, "{r:?}");
+    let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["error"]["kind"], "blocked");
+    assert_eq!(w.calls("blocked").len(), 2);
+}
+
+/// Replies that prove nothing make the setting unknown (exit 3), never on or off.
+#[test]
+fn unprovable_replies_are_unknown_with_a_reason() {
+    let w = World::new();
+    for (account, ai_reason) in [
+        ("interstitial", "HTML page"),
+        ("odd-value", "matches neither onValue"),
+        ("drifted", "no `settings` list"),
+        ("two-toggles", "2 toggles"),
+        ("huge", "larger than the 8 MiB limit"),
+    ] {
+        let r = w.run(account, &["audit", "--json"]);
+        assert_eq!(r.code, 3, "{account}: {r:?}");
+        let v = r.json();
+        assert_eq!(v["verdict"], "incomplete");
+        assert_eq!(v["error"], Value::Null);
+        let ai = state_of(&v, "generative-ai-training");
+        assert_eq!(ai["state"], "unknown", "{account}");
+        assert_eq!(ai["private"], Value::Null);
+        let reason = ai["reason"].as_str().unwrap();
+        assert!(reason.contains(ai_reason), "{account}: {reason}");
+    }
+}
+
+#[test]
+fn unknown_state_table_shows_the_reason() {
+    let w = World::new();
+    let r = w.run("odd-value", &["audit"]);
+    assert_eq!(r.code, 3);
+    insta::assert_snapshot!("audit_odd_value_table", r.snapshot());
+}
+
+#[test]
+fn a_slow_reply_times_out_with_exit_6() {
+    let w = World::new();
+    let r = w.run("slow", &["--timeout", "0.5", "audit", "--json"]);
+    assert_eq!(r.code, 6, "{r:?}");
+    assert_eq!(r.json()["error"]["kind"], "timeout");
+    // With enough time the same account answers.
+    let r = w.run(
+        "slow",
+        &[
+            "--timeout",
+            "20",
+            "audit",
+            "--setting",
+            "research-data",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+}
+
+#[test]
+fn network_failure_exits_6() {
+    let w = World::new();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let r = run(w.as_account("demo").args([
+        "--base-url",
+        &format!("http://127.0.0.1:{closed}"),
+        "audit",
+        "--json",
+    ]));
+    assert_eq!(r.code, 6, "{r:?}");
+    assert_eq!(r.json()["error"]["kind"], "network");
+    assert!(r.stderr.contains("hint:"));
+}
+
+#[test]
+fn setting_selects_a_subset_with_one_request() {
+    let w = World::new();
+    let r = w.run("demo", &["audit", "--setting", "research-data", "--json"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(states(&r.json()), [("research-data".into(), "on".into())]);
+    assert_eq!(w.calls("demo"), vec![CARD_RESEARCH]);
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_hint_and_make_no_request() {
+    let w = World::new();
+    let r = w.run("demo", &["audit", "--setting", "nope"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown setting \"nope\""),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("hint: known settings: generative-ai-training")
+    );
+
+    let r = w.run("demo", &["--base-url", "http://www.linkedin.com", "audit"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("only allowed for loopback"),
+        "{}",
+        r.stderr
+    );
+
+    let r = w.run("demo", &["--timeout", "0", "audit"]);
+    assert_eq!(r.code, 2);
+
+    let r = w.run("demo", &["audit", "--format", "yaml"]);
+    assert_eq!(r.code, 2);
+
+    let r = w.run("demo", &["--sandbox=nobody", "audit"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("sandbox accounts: demo"), "{}", r.stderr);
+    assert!(w.requests().is_empty());
+}
+
+#[test]
+fn without_a_session_exit_4_and_no_request() {
+    let w = World::new();
+    let r = run(w.cmd().args(["audit", "--json"]));
+    assert_eq!(r.code, 4, "{r:?}");
+    assert_eq!(r.json()["error"]["kind"], "not_signed_in");
+    assert!(r.stderr.contains("hint: run `linkedin-privacy login`"));
+    assert!(w.requests().is_empty());
+}
+
+#[test]
+fn catalog_file_replaces_the_builtin_one() {
+    let w = World::new();
+    // A catalog where research is private when ON flips that row's verdict.
+    let custom = linkedin_privacy::catalog::DEFAULT_TOML.replace(
+        "setting = \"allowAnonymizedDataResearch\"\nprivate_when = \"off\"",
+        "setting = \"allowAnonymizedDataResearch\"\nprivate_when = \"on\"",
+    );
+    assert_ne!(custom, linkedin_privacy::catalog::DEFAULT_TOML);
+    let path = w.path("catalog.toml");
+    std::fs::write(&path, custom).unwrap();
+    let r = w.run(
+        "demo",
+        &[
+            "--catalog",
+            path.to_str().unwrap(),
+            "audit",
+            "--setting",
+            "research-data",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(state_of(&r.json(), "research-data")["private"], true);
+
+    std::fs::write(&path, "schema = 1\n[[setting]]\nid = 3\n").unwrap();
+    let r = w.run(
+        "demo",
+        &["--catalog", path.to_str().unwrap(), "audit", "--json"],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(r.json()["error"]["kind"], "usage");
+    assert!(r.stderr.contains("invalid catalog"), "{}", r.stderr);
+}
+
+#[test]
+fn sandbox_flag_needs_no_account_and_knows_the_name() {
+    let w = World::new();
+    let r = run(w.cmd().args(["--sandbox", "audit", "--json"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = r.json();
+    assert_eq!(v["account"]["name"], "Ada Lovelace");
+    assert_eq!(v["account"]["public_id"], "ada-lovelace");
+    let r = run(w.cmd().args(["--sandbox=private", "audit"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("Grace Hopper"));
+    assert!(r.stderr.contains("sandbox: a fake LinkedIn"));
+    // It started its own sandbox: the test's sandbox saw nothing.
+    assert!(w.requests().is_empty());
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let w = World::new();
+    let plain = w.run("demo", &["audit"]);
+    assert!(!plain.stdout.contains('\x1b'));
+    assert!(!plain.stderr.contains('\x1b'));
+    let coloured = w.run("demo", &["--color", "always", "audit"]);
+    assert!(coloured.stdout.contains("\x1b["), "{}", coloured.stdout);
+    let never = run(w
+        .as_account("demo")
+        .env("NO_COLOR", "1")
+        .args(["--color", "never", "audit"]));
+    assert!(!never.stdout.contains('\x1b'));
+}
+
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    let w = World::new();
+    let mut child = w
+        .as_account("demo")
+        .args(["audit", "--format", "csv"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let code = out.status.code().unwrap();
+    assert!(
+        code == 1,
+        "exit {code}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("internal error"));
+}
+
+#[test]
+fn completions_for_each_shell() {
+    let w = World::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let r = run(w.cmd().args(["completions", shell]));
+        assert_eq!(r.code, 0, "{shell}");
+        assert!(r.stdout.contains("linkedin-privacy"), "{shell}");
+        assert!(r.stdout.contains("audit"), "{shell}");
+    }
+    let r = run(w.cmd().args(["completions", "tcsh"]));
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn catalog_command_lists_and_prints_toml() {
+    let w = World::new();
+    let r = run(w.cmd().args(["catalog", "--json"]));
+    assert_eq!(r.code, 0);
+    let ids: Vec<String> = r.json()["setting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "generative-ai-training",
+            "research-data",
+            "other-ai-processing"
+        ]
+    );
+    let r = run(w.cmd().args(["catalog", "--toml"]));
+    assert_eq!(r.stdout, linkedin_privacy::catalog::DEFAULT_TOML);
+    // What --toml prints is a valid --catalog file.
+    let path = w.path("c.toml");
+    std::fs::write(&path, &r.stdout).unwrap();
+    let r = run(w
+        .cmd()
+        .args(["--catalog", path.to_str().unwrap(), "catalog", "--toml"]));
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("dataForAiImprovement"));
+}

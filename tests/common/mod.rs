@@ -1,0 +1,199 @@
+//! Shared test harness: a sandbox on loopback started in the test process, and the real binary
+//! run against it in a hermetic environment (its own HOME and XDG folders, nothing inherited
+//! but PATH).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use linkedin_privacy::sandbox::{AccountsFile, Fixtures, LoggedRequest, Sandbox, SandboxOptions};
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_linkedin-privacy");
+
+/// A sandbox plus a private home for the binary.
+pub struct World {
+    pub sandbox: Sandbox,
+    pub home: tempfile::TempDir,
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+
+    /// stdout, stderr and the exit code together, with ports and times filtered out, for
+    /// snapshots.
+    pub fn snapshot(&self) -> String {
+        filter(&format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        ))
+    }
+}
+
+pub fn filter(text: &str) -> String {
+    let port = regex_lite(
+        text,
+        "127.0.0.1:",
+        |c| c.is_ascii_digit(),
+        "127.0.0.1:[PORT]",
+    );
+    replace_timestamps(&port)
+}
+
+/// Replaces `prefix` followed by a run of chars matching `keep` with `with`.
+fn regex_lite(text: &str, prefix: &str, keep: fn(char) -> bool, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(prefix) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + prefix.len()..];
+        let n = after.find(|c: char| !keep(c)).unwrap_or(after.len());
+        out.push_str(with);
+        rest = &after[n..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `2026-11-29T01:02:03Z` -> `[TIME]`.
+fn replace_timestamps(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let shape = b"dddd-dd-ddTdd:dd:ddZ";
+    while i < bytes.len() {
+        let fits = i + shape.len() <= bytes.len()
+            && shape.iter().zip(&bytes[i..]).all(|(s, b)| match s {
+                b'd' => b.is_ascii_digit(),
+                other => other == b,
+            });
+        if fits {
+            out.push_str("[TIME]");
+            i += shape.len();
+        } else {
+            let ch = text[i..].chars().next().unwrap();
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
+}
+
+impl World {
+    pub fn new() -> World {
+        World::with(SandboxOptions::default(), AccountsFile::builtin())
+    }
+
+    pub fn with(options: SandboxOptions, accounts: AccountsFile) -> World {
+        let sandbox =
+            Sandbox::start(options, accounts, Fixtures::embedded()).expect("sandbox starts");
+        World {
+            sandbox,
+            home: tempfile::tempdir().expect("temp home"),
+        }
+    }
+
+    pub fn token(&self, account: &str) -> String {
+        self.sandbox
+            .account(account)
+            .unwrap_or_else(|| panic!("no sandbox account {account}"))
+            .0
+            .to_string()
+    }
+
+    /// The binary, hermetic, pointed at the sandbox, without a session.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env("XDG_STATE_HOME", self.home.path().join("state"))
+            .env("XDG_CACHE_HOME", self.home.path().join("cache"))
+            .env("LINKEDIN_PRIVACY_BASE_URL", self.sandbox.base_url())
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// The binary acting as a sandbox account through LINKEDIN_LI_AT.
+    pub fn as_account(&self, account: &str) -> Command {
+        let mut cmd = self.cmd();
+        cmd.env("LINKEDIN_LI_AT", self.token(account));
+        cmd
+    }
+
+    /// Runs `args` as `account`.
+    pub fn run(&self, account: &str, args: &[&str]) -> Run {
+        run(self.as_account(account).args(args))
+    }
+
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.sandbox.requests()
+    }
+
+    /// The requests made by one account, as `METHOD path`.
+    pub fn calls(&self, account: &str) -> Vec<String> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.account.as_deref() == Some(account))
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.home.path().join(rel)
+    }
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("the binary runs");
+    Run {
+        code: status
+            .code()
+            .expect("the binary exits normally, not by a signal"),
+        stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Every file below `dir`, recursively.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_below(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+pub const CARD_AI: &str = "GET /mysettings-api/settingsApiSettingCards/dataForAiImprovement";
+pub const CARD_RESEARCH: &str =
+    "GET /mysettings-api/settingsApiSettingCards/policyAndAcademicResearch";
