@@ -34,6 +34,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The LinkedIn origin to talk to [env: LINKEDIN_PRIVACY_BASE_URL] (plain http only on loopback)
     #[arg(long, global = true, value_name = "URL")]
@@ -76,12 +77,26 @@ pub struct GlobalArgs {
     /// When to use colour (auto: only on a terminal, and never with NO_COLOR set)
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// The stored session to use [env: LINKEDIN_PRIVACY_PROFILE] [default: default]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Keep sessions in a 0600 file in the config directory instead of the OS keyring
+    #[arg(long, global = true)]
+    pub insecure_storage: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read the Data privacy settings and say which ones expose your data
     Audit(commands::audit::AuditArgs),
+    /// Sign in once and store the session in the OS keyring
+    Login(commands::login::LoginArgs),
+    /// Forget stored sessions (on this machine; LinkedIn's own sign-out is in the browser)
+    Logout(commands::logout::LogoutArgs),
+    /// List stored sessions and check that they still work
+    Status(commands::status::StatusArgs),
     /// Show the settings catalog
     Catalog(commands::catalog::CatalogArgs),
     /// Run the fake LinkedIn in the foreground, for trying scripts without an account

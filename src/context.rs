@@ -14,6 +14,7 @@ use crate::output::{Format, Output};
 use crate::sandbox::{AccountsFile, Sandbox, SandboxOptions};
 use crate::secret::Secret;
 use crate::session::{Identity, Session};
+use crate::store::{self, FileStore, KeyringStore, Store};
 
 /// The environment variables the tool reads, read once.
 #[derive(Clone, Debug, Default)]
@@ -22,6 +23,9 @@ pub struct Env {
     pub catalog: Option<PathBuf>,
     pub li_at: Option<Secret>,
     pub jsessionid: Option<String>,
+    pub profile: Option<String>,
+    pub home: Option<PathBuf>,
+    pub xdg_config_home: Option<PathBuf>,
 }
 
 impl Env {
@@ -36,6 +40,13 @@ impl Env {
             catalog: text("LINKEDIN_PRIVACY_CATALOG").map(PathBuf::from),
             li_at: text("LINKEDIN_LI_AT").map(Secret::new),
             jsessionid: text("LINKEDIN_JSESSIONID"),
+            profile: text("LINKEDIN_PRIVACY_PROFILE"),
+            home: std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            xdg_config_home: std::env::var_os("XDG_CONFIG_HOME")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
         }
     }
 }
@@ -52,6 +63,9 @@ pub enum Target {
 pub struct Context {
     pub out: Output,
     pub target: Target,
+    /// The stored session to use (`--profile`, `LINKEDIN_PRIVACY_PROFILE`, `default`).
+    pub profile: String,
+    insecure_storage: bool,
     catalog_path: Option<PathBuf>,
     timeout: Duration,
     retries: u32,
@@ -103,9 +117,17 @@ impl Context {
                 None => Target::Remote(Origin::linkedin()),
             },
         };
+        let profile = args
+            .profile
+            .clone()
+            .or_else(|| env.profile.clone())
+            .unwrap_or_else(|| store::DEFAULT_PROFILE.to_string());
+        store::check_profile(&profile)?;
         Ok(Context {
             out,
             target,
+            profile,
+            insecure_storage: args.insecure_storage,
             catalog_path: args.catalog.clone().or_else(|| env.catalog.clone()),
             timeout: Duration::from_secs_f64(args.timeout),
             retries: args.retries,
@@ -144,8 +166,51 @@ impl Context {
         }
     }
 
-    /// A client and the session to act with: the sandbox account's, or the one from the
-    /// environment.
+    /// The directory the index and the `--insecure-storage` file live in.
+    pub fn config_dir(&self) -> Result<PathBuf> {
+        store::config_dir(
+            self.env.xdg_config_home.as_deref(),
+            self.env.home.as_deref(),
+        )
+    }
+
+    /// The store sessions are read from and written to: the OS keyring, or the 0600 file with
+    /// `--insecure-storage` (with a warning every time).
+    pub fn store(&self) -> Result<Store> {
+        let dir = self.config_dir()?;
+        if self.insecure_storage {
+            let file = FileStore::new(&dir);
+            self.out.warn(&format!(
+                "sessions are kept in a plain file, {} (--insecure-storage)",
+                file.path.display()
+            ));
+            Ok(Store::File(file))
+        } else {
+            Ok(Store::Keyring(KeyringStore::system(&dir)))
+        }
+    }
+
+    /// Where a stored session would come from, without reading it: for messages.
+    pub fn session_source(&self) -> &'static str {
+        match (&self.target, &self.env.li_at, self.insecure_storage) {
+            (Target::Sandbox { .. }, ..) => "sandbox",
+            (_, Some(_), _) => "env",
+            (_, None, true) => "file",
+            (_, None, false) => "keyring",
+        }
+    }
+
+    /// The environment's session, which wins over every store and is never written anywhere.
+    pub fn env_session(&self) -> Result<Option<Session>> {
+        self.env
+            .li_at
+            .as_ref()
+            .map(|li_at| Session::new(li_at.clone(), self.env.jsessionid.as_deref()))
+            .transpose()
+    }
+
+    /// A client and the session to act with: the sandbox account's, the environment's, or the
+    /// stored profile's.
     pub fn connect(&self) -> Result<Connection> {
         let (client, sandbox) = self.client()?;
         let (session, identity) = match (&self.target, &sandbox) {
@@ -155,16 +220,9 @@ impl Context {
                     .ok_or_else(|| Error::usage(format!("no sandbox account {account:?}"), None))?;
                 (Session::new(Secret::new(token), None)?, identity)
             }
-            _ => match &self.env.li_at {
-                Some(li_at) => (
-                    Session::new(li_at.clone(), self.env.jsessionid.as_deref())?,
-                    Identity::default(),
-                ),
-                None => {
-                    return Err(Error::NotSignedIn {
-                        detail: "no session: LINKEDIN_LI_AT is not set".to_string(),
-                    });
-                }
+            _ => match self.env_session()? {
+                Some(session) => (session, Identity::default()),
+                None => self.stored_session()?,
             },
         };
         Ok(Connection {
@@ -173,5 +231,32 @@ impl Context {
             identity,
             _sandbox: sandbox,
         })
+    }
+
+    fn stored_session(&self) -> Result<(Session, Identity)> {
+        let store = self.store()?;
+        let Some(stored) = store.load(&self.profile)? else {
+            let mut detail = format!(
+                "no session stored for profile {:?} in {}",
+                self.profile,
+                store.location()
+            );
+            if !self.insecure_storage
+                && let Ok(dir) = self.config_dir()
+                && let Ok(Some(_)) = Store::File(FileStore::new(&dir)).load(&self.profile)
+            {
+                detail.push_str("; the --insecure-storage file has one: add --insecure-storage");
+            }
+            return Err(Error::NotSignedIn { detail });
+        };
+        let identity = Identity {
+            profile: Some(self.profile.clone()),
+            name: Some(stored.name),
+            public_id: stored.public_id,
+        };
+        Ok((
+            Session::new(stored.li_at, stored.jsessionid.as_deref())?,
+            identity,
+        ))
     }
 }

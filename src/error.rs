@@ -21,7 +21,7 @@ pub enum Error {
     SessionExpired { detail: String },
 
     #[error("LinkedIn wants a security check finished in a browser: {url}")]
-    Challenge { url: String },
+    Challenge { url: String, hint: Option<String> },
 
     #[error(
         "LinkedIn's CSRF check failed (the JSESSIONID cookie and the csrf-token header differ)"
@@ -140,6 +140,9 @@ impl Error {
             Error::Usage { hint, .. } | Error::Store { hint, .. } | Error::Login { hint, .. } => {
                 return hint.clone();
             }
+            Error::Challenge {
+                hint: Some(hint), ..
+            } => return Some(hint.clone()),
             Error::NotSignedIn { .. } => {
                 "run `linkedin-privacy login`, set LINKEDIN_LI_AT, or try the demo with `linkedin-privacy --sandbox audit`"
             }

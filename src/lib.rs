@@ -8,12 +8,14 @@ pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod context;
+pub mod cookies;
 pub mod error;
 pub mod exit;
 pub mod output;
 pub mod sandbox;
 pub mod secret;
 pub mod session;
+pub mod store;
 
 use std::process::ExitCode;
 

@@ -79,3 +79,157 @@ fn the_token_never_appears_in_any_output() {
         "the runs reached the sandbox"
     );
 }
+
+/// Every way in, through the file store, the missing keyring and (when one runs) the real
+/// Secret Service: the token is only ever in the 0600 sessions file (or the keyring), never in
+/// output, other files, or the process's arguments.
+#[test]
+fn the_token_never_leaks_from_any_way_in_or_store() {
+    let w = canary_world();
+    let token = w.token("demo");
+    let stdin_run = |cmd: &mut std::process::Command, input: &str| {
+        use std::io::Write;
+        let mut child = cmd
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // While the tool waits for stdin, its arguments are visible to every user: check them.
+        let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap_or_default();
+        assert_clean(
+            "the process's arguments",
+            &String::from_utf8_lossy(&cmdline),
+        );
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        common::Run {
+            code: out.status.code().unwrap(),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    };
+    let check = |what: &str, r: &common::Run| {
+        assert_ne!(r.code, 101, "{what} panicked");
+        assert_clean(&format!("stdout of {what}"), &r.stdout);
+        assert_clean(&format!("stderr of {what}"), &r.stderr);
+    };
+
+    // Inputs the user brings, which hold the token by nature.
+    let inputs = w.path("inputs");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let cookies_txt = inputs.join("cookies.txt");
+    std::fs::write(
+        &cookies_txt,
+        format!("# Netscape HTTP Cookie File\n.www.linkedin.com\tTRUE\t/\tTRUE\t1893456000\tli_at\t{token}\n"),
+    )
+    .unwrap();
+    let firefox = inputs.join("firefox");
+    std::fs::create_dir_all(&firefox).unwrap();
+    let db = rusqlite::Connection::open(firefox.join("cookies.sqlite")).unwrap();
+    db.execute_batch(
+        "CREATE TABLE moz_cookies (name TEXT, value TEXT, host TEXT, lastAccessed INTEGER);",
+    )
+    .unwrap();
+    db.execute(
+        "INSERT INTO moz_cookies VALUES ('li_at', ?1, '.www.linkedin.com', 1)",
+        [&token],
+    )
+    .unwrap();
+    drop(db);
+
+    let mut stores: Vec<Vec<String>> = vec![
+        vec!["--insecure-storage".into()],
+        // No D-Bus in this environment: the keyring error path.
+        vec![],
+    ];
+    if let Ok(bus) = std::env::var("DBUS_SESSION_BUS_ADDRESS") {
+        stores.push(vec![format!("--dbus={bus}")]);
+    }
+    let tmp = w.path("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    for store in &stores {
+        let mut base = w.cmd();
+        base.env("TMPDIR", &tmp);
+        let mut flags: Vec<&str> = Vec::new();
+        for s in store {
+            match s.strip_prefix("--dbus=") {
+                Some(bus) => {
+                    base.env("DBUS_SESSION_BUS_ADDRESS", bus);
+                }
+                None => flags.push(s),
+            }
+        }
+        let cmd = |args: &[&str]| {
+            let mut c = w.cmd();
+            for (k, v) in base.get_envs() {
+                if let Some(v) = v {
+                    c.env(k, v);
+                }
+            }
+            c.args(&flags).args(args);
+            c
+        };
+        let ways: Vec<(Vec<&str>, String)> = vec![
+            (vec!["login", "--cookie-stdin"], format!("{token}\n")),
+            (
+                vec!["login", "--cookies-file", cookies_txt.to_str().unwrap()],
+                String::new(),
+            ),
+            (
+                vec!["login", "--from-firefox", firefox.to_str().unwrap()],
+                String::new(),
+            ),
+            (
+                vec!["login", "--email", "ada@example.com", "--password-stdin"],
+                "sandbox-password\n".into(),
+            ),
+        ];
+        for (args, input) in &ways {
+            let what = format!("{flags:?} {args:?}");
+            let r = stdin_run(&mut cmd(args), input);
+            check(&what, &r);
+            for follow in [
+                &["audit", "--json"][..],
+                &["audit", "--format", "csv"],
+                &["status"],
+                &["status", "--json"],
+                &["logout"],
+            ] {
+                let r = run(&mut cmd(follow));
+                check(&format!("{what} then {follow:?}"), &r);
+            }
+        }
+    }
+    let sessions = w.path("config/linkedin-privacy/sessions.json");
+    for file in files_below(w.home.path()) {
+        if file.starts_with(&inputs) || file == sessions {
+            continue;
+        }
+        let bytes = std::fs::read(&file).unwrap();
+        assert_clean(
+            &file.display().to_string(),
+            &String::from_utf8_lossy(&bytes),
+        );
+    }
+    #[cfg(unix)]
+    if sessions.exists() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&sessions).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the one file that may hold the token is private"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "no temporary copies are left"
+    );
+}

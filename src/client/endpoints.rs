@@ -95,11 +95,16 @@ pub enum LoginResult {
 }
 
 impl Client {
-    /// `GET /uas/authenticate`: LinkedIn sets a JSESSIONID for the password login.
-    pub fn login_start(&self, jsessionid: &str) -> Result<()> {
+    /// `GET /uas/authenticate`: LinkedIn sets the JSESSIONID the password login must use.
+    /// Returns that value (without quotes), or the one offered when none is set.
+    pub fn login_start(&self, offered: &str) -> Result<String> {
         let mut call = Call::get(AUTHENTICATE);
-        call.anonymous_jsessionid = Some(jsessionid);
-        self.send(&call).map(|_| ())
+        call.anonymous_jsessionid = Some(offered);
+        let reply = self.send(&call)?;
+        Ok(reply
+            .set_cookie("JSESSIONID")
+            .map(|j| j.expose().to_string())
+            .unwrap_or_else(|| offered.to_string()))
     }
 
     /// `POST /uas/authenticate` with the member's email and password.

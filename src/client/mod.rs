@@ -405,7 +405,10 @@ impl Client {
             .map(|u| u.path().to_string())
             .unwrap_or_default();
         if target_path.starts_with("/checkpoint/") {
-            Error::Challenge { url: target }
+            Error::Challenge {
+                url: target,
+                hint: None,
+            }
         } else if target_path.starts_with("/uas/login") || target_path.starts_with("/login") {
             Error::SessionExpired {
                 detail: "LinkedIn redirects to its sign-in page".to_string(),

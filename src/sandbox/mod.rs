@@ -77,6 +77,7 @@ struct Account {
     me_normalized: Value,
     identity: Identity,
     cards: Mutex<BTreeMap<String, Value>>,
+    fault: Mutex<Fault>,
     hits: AtomicU64,
     wrote: AtomicBool,
 }
@@ -174,6 +175,17 @@ impl Sandbox {
         lock(&account.cards).get(card_key).cloned()
     }
 
+    /// Makes an account misbehave from now on, e.g. expire a session a test has stored.
+    pub fn set_fault(&self, account: &str, fault: Fault) -> bool {
+        match self.shared.accounts.iter().find(|a| a.spec.id == account) {
+            Some(a) => {
+                *lock(&a.fault) = fault;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Every request served so far, in order.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         lock(&self.shared.log).clone()
@@ -238,6 +250,7 @@ impl Account {
             cards.insert(key.clone(), value);
         }
         Ok(Account {
+            fault: Mutex::new(spec.fault),
             spec,
             me_plain,
             me_normalized,
@@ -511,8 +524,9 @@ impl Shared {
         let id = Some(account.spec.id.clone());
         let hit = account.hits.fetch_add(1, Ordering::SeqCst);
         let spec = &account.spec;
+        let fault = *lock(&account.fault);
         let retry_after = spec.retry_after.unwrap_or(1).to_string();
-        match spec.fault {
+        match fault {
             Fault::Expired => {
                 let location = format!("/uas/login?session_redirect={}", rq.path);
                 return (id, Answer::redirect(location));
@@ -523,11 +537,11 @@ impl Shared {
             }
             _ => {}
         }
-        if spec.fault == Fault::Csrf || !rq.csrf_ok() {
+        if fault == Fault::Csrf || !rq.csrf_ok() {
             return (id, csrf_failed());
         }
         let throttled = Answer::status(429).header("Retry-After", retry_after);
-        match spec.fault {
+        match fault {
             Fault::ThrottleOnce if hit == 0 => return (id, throttled),
             Fault::Throttle => return (id, throttled),
             Fault::RereadThrottled if account.wrote.load(Ordering::SeqCst) => {
@@ -543,8 +557,8 @@ impl Shared {
             }
             _ => {}
         }
-        let mut answer = self.account_route(account, rq);
-        match spec.fault {
+        let mut answer = self.account_route(account, rq, fault);
+        match fault {
             Fault::Slow => answer.delay = Duration::from_millis(spec.delay_ms.unwrap_or(5000)),
             Fault::Huge if answer.status == 200 && rq.method == "GET" => {
                 answer.body = AnswerBody::Huge(HUGE_BYTES);
@@ -554,7 +568,7 @@ impl Shared {
         (id, answer)
     }
 
-    fn account_route(&self, account: &Account, rq: &Incoming) -> Answer {
+    fn account_route(&self, account: &Account, rq: &Incoming, fault: Fault) -> Answer {
         let path = rq.path.as_str();
         match rq.method.as_str() {
             "GET" if path == ME => {
@@ -575,15 +589,15 @@ impl Shared {
                 None => Answer::status(404),
             },
             "PUT" => match path.strip_prefix(SETTING_PREFIX) {
-                Some(key) => self.write(account, key, rq),
+                Some(key) => self.write(account, key, rq, fault),
                 None => Answer::status(404),
             },
             _ => Answer::status(405),
         }
     }
 
-    fn write(&self, account: &Account, key: &str, rq: &Incoming) -> Answer {
-        match account.spec.fault {
+    fn write(&self, account: &Account, key: &str, rq: &Incoming, fault: Fault) -> Answer {
+        match fault {
             Fault::PutForbidden => return Answer::status(403),
             Fault::PutError => return Answer::status(500),
             _ => {}
@@ -612,7 +626,7 @@ impl Shared {
         if setting.get("onValue") != Some(&value) && setting.get("offValue") != Some(&value) {
             return Answer::status(400);
         }
-        if account.spec.fault != Fault::PutNoop {
+        if fault != Fault::PutNoop {
             select_value(setting, value);
             account.wrote.store(true, Ordering::SeqCst);
         }

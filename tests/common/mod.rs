@@ -119,7 +119,12 @@ impl World {
 
     /// The binary, hermetic, pointed at the sandbox, without a session.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::new(BIN);
+        self.hermetic(BIN)
+    }
+
+    /// Any program, with the environment the binary gets.
+    pub fn hermetic(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home.path())

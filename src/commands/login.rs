@@ -1,0 +1,241 @@
+//! `linkedin-privacy login`: every way in ends the same way: the session is checked with
+//! `/voyager/api/me`, then stored with the member's name. A session that does not work is never
+//! stored, and a stored one is only replaced once the new one is known to work.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::audit::now_rfc3339;
+use crate::client::endpoints::LoginResult;
+use crate::context::{Context, Target};
+use crate::cookies::{self, Found};
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::output::{Style, View};
+use crate::secret::Secret;
+use crate::session::{Session, mint_jsessionid};
+use crate::store::StoredSession;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Without an option, asks for the li_at cookie with a hidden prompt.")]
+pub struct LoginArgs {
+    /// Read li_at from the first line of stdin (and JSESSIONID from an optional second line)
+    #[arg(long, group = "way")]
+    pub cookie_stdin: bool,
+
+    /// Read li_at and JSESSIONID for linkedin.com from a Netscape cookies.txt export
+    #[arg(long, value_name = "FILE", group = "way")]
+    pub cookies_file: Option<PathBuf>,
+
+    /// Read the cookies of the default Firefox profile, or of PROFILE_DIR
+    #[arg(long, value_name = "PROFILE_DIR", num_args = 0..=1, group = "way")]
+    pub from_firefox: Option<Option<PathBuf>>,
+
+    /// Sign in with email and password (asked for with a hidden prompt)
+    #[arg(long, value_name = "ADDRESS", group = "way")]
+    pub email: Option<String>,
+
+    /// With --email: read the password from the first line of stdin
+    #[arg(long, requires = "email")]
+    pub password_stdin: bool,
+}
+
+#[derive(Serialize)]
+struct SignedIn {
+    schema: u32,
+    profile: Option<String>,
+    name: String,
+    public_id: Option<String>,
+    store: &'static str,
+    location: String,
+    stored_at: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
+    let (client, sandbox) = ctx.client()?;
+    let found = obtain(ctx, &client, &args)?;
+    let session = Session::new(found.li_at, found.jsessionid.as_deref())?;
+    // Validate before storing anything: a refused session must not replace a working one.
+    let me = client.member(&session).me()?;
+    let stored = StoredSession {
+        li_at: session.li_at().clone(),
+        jsessionid: Some(session.jsessionid().to_string()),
+        name: me.name.clone(),
+        public_id: me.public_id.clone(),
+        stored_at: now_rfc3339(),
+    };
+    let view = if let (Target::Sandbox { .. }, Some(_)) = (&ctx.target, &sandbox) {
+        SignedIn {
+            schema: 1,
+            profile: None,
+            name: me.name,
+            public_id: me.public_id,
+            store: "none",
+            location: "not stored: sandbox runs touch no keyring".to_string(),
+            stored_at: None,
+        }
+    } else {
+        let store = ctx.store()?;
+        store.save(&ctx.profile, &stored)?;
+        SignedIn {
+            schema: 1,
+            profile: Some(ctx.profile.clone()),
+            name: me.name,
+            public_id: me.public_id,
+            store: store.kind(),
+            location: store.location(),
+            stored_at: Some(stored.stored_at.clone()),
+        }
+    };
+    ctx.out.print(&view)?;
+    Ok(Exit::Ok)
+}
+
+/// Gets the cookies the chosen way.
+fn obtain(ctx: &Context, client: &crate::client::Client, args: &LoginArgs) -> Result<Found> {
+    if args.cookie_stdin {
+        return cookies::from_stdin(std::io::stdin().lock());
+    }
+    if let Some(file) = &args.cookies_file {
+        return cookies::from_cookies_txt(file);
+    }
+    if let Some(dir) = &args.from_firefox {
+        let dir = if let Some(dir) = dir {
+            dir.clone()
+        } else {
+            let home = std::env::var_os("HOME").map(PathBuf::from).ok_or_else(|| {
+                Error::usage(
+                    "HOME is not set",
+                    Some("name the folder: --from-firefox DIR".into()),
+                )
+            })?;
+            cookies::default_firefox_profile(&home)?
+        };
+        return cookies::from_firefox(&dir);
+    }
+    if let Some(email) = &args.email {
+        return password_login(ctx, client, email, args.password_stdin);
+    }
+    prompt_for_cookie()
+}
+
+fn prompt_for_cookie() -> Result<Found> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::usage(
+            "no terminal to ask for the li_at cookie on",
+            Some(
+                "use --cookie-stdin, --cookies-file FILE, --from-firefox or --email ADDRESS"
+                    .to_string(),
+            ),
+        ));
+    }
+    eprintln!(
+        "Paste the value of your li_at cookie: in a browser signed in to LinkedIn, open the developer\n\
+         tools, then Application (Storage in Firefox) > Cookies > https://www.linkedin.com > li_at."
+    );
+    let value = rpassword::prompt_password("li_at (hidden): ")
+        .map_err(|e| Error::usage(format!("cannot read from the terminal: {e}"), None))?;
+    Ok(Found {
+        li_at: Secret::new(value),
+        jsessionid: None,
+    })
+}
+
+fn password_login(
+    ctx: &Context,
+    client: &crate::client::Client,
+    email: &str,
+    from_stdin: bool,
+) -> Result<Found> {
+    let password = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| Error::usage(format!("cannot read the password from stdin: {e}"), None))?;
+        Secret::new(line.trim_end_matches(['\r', '\n']))
+    } else if std::io::stdin().is_terminal() {
+        Secret::new(
+            rpassword::prompt_password(format!("LinkedIn password for {email} (hidden): "))
+                .map_err(|e| Error::usage(format!("cannot read from the terminal: {e}"), None))?,
+        )
+    } else {
+        return Err(Error::usage(
+            "no terminal to ask for the password on",
+            Some("pass it on stdin with --password-stdin".to_string()),
+        ));
+    };
+    if password.is_empty() {
+        return Err(Error::usage("the password is empty", None));
+    }
+    let jsessionid = client.login_start(&mint_jsessionid())?;
+    match client.login(&jsessionid, email, &password)? {
+        LoginResult::Pass(li_at) => Ok(Found {
+            li_at,
+            jsessionid: Some(jsessionid),
+        }),
+        LoginResult::Challenge(url) => Err(Error::Challenge {
+            url,
+            hint: Some(
+                "finish the check in a browser, then sign in with the cookie instead: copy li_at and run `linkedin-privacy login`"
+                    .to_string(),
+            ),
+        }),
+        LoginResult::BadCredentials(why) => Err(Error::Login {
+            message: format!("LinkedIn refused the email or password ({why})"),
+            hint: Some(format!(
+                "check them and try again, or sign in with the li_at cookie: `linkedin-privacy login{}`",
+                profile_flag(ctx)
+            )),
+        }),
+    }
+}
+
+fn profile_flag(ctx: &Context) -> String {
+    if ctx.profile == crate::store::DEFAULT_PROFILE {
+        String::new()
+    } else {
+        format!(" --profile {}", ctx.profile)
+    }
+}
+
+impl View for SignedIn {
+    fn table(&self, s: &Style) -> String {
+        let who = match &self.public_id {
+            Some(p) => format!("{} ({p})", self.name),
+            None => self.name.clone(),
+        };
+        match &self.profile {
+            Some(profile) => format!(
+                "{} as {who}. The session is stored in {} as profile {profile:?}.\n",
+                s.green("Signed in"),
+                self.location
+            ),
+            None => format!("{} as {who} ({}).\n", s.green("Signed in"), self.location),
+        }
+    }
+
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec![
+            "profile",
+            "name",
+            "public_id",
+            "store",
+            "location",
+            "stored_at",
+        ]
+    }
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        vec![vec![
+            self.profile.clone().unwrap_or_default(),
+            self.name.clone(),
+            self.public_id.clone().unwrap_or_default(),
+            self.store.to_string(),
+            self.location.clone(),
+            self.stored_at.clone().unwrap_or_default(),
+        ]]
+    }
+}

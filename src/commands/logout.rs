@@ -1,0 +1,101 @@
+//! `linkedin-privacy logout`: forget stored sessions. This ends nothing on LinkedIn's side; the
+//! output says how to do that too.
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::context::{Context, Target};
+use crate::exit::Exit;
+use crate::output::{Style, View};
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Forget every profile in the store (the keyring, or the file with --insecure-storage)
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Serialize)]
+struct LoggedOut {
+    schema: u32,
+    store: &'static str,
+    location: String,
+    forgotten: Vec<String>,
+    not_found: Vec<String>,
+}
+
+pub fn run(ctx: &Context, args: LogoutArgs) -> anyhow::Result<Exit> {
+    if let Target::Sandbox { .. } = ctx.target {
+        ctx.out
+            .note("sandbox sessions are never stored, so there is nothing to forget");
+        return Ok(Exit::Ok);
+    }
+    let store = ctx.store()?;
+    let profiles = if args.all {
+        store.profiles()?
+    } else {
+        vec![ctx.profile.clone()]
+    };
+    let mut view = LoggedOut {
+        schema: 1,
+        store: store.kind(),
+        location: store.location(),
+        forgotten: Vec::new(),
+        not_found: Vec::new(),
+    };
+    for profile in profiles {
+        if store.delete(&profile)? {
+            view.forgotten.push(profile);
+        } else {
+            view.not_found.push(profile);
+        }
+    }
+    ctx.out.print(&view)?;
+    if ctx.session_source() == "env" && !ctx.out.is_machine() {
+        ctx.out.warn(
+            "LINKEDIN_LI_AT is still set in this shell and wins over every store; unset it too",
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+impl View for LoggedOut {
+    fn table(&self, s: &Style) -> String {
+        let mut out = String::new();
+        for p in &self.forgotten {
+            out.push_str(&format!(
+                "{} profile {p:?} from {}.\n",
+                s.green("Forgot"),
+                self.location
+            ));
+        }
+        for p in &self.not_found {
+            out.push_str(&format!(
+                "No session was stored for profile {p:?} in {}.\n",
+                self.location
+            ));
+        }
+        if self.forgotten.is_empty() && self.not_found.is_empty() {
+            out.push_str(&format!("No sessions are stored in {}.\n", self.location));
+        }
+        out.push_str(
+            "This forgets sessions on this machine only. To end them on LinkedIn too, sign out in a \
+             browser (Settings > Sign in & security > Where you're signed in > Sign out of all sessions).\n",
+        );
+        out
+    }
+
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec!["profile", "store", "forgotten"]
+    }
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        let row =
+            |p: &String, done: bool| vec![p.clone(), self.store.to_string(), done.to_string()];
+        self.forgotten
+            .iter()
+            .map(|p| row(p, true))
+            .chain(self.not_found.iter().map(|p| row(p, false)))
+            .collect()
+    }
+}

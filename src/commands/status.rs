@@ -1,0 +1,241 @@
+//! `linkedin-privacy status`: every session the tool could use, where it is kept, when it was
+//! stored, and whether LinkedIn still accepts it (one `/me` call each; none with `--offline`).
+
+use clap::Args;
+use comfy_table::Color;
+use serde::Serialize;
+
+use crate::audit::ErrorView;
+use crate::client::Client;
+use crate::context::{Context, Target};
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::output::{Style, View};
+use crate::secret::Secret;
+use crate::session::Session;
+use crate::store::{FileStore, Store};
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// List only; make no request to LinkedIn
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Serialize)]
+struct StatusView {
+    schema: u32,
+    sessions: Vec<SessionStatus>,
+}
+
+#[derive(Serialize)]
+struct SessionStatus {
+    profile: Option<String>,
+    /// `keyring`, `file`, `env` or `sandbox`.
+    store: &'static str,
+    location: String,
+    name: Option<String>,
+    public_id: Option<String>,
+    stored_at: Option<String>,
+    /// `true` or `false` from a `/me` call; `null` when not checked.
+    works: Option<bool>,
+    error: Option<ErrorView>,
+    #[serde(skip)]
+    exit: Exit,
+}
+
+impl SessionStatus {
+    fn new(profile: Option<String>, store: &'static str, location: String) -> SessionStatus {
+        SessionStatus {
+            profile,
+            store,
+            location,
+            name: None,
+            public_id: None,
+            stored_at: None,
+            works: None,
+            error: None,
+            exit: Exit::Ok,
+        }
+    }
+
+    fn failed(mut self, e: &Error) -> SessionStatus {
+        self.error = Some(e.into());
+        self.exit = e.exit();
+        self
+    }
+
+    /// One `/me` call: does LinkedIn still accept this session?
+    fn check(mut self, client: &Client, session: Result<Session, Error>) -> SessionStatus {
+        match session.and_then(|s| client.member(&s).me()) {
+            Ok(me) => {
+                self.works = Some(true);
+                self.name = Some(me.name);
+                self.public_id = me.public_id;
+                self
+            }
+            Err(e) => {
+                if e.exit() == Exit::Session {
+                    self.works = Some(false);
+                }
+                self.failed(&e)
+            }
+        }
+    }
+}
+
+pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<Exit> {
+    let (client, sandbox) = ctx.client()?;
+    let check = |entry: SessionStatus, session: Result<Session, Error>| {
+        if args.offline {
+            entry
+        } else {
+            entry.check(&client, session)
+        }
+    };
+    let mut sessions = Vec::new();
+    if let (Target::Sandbox { account }, Some(sandbox)) = (&ctx.target, &sandbox) {
+        if let Some((token, identity)) = sandbox.account(account) {
+            let mut entry =
+                SessionStatus::new(None, "sandbox", format!("sandbox account {account:?}"));
+            entry.name = identity.name;
+            entry.public_id = identity.public_id;
+            sessions.push(check(entry, Session::new(Secret::new(token), None)));
+        }
+    } else {
+        if let Some(session) = ctx.env_session().transpose() {
+            let entry = SessionStatus::new(None, "env", "LINKEDIN_LI_AT".to_string());
+            sessions.push(check(entry, session));
+        }
+        let dir = ctx.config_dir()?;
+        let keyring = Store::Keyring(crate::store::KeyringStore::system(&dir));
+        let file = FileStore::new(&dir);
+        let file_exists = file.path.exists();
+        let mut stores = vec![keyring];
+        if file_exists || ctx.session_source() == "file" {
+            if file_exists {
+                ctx.out.warn(&format!(
+                    "reading sessions kept in a plain file, {}",
+                    file.path.display()
+                ));
+            }
+            stores.push(Store::File(file));
+        }
+        for store in &stores {
+            let profiles = match store.profiles() {
+                Ok(p) => p,
+                Err(e) => {
+                    sessions
+                        .push(SessionStatus::new(None, store.kind(), store.location()).failed(&e));
+                    continue;
+                }
+            };
+            for profile in profiles {
+                let entry =
+                    SessionStatus::new(Some(profile.clone()), store.kind(), store.location());
+                match store.load(&profile) {
+                    Ok(Some(stored)) => {
+                        let mut entry = entry;
+                        entry.name = Some(stored.name.clone());
+                        entry.public_id = stored.public_id.clone();
+                        entry.stored_at = Some(stored.stored_at.clone());
+                        let session = Session::new(stored.li_at, stored.jsessionid.as_deref());
+                        sessions.push(check(entry, session));
+                    }
+                    Ok(None) => sessions.push(entry.failed(&Error::NotSignedIn {
+                        detail: format!(
+                            "profile {profile:?} is listed but its keyring item is gone"
+                        ),
+                    })),
+                    Err(e) => sessions.push(entry.failed(&e)),
+                }
+            }
+        }
+    }
+    let exit = if sessions.is_empty() {
+        Exit::Session
+    } else {
+        sessions.iter().map(|s| s.exit).max().unwrap_or(Exit::Ok)
+    };
+    ctx.out.print(&StatusView {
+        schema: 1,
+        sessions,
+    })?;
+    Ok(exit)
+}
+
+impl View for StatusView {
+    fn table(&self, s: &Style) -> String {
+        if self.sessions.is_empty() {
+            return "No sessions are stored. Sign in with `linkedin-privacy login`.\n".to_string();
+        }
+        let mut table = s.table(&["Profile", "Member", "Stored in", "Stored at", "Works?"]);
+        for e in &self.sessions {
+            let member = match (&e.name, &e.public_id) {
+                (Some(n), Some(p)) => format!("{n} ({p})"),
+                (Some(n), None) => n.clone(),
+                _ => "-".to_string(),
+            };
+            let (works, color) = match (e.works, &e.error) {
+                (Some(true), _) => ("yes".to_string(), Some(Color::Green)),
+                (Some(false), Some(err)) => (format!("no: {}", err.kind), Some(Color::Red)),
+                (_, Some(err)) => (format!("unknown: {}", err.kind), Some(Color::Yellow)),
+                (_, None) => ("not checked".to_string(), None),
+            };
+            table.add_row(vec![
+                s.cell(e.profile.as_deref().unwrap_or("-"), None),
+                s.cell(&member, None),
+                s.cell(&e.location, None),
+                s.cell(e.stored_at.as_deref().unwrap_or("-"), None),
+                s.cell(&works, color),
+            ]);
+        }
+        let mut out = format!("{table}\n");
+        for e in self.sessions.iter().filter(|e| e.error.is_some()) {
+            let err = e.error.as_ref().expect("filtered");
+            out.push_str(&format!(
+                "  {}: {}\n",
+                e.profile.as_deref().unwrap_or(e.store),
+                err.message
+            ));
+        }
+        out
+    }
+
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec![
+            "profile",
+            "store",
+            "location",
+            "name",
+            "public_id",
+            "stored_at",
+            "works",
+            "error_kind",
+            "error_message",
+        ]
+    }
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        self.sessions
+            .iter()
+            .map(|e| {
+                vec![
+                    o(&e.profile),
+                    e.store.to_string(),
+                    e.location.clone(),
+                    o(&e.name),
+                    o(&e.public_id),
+                    o(&e.stored_at),
+                    e.works.map(|w| w.to_string()).unwrap_or_default(),
+                    e.error.as_ref().map(|x| x.kind.clone()).unwrap_or_default(),
+                    e.error
+                        .as_ref()
+                        .map(|x| x.message.clone())
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect()
+    }
+}
