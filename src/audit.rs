@@ -127,6 +127,9 @@ pub struct Report {
     pub settings: Vec<SettingResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<Change>>,
+    /// `opt-out --dry-run`: the requests that would have been sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub planned: Option<Vec<crate::optout::Write>>,
     pub error: Option<ErrorView>,
 }
 
@@ -139,6 +142,7 @@ impl Report {
             verdict: Verdict::from_settings(&settings),
             settings,
             changes: None,
+            planned: None,
             error: None,
         }
     }
@@ -152,6 +156,7 @@ impl Report {
             verdict: Verdict::Incomplete,
             settings: Vec::new(),
             changes: None,
+            planned: None,
             error: Some(error.into()),
         }
     }

@@ -91,6 +91,10 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Read the Data privacy settings and say which ones expose your data
     Audit(commands::audit::AuditArgs),
+    /// Turn settings off, then read them back to prove it
+    OptOut(commands::opt_out::OptOutArgs),
+    /// Pre-fill LinkedIn's Data Processing Objection Form (never submits it)
+    Objection(commands::objection::ObjectionArgs),
     /// Sign in once and store the session in the OS keyring
     Login(commands::login::LoginArgs),
     /// Forget stored sessions (on this machine; LinkedIn's own sign-out is in the browser)

@@ -11,6 +11,8 @@ pub mod context;
 pub mod cookies;
 pub mod error;
 pub mod exit;
+pub mod objection;
+pub mod optout;
 pub mod output;
 pub mod sandbox;
 pub mod secret;

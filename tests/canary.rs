@@ -34,6 +34,13 @@ fn the_token_never_appears_in_any_output() {
         &["audit", "--format", "ndjson"],
         &["audit", "--format", "csv"],
         &["audit", "--setting", "research-data", "--color", "always"],
+        &["opt-out", "--dry-run"],
+        &["opt-out", "--all", "--yes", "--json"],
+        &["opt-out", "--yes"],
+        &["objection", "--json", "--email", "a@example.com"],
+        &["objection", "--html", "objection.html"],
+        &["status"],
+        &["status", "--json"],
         &["catalog"],
     ];
     std::thread::scope(|scope| {

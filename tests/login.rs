@@ -455,43 +455,17 @@ fn the_prompt_way_in_needs_a_terminal_and_hides_the_token() {
     let r = run(w.cmd().args(["--insecure-storage", "login"]));
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--cookie-stdin"), "{}", r.stderr);
-    // On a terminal (a pseudo-terminal from `script`): the hidden prompt.
-    if Command::new("script").arg("--version").output().is_err() {
+    // On a terminal (a pseudo-terminal from `script`): the hidden prompt, typed into once shown.
+    let token = w.token("demo");
+    let Some(r) = common::run_on_terminal(
+        &w,
+        &["--insecure-storage", "login"],
+        &[],
+        "li_at (hidden): ",
+        &token,
+    ) else {
         eprintln!("SKIPPED: the prompt test needs `script` (util-linux) for a pseudo-terminal");
         return;
-    }
-    let mut script = w.hermetic("script");
-    script.args([
-        "-qec",
-        &format!("{} --insecure-storage login", common::BIN),
-        "/dev/null",
-    ]);
-    // Type the token only once the prompt is shown, as a person would.
-    let mut child = script
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 256];
-    while !String::from_utf8_lossy(&seen).contains("li_at (hidden): ") {
-        let n = std::io::Read::read(&mut stdout, &mut buf).unwrap();
-        assert!(n > 0, "no prompt: {}", String::from_utf8_lossy(&seen));
-        seen.extend_from_slice(&buf[..n]);
-    }
-    let mut stdin = child.stdin.take().unwrap();
-    stdin
-        .write_all(format!("{}\n", w.token("demo")).as_bytes())
-        .unwrap();
-    std::io::Read::read_to_end(&mut stdout, &mut seen).unwrap();
-    drop(stdin);
-    let status = child.wait().unwrap();
-    let r = Run {
-        code: status.code().unwrap(),
-        stdout: String::from_utf8_lossy(&seen).into_owned(),
-        stderr: String::new(),
     };
     assert_eq!(r.code, 0, "{r:?}");
     assert!(

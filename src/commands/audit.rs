@@ -79,9 +79,14 @@ fn who(account: &Identity) -> String {
 
 impl View for Report {
     fn table(&self, s: &Style) -> String {
+        let what = if self.changes.is_some() || self.planned.is_some() {
+            "LinkedIn privacy opt-out for"
+        } else {
+            "LinkedIn privacy audit for"
+        };
         let mut out = format!(
             "{} {}, checked {}\n",
-            s.bold("LinkedIn privacy audit for"),
+            s.bold(what),
             who(&self.account),
             self.checked_at
         );
@@ -114,8 +119,13 @@ impl View for Report {
         if !notes.is_empty() {
             out.push_str(&format!("{}\n{}\n", s.bold("Notes:"), notes.join("\n")));
         }
-        if let Some(changes) = &self.changes {
+        if let Some(changes) = &self.changes
+            && !changes.is_empty()
+        {
             out.push_str(&changes_table(s, changes));
+        }
+        if let Some(planned) = &self.planned {
+            out.push_str(&planned_requests(s, planned));
         }
         out.push_str(&verdict_sentence(self, s));
         out.push('\n');
@@ -197,6 +207,23 @@ fn changes_table(s: &Style, changes: &[audit::Change]) -> String {
         ]);
     }
     format!("{table}\n")
+}
+
+fn planned_requests(s: &Style, planned: &[crate::optout::Write]) -> String {
+    if planned.is_empty() {
+        return format!("{} nothing would be sent.\n", s.bold("Dry run:"));
+    }
+    let mut out = format!(
+        "{} nothing was sent. These requests would be (with the session cookies and csrf-token header):\n",
+        s.bold("Dry run:")
+    );
+    for w in planned {
+        out.push_str(&format!(
+            "  {} {}\n  content-type: application/json\n  {}\n",
+            w.method, w.path, w.body
+        ));
+    }
+    out
 }
 
 fn verdict_sentence(report: &Report, s: &Style) -> String {

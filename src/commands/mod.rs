@@ -5,6 +5,8 @@ pub mod catalog;
 pub mod completions;
 pub mod login;
 pub mod logout;
+pub mod objection;
+pub mod opt_out;
 pub mod sandbox;
 pub mod status;
 
@@ -15,6 +17,8 @@ use crate::exit::Exit;
 pub fn run(ctx: &Context, command: Command) -> anyhow::Result<Exit> {
     match command {
         Command::Audit(args) => audit::run(ctx, args),
+        Command::OptOut(args) => opt_out::run(ctx, args),
+        Command::Objection(args) => objection::run(ctx, args),
         Command::Login(args) => login::run(ctx, args),
         Command::Logout(args) => logout::run(ctx, args),
         Command::Status(args) => status::run(ctx, args),

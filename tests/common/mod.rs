@@ -133,6 +133,7 @@ impl World {
             .env("XDG_STATE_HOME", self.home.path().join("state"))
             .env("XDG_CACHE_HOME", self.home.path().join("cache"))
             .env("LINKEDIN_PRIVACY_BASE_URL", self.sandbox.base_url())
+            .current_dir(self.home.path())
             .stdin(Stdio::null());
         cmd
     }
@@ -202,3 +203,58 @@ pub fn files_below(dir: &Path) -> Vec<PathBuf> {
 pub const CARD_AI: &str = "GET /mysettings-api/settingsApiSettingCards/dataForAiImprovement";
 pub const CARD_RESEARCH: &str =
     "GET /mysettings-api/settingsApiSettingCards/policyAndAcademicResearch";
+
+/// Runs the binary on a pseudo-terminal (through util-linux `script`), answering `answer` once
+/// `prompt` has been printed. `None` when `script` is not available.
+pub fn run_on_terminal(
+    world: &World,
+    args: &[&str],
+    env: &[(&str, &str)],
+    prompt: &str,
+    answer: &str,
+) -> Option<Run> {
+    use std::io::{Read, Write};
+    if Command::new("script").arg("--version").output().is_err() {
+        return None;
+    }
+    let line = std::iter::once(BIN.to_string())
+        .chain(
+            args.iter()
+                .map(|a| format!("'{}'", a.replace('\'', "'\\''"))),
+        )
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut script = world.hermetic("script");
+    for (k, v) in env {
+        script.env(k, v);
+    }
+    let mut child = script
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains(prompt) {
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(
+            n > 0,
+            "no prompt {prompt:?} in: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
+    stdout.read_to_end(&mut seen).unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    Some(Run {
+        code: status.code().unwrap(),
+        stdout: String::from_utf8_lossy(&seen).into_owned(),
+        stderr: String::new(),
+    })
+}

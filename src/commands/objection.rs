@@ -1,0 +1,324 @@
+//! `linkedin-privacy objection`: hand the user LinkedIn's Data Processing Objection Form already
+//! filled in. It reads the form, fills what it recognises, and never submits anything.
+
+use std::io::{BufRead, IsTerminal, Write as _};
+use std::path::PathBuf;
+
+use clap::Args;
+use comfy_table::Color;
+use serde::Serialize;
+
+use crate::audit::{self, State};
+use crate::catalog::DEFAULT_OPT_OUT;
+use crate::client::endpoints::OBJECTION_FORM;
+use crate::context::{Connection, Context};
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::objection::{self, Filled, Inputs, Region, Source};
+use crate::output::{Style, View};
+use crate::session::Identity;
+
+#[derive(Debug, Args)]
+pub struct ObjectionArgs {
+    /// The email address of your LinkedIn account (LinkedIn's profile data does not include
+    /// it; asked for on a terminal when missing)
+    #[arg(long, value_name = "ADDRESS")]
+    pub email: Option<String>,
+    /// Choose the objection-type option whose text or value contains TEXT
+    #[arg(long = "type", value_name = "TEXT")]
+    pub objection_type: Option<String>,
+    /// Where you live, for the legal basis the text cites
+    #[arg(long, value_enum)]
+    pub region: Option<Region>,
+    /// Your own words, added to the explanation
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Object to generative-AI training too, not only to the AI the toggle does not cover
+    #[arg(long)]
+    pub include_genai: bool,
+    /// Open the form in the default browser ($BROWSER, else xdg-open or open)
+    #[arg(long)]
+    pub open: bool,
+    /// Also write a standalone page with the values and a copy button per field
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Prefilled {
+    schema: u32,
+    form_url: String,
+    /// Whether the fields come from the page itself.
+    fetched: bool,
+    /// Why the page's fields were not used, when they were not.
+    note: Option<String>,
+    account: Identity,
+    generative_ai_training: State,
+    fields: Vec<Filled>,
+    unfilled: Vec<String>,
+    text: String,
+    html_file: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
+    // Signed in is better (the name, the toggle's state), but not needed: visitors may object too.
+    let conn = match ctx.connect() {
+        Ok(conn) => Some(conn),
+        Err(e) if e.exit() == Exit::Session => {
+            ctx.out
+                .warn(&format!("{e}; filling the form without your profile"));
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let anonymous = match &conn {
+        Some(_) => None,
+        None => Some(ctx.client()?),
+    };
+    let client = match (&conn, &anonymous) {
+        (Some(c), _) => &c.client,
+        (None, Some((client, _sandbox))) => client,
+        (None, None) => unreachable!("one of them is set"),
+    };
+    let form_url = client.origin().url(OBJECTION_FORM);
+    let identity = conn.as_ref().map(|c| identity(ctx, c)).unwrap_or_default();
+    let genai_state = conn
+        .as_ref()
+        .map(|c| genai_state(ctx, c))
+        .unwrap_or(State::Unknown);
+    let page = match &conn {
+        Some(c) => c.member().objection_form(),
+        None => client.objection_form_anonymous(),
+    };
+    let (form, note) = match page {
+        Ok(html) => match objection::parse_form(&html) {
+            Some(form) if objection::looks_like_objection_form(&form) => (form, None),
+            _ => (
+                objection::fallback_form(),
+                Some("the page holds no form that looks like the objection form".to_string()),
+            ),
+        },
+        Err(e) => (
+            objection::fallback_form(),
+            Some(format!("the form could not be fetched: {e}")),
+        ),
+    };
+    let fetched = note.is_none();
+    if let Some(n) = &note {
+        ctx.out.warn(&format!(
+            "{n}; using the fields LinkedIn is reported to ask for (name, email, kind of objection, explanation)"
+        ));
+    }
+    let inputs = Inputs {
+        name: identity.name.clone(),
+        public_id: identity.public_id.clone(),
+        email: match &args.email {
+            Some(e) => Some(e.trim().to_string()).filter(|e| !e.is_empty()),
+            None => ask_email()?,
+        },
+        objection_type: args.objection_type.clone(),
+        region: args.region,
+        reason: args.reason.clone(),
+        include_genai: args.include_genai,
+        genai_state,
+    };
+    let fields = objection::fill(&form, &inputs).map_err(|why| {
+        Error::usage(
+            why,
+            Some("pass part of one option's text, e.g. --type other".to_string()),
+        )
+    })?;
+    let html_file = match &args.html {
+        Some(path) => {
+            let page = objection::html_page(&form_url, &fields);
+            std::fs::write(path, page)
+                .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display()), None))?;
+            Some(path.display().to_string())
+        }
+        None => None,
+    };
+    let view = Prefilled {
+        schema: 1,
+        form_url: form_url.clone(),
+        fetched,
+        note,
+        account: identity,
+        generative_ai_training: genai_state,
+        unfilled: fields
+            .iter()
+            .filter(|f| f.source == Source::NotFilled)
+            .map(|f| f.label.clone().unwrap_or_else(|| f.name.clone()))
+            .collect(),
+        text: objection::explanation(&inputs),
+        fields,
+        html_file,
+    };
+    ctx.out.print(&view)?;
+    if args.open {
+        open_in_browser(ctx, &form_url);
+    }
+    if genai_state == State::On && !ctx.out.is_machine() {
+        ctx.out
+            .note("tip: `linkedin-privacy opt-out` turns the generative-AI training toggle off.");
+    }
+    Ok(Exit::Ok)
+}
+
+/// The member's name: from the stored profile, or one `/me` call when it is not known. The
+/// text can do without it, so a failure only leaves it out.
+fn identity(ctx: &Context, conn: &Connection) -> Identity {
+    let mut identity = conn.identity.clone();
+    if identity.name.is_none() {
+        match conn.member().me() {
+            Ok(me) => {
+                identity.name = Some(me.name);
+                identity.public_id = me.public_id;
+            }
+            Err(e) => ctx.out.warn(&format!("cannot read your name: {e}")),
+        }
+    }
+    identity
+}
+
+/// The generative-AI toggle, from a fresh read (one request). Without a certain read the text
+/// says nothing about it.
+fn genai_state(ctx: &Context, conn: &Connection) -> State {
+    let Some(entry) = ctx
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(DEFAULT_OPT_OUT).cloned())
+    else {
+        return State::Unknown;
+    };
+    match audit::check(&conn.member(), conn.client.origin(), &entry) {
+        Ok(checked) => checked.result.state,
+        Err(e) => {
+            ctx.out.warn(&format!(
+                "cannot read the generative-AI training setting: {e}"
+            ));
+            State::Unknown
+        }
+    }
+}
+
+fn ask_email() -> Result<Option<String>> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    eprint!("Email address of your LinkedIn account (Enter to leave it out): ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::usage(format!("cannot read the answer: {e}"), None))?;
+    Ok(Some(line.trim().to_string()).filter(|l| !l.is_empty()))
+}
+
+fn open_in_browser(ctx: &Context, url: &str) {
+    let browser = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty());
+    let program = browser.unwrap_or_else(|| {
+        if cfg!(target_os = "macos") {
+            "open".to_string()
+        } else {
+            "xdg-open".to_string()
+        }
+    });
+    match std::process::Command::new(&program)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+    {
+        Ok(status) if status.success() => {}
+        Ok(status) => ctx.out.warn(&format!(
+            "{program} could not open the form ({status}); open {url} yourself"
+        )),
+        Err(e) => ctx.out.warn(&format!(
+            "cannot start {program} ({e}); open {url} yourself"
+        )),
+    }
+}
+
+impl View for Prefilled {
+    fn table(&self, s: &Style) -> String {
+        let mut out = format!(
+            "{} {}\n",
+            s.bold("Data Processing Objection Form:"),
+            self.form_url
+        );
+        match &self.note {
+            None => out.push_str("Fields as the page shows them:\n"),
+            Some(n) => out.push_str(&format!(
+                "{} {n}; these are the fields LinkedIn is reported to ask for.\n",
+                s.yellow("Note:")
+            )),
+        }
+        let mut table = s.table(&["Field", "Value", "From"]);
+        for f in self.fields.iter().filter(|f| f.kind != "hidden") {
+            let label = f.label.clone().unwrap_or_else(|| f.name.clone());
+            let value = if f.kind == "textarea" && f.value.is_some() {
+                "(the explanation below)".to_string()
+            } else {
+                f.choice
+                    .clone()
+                    .or_else(|| f.value.clone())
+                    .unwrap_or_else(|| "-".to_string())
+            };
+            let color = (f.source == Source::NotFilled).then_some(Color::Yellow);
+            table.add_row(vec![
+                s.cell(&format!("{label}\n{}", f.name), None),
+                s.cell(&value, None),
+                s.cell(f.source.as_str(), color),
+            ]);
+        }
+        out.push_str(&format!("{table}\n"));
+        if !self.unfilled.is_empty() {
+            out.push_str(&format!(
+                "{} {}\n",
+                s.yellow("Not filled:"),
+                self.unfilled.join("; ")
+            ));
+        }
+        out.push_str(&format!(
+            "\n{}\n\n{}\n\n",
+            s.bold("Explanation (copy it into the form's free-text field):"),
+            self.text
+        ));
+        if let Some(file) = &self.html_file {
+            out.push_str(&format!(
+                "Wrote {file}: the values with a copy button each.\n"
+            ));
+        }
+        out.push_str(
+            "Nothing was submitted: open the form, enter these values, and send it yourself.\n",
+        );
+        out
+    }
+
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec![
+            "form_url", "name", "label", "kind", "value", "choice", "source",
+        ]
+    }
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        self.fields
+            .iter()
+            .map(|f| {
+                vec![
+                    self.form_url.clone(),
+                    f.name.clone(),
+                    f.label.clone().unwrap_or_default(),
+                    f.kind.clone(),
+                    f.value.clone().unwrap_or_default(),
+                    f.choice.clone().unwrap_or_default(),
+                    f.source.as_str().to_string(),
+                ]
+            })
+            .collect()
+    }
+}

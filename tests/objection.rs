@@ -1,0 +1,297 @@
+//! `objection` through the binary against the sandbox: both form versions, the fallback when the
+//! form cannot be fetched, the `--html` page, `--open`, and that nothing is ever submitted.
+
+mod common;
+
+use common::{CARD_AI, World, run};
+use scraper::{Html, Selector};
+use serde_json::Value;
+
+fn field<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("no field {name} in {v}"))
+}
+
+fn never_submitted(w: &World) {
+    assert!(
+        w.requests().iter().all(|r| r.method == "GET"),
+        "something was sent: {:?}",
+        w.requests()
+    );
+}
+
+#[test]
+fn the_main_form_is_filled_from_profile_flags_and_template() {
+    let w = World::new();
+    let r = w.run(
+        "demo",
+        &[
+            "objection",
+            "--email",
+            "ada@example.com",
+            "--region",
+            "eea",
+            "--reason",
+            "I never agreed.",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = r.json();
+    assert_eq!(v["fetched"], true);
+    assert_eq!(v["note"], Value::Null);
+    assert!(
+        v["form_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/help/linkedin/ask/TS-DPRO")
+    );
+    assert_eq!(field(&v, "fullName")["value"], "Ada Lovelace");
+    assert_eq!(field(&v, "fullName")["source"], "profile");
+    assert_eq!(field(&v, "emailAddress")["value"], "ada@example.com");
+    assert_eq!(field(&v, "emailAddress")["source"], "user");
+    assert_eq!(field(&v, "objectionType")["value"], "AI_ML_PERSONALIZATION");
+    assert_eq!(
+        field(&v, "objectionType")["label"],
+        "What would you like to object to?"
+    );
+    assert_eq!(field(&v, "formId")["source"], "page");
+    assert_eq!(field(&v, "country")["source"], "not_filled");
+    let text = field(&v, "objectionDetails")["value"].as_str().unwrap();
+    assert_eq!(text, v["text"].as_str().unwrap());
+    assert!(text.contains("Article 21 of the General Data Protection Regulation"));
+    assert!(text.contains("age and gender"));
+    assert!(text.contains("In my own words: I never agreed."));
+    // The toggle is on for demo, and the text says so rather than claiming otherwise.
+    assert_eq!(v["generative_ai_training"], "on");
+    assert!(text.contains("is still on in my account"));
+    assert!(!text.contains("already turned off"));
+    assert_eq!(
+        v["unfilled"],
+        serde_json::json!([
+            "Country/Region of residence",
+            "I confirm that the information provided is accurate"
+        ])
+    );
+    // The name came from /me (the session was from the environment), the state from one card read.
+    assert_eq!(
+        w.calls("demo"),
+        vec![
+            "GET /voyager/api/me",
+            CARD_AI,
+            "GET /help/linkedin/ask/TS-DPRO"
+        ]
+    );
+    never_submitted(&w);
+}
+
+#[test]
+fn after_opt_out_the_text_says_the_toggle_is_off() {
+    let w = World::new();
+    assert_eq!(w.run("demo", &["opt-out", "--yes"]).code, 0);
+    let r = w.run("demo", &["objection", "--json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = r.json();
+    assert_eq!(v["generative_ai_training"], "off");
+    assert!(
+        v["text"]
+            .as_str()
+            .unwrap()
+            .contains("I have already turned off the setting")
+    );
+    // Off a terminal and without --email, the email is left for the person.
+    assert_eq!(field(&v, "emailAddress")["source"], "not_filled");
+}
+
+#[test]
+fn the_reordered_form_with_other_names() {
+    let w = World::new();
+    let r = w.run(
+        "form-v2",
+        &[
+            "objection",
+            "--email",
+            "grace@example.com",
+            "--region",
+            "uk",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = r.json();
+    assert_eq!(v["fetched"], true);
+    assert_eq!(field(&v, "request_category")["value"], "ml");
+    assert_eq!(field(&v, "request_category")["label"], "Type of request");
+    assert_eq!(field(&v, "requester_name")["value"], "Grace Hopper");
+    assert_eq!(field(&v, "contact_email")["value"], "grace@example.com");
+    assert_eq!(
+        field(&v, "profile_url")["value"],
+        "https://www.linkedin.com/in/grace-hopper"
+    );
+    assert_eq!(field(&v, "phone")["source"], "not_filled");
+    let text = field(&v, "additional_information")["value"]
+        .as_str()
+        .unwrap();
+    assert!(text.contains("UK GDPR"));
+    assert!(text.contains("already turned off"));
+    never_submitted(&w);
+}
+
+#[test]
+fn an_unreachable_form_falls_back_to_the_reported_fields() {
+    let w = World::new();
+    for account in ["form-gone", "expired"] {
+        let r = w.run(
+            account,
+            &["objection", "--email", "ada@example.com", "--json"],
+        );
+        assert_eq!(r.code, 0, "{account}: {r:?}");
+        let v = r.json();
+        assert_eq!(v["fetched"], false, "{account}");
+        assert!(
+            v["note"].as_str().unwrap().contains("could not be fetched"),
+            "{v}"
+        );
+        let names: Vec<&str> = v["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["name", "email", "objection_type", "explanation"]);
+        assert!(
+            v["text"]
+                .as_str()
+                .unwrap()
+                .contains("I object to LinkedIn's processing")
+        );
+        assert!(
+            r.stderr.contains("warning: the form could not be fetched"),
+            "{}",
+            r.stderr
+        );
+    }
+    // Not signed in at all: the page is fetched as a visitor, without the profile.
+    let r = run(w.cmd().args(["objection", "--json"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = r.json();
+    assert_eq!(v["fetched"], true);
+    assert_eq!(field(&v, "fullName")["source"], "not_filled");
+    assert!(r.stderr.contains("without your profile"), "{}", r.stderr);
+    never_submitted(&w);
+}
+
+#[test]
+fn the_html_page_holds_every_value_with_a_copy_button() {
+    let w = World::new();
+    let page = w.path("objection.html");
+    let r = w.run(
+        "demo",
+        &[
+            "objection",
+            "--email",
+            "ada@example.com",
+            "--region",
+            "ch",
+            "--html",
+            page.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = r.json();
+    assert_eq!(v["html_file"], page.to_str().unwrap());
+    let doc = Html::parse_document(&std::fs::read_to_string(&page).unwrap());
+    let link = doc
+        .select(&Selector::parse("a[href]").unwrap())
+        .next()
+        .unwrap();
+    assert_eq!(link.value().attr("href"), v["form_url"].as_str());
+    for f in v["fields"].as_array().unwrap() {
+        if f["kind"] == "hidden" {
+            continue;
+        }
+        let label = f["label"].as_str().unwrap();
+        let label_el = doc
+            .select(&Selector::parse("label").unwrap())
+            .find(|l| l.text().collect::<String>() == label)
+            .unwrap_or_else(|| panic!("no label {label:?} in the page"));
+        let id = label_el.value().attr("for").unwrap();
+        let control = doc
+            .select(&Selector::parse(&format!("#{id}")).unwrap())
+            .next()
+            .unwrap();
+        let shown = if control.value().name() == "textarea" {
+            control.text().collect::<String>()
+        } else {
+            control
+                .value()
+                .attr("value")
+                .unwrap_or_default()
+                .to_string()
+        };
+        let expected = f["choice"]
+            .as_str()
+            .or(f["value"].as_str())
+            .unwrap_or_default();
+        assert_eq!(shown, expected, "field {label}");
+        let button = doc
+            .select(&Selector::parse(&format!("button[data-copy=\"{id}\"]")).unwrap())
+            .next();
+        assert_eq!(
+            button.is_some(),
+            f["value"].is_string(),
+            "copy button for {label}"
+        );
+    }
+    assert!(
+        v["text"]
+            .as_str()
+            .unwrap()
+            .contains("Swiss Federal Act on Data Protection")
+    );
+}
+
+#[test]
+fn type_picks_an_option_and_a_bad_type_lists_them() {
+    let w = World::new();
+    let r = w.run("demo", &["objection", "--type", "other", "--json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = r.json();
+    assert_eq!(field(&v, "objectionType")["value"], "OTHER");
+    assert_eq!(field(&v, "objectionType")["source"], "user");
+    let r = w.run("demo", &["objection", "--type", "astrology"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("\"Direct marketing\""), "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn open_hands_the_form_url_to_the_browser() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = World::new();
+    let record = w.path("opened.txt");
+    let browser = w.path("fake-browser");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let r = common::run(w.as_account("demo").env("BROWSER", &browser).args([
+        "objection",
+        "--open",
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let opened = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(opened.trim(), r.json()["form_url"].as_str().unwrap());
+    never_submitted(&w);
+}
