@@ -177,6 +177,18 @@ impl Output {
     }
 }
 
+/// Asks a question on stderr and reads one line of the answer from stdin, trimmed.
+pub fn ask_line(question: &str) -> crate::error::Result<String> {
+    use io::BufRead;
+    write_stderr(question);
+    let mut line = String::new();
+    io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| crate::error::Error::usage(format!("cannot read the answer: {e}"), None))?;
+    Ok(line.trim().to_string())
+}
+
 pub fn write_stdout(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

@@ -43,6 +43,12 @@ struct Record {
     stored_at: String,
 }
 
+impl Drop for Record {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.li_at);
+    }
+}
+
 impl StoredSession {
     fn to_record(&self) -> Record {
         Record {
@@ -54,21 +60,18 @@ impl StoredSession {
         }
     }
 
-    fn from_record(r: Record) -> StoredSession {
+    fn from_record(mut r: Record) -> StoredSession {
         StoredSession {
-            li_at: Secret::new(r.li_at),
-            jsessionid: r.jsessionid,
-            name: r.name,
-            public_id: r.public_id,
-            stored_at: r.stored_at,
+            li_at: Secret::new(std::mem::take(&mut r.li_at)),
+            jsessionid: r.jsessionid.take(),
+            name: std::mem::take(&mut r.name),
+            public_id: r.public_id.take(),
+            stored_at: std::mem::take(&mut r.stored_at),
         }
     }
 
     pub fn to_json(&self) -> Secret {
-        let record = self.to_record();
-        let text = serde_json::to_string(&record).expect("a record serializes");
-        drop(Zeroizing::new(record.li_at));
-        Secret::new(text)
+        Secret::new(serde_json::to_string(&self.to_record()).expect("a record serializes"))
     }
 
     pub fn from_json(text: &str) -> Option<StoredSession> {

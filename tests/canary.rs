@@ -94,32 +94,15 @@ fn the_token_never_appears_in_any_output() {
 fn the_token_never_leaks_from_any_way_in_or_store() {
     let w = canary_world();
     let token = w.token("demo");
+    // While the tool waits for stdin, its arguments are visible to every user: check them.
     let stdin_run = |cmd: &mut std::process::Command, input: &str| {
-        use std::io::Write;
-        let mut child = cmd
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        // While the tool waits for stdin, its arguments are visible to every user: check them.
-        let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap_or_default();
-        assert_clean(
-            "the process's arguments",
-            &String::from_utf8_lossy(&cmdline),
-        );
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        common::Run {
-            code: out.status.code().unwrap(),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        common::run_with_stdin_checked(cmd, input, |pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            assert_clean(
+                "the process's arguments",
+                &String::from_utf8_lossy(&cmdline),
+            );
+        })
     };
     let check = |what: &str, r: &common::Run| {
         assert_ne!(r.code, 101, "{what} panicked");

@@ -5,9 +5,9 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::{CARD_AI, CARD_RESEARCH, World, run};
+use common::{CARD_AI, CARD_RESEARCH, World, run, run_with_stdin};
 
 fn secret_service_bus() -> Option<String> {
     let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").ok()?;
@@ -61,28 +61,16 @@ fn a_session_round_trips_through_a_real_secret_service() {
 
     let mut login = w.cmd();
     keyring(&mut login);
-    let mut child = login
-        .args(["--profile", &profile, "login", "--cookie-stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(w.token("demo").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
+    let r = run_with_stdin(
+        login.args(["--profile", &profile, "login", "--cookie-stdin"]),
+        &w.token("demo"),
     );
-    assert!(stdout.contains("stored in the OS keyring"), "{stdout}");
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("stored in the OS keyring"),
+        "{}",
+        r.stdout
+    );
 
     // The item is where other tools look for it.
     let item = lookup(&profile).expect("secret-tool finds the item");

@@ -4,35 +4,11 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-use common::{CARD_AI, CARD_RESEARCH, Run, World, run};
+use common::{CARD_AI, CARD_RESEARCH, Run, World, run, run_with_stdin};
 use linkedin_privacy::sandbox::Fault;
 use serde_json::Value;
-
-/// Runs the binary with `input` on stdin.
-pub fn run_with_stdin(cmd: &mut Command, input: &str) -> Run {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
 
 fn sessions_file(w: &World) -> PathBuf {
     w.path("config/linkedin-privacy/sessions.json")

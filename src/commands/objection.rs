@@ -1,7 +1,7 @@
 //! `linkedin-privacy objection`: hand the user LinkedIn's Data Processing Objection Form already
 //! filled in. It reads the form, fills what it recognises, and never submits anything.
 
-use std::io::{BufRead, IsTerminal, Write as _};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -205,14 +205,10 @@ fn ask_email() -> Result<Option<String>> {
     if !std::io::stdin().is_terminal() {
         return Ok(None);
     }
-    eprint!("Email address of your LinkedIn account (Enter to leave it out): ");
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Error::usage(format!("cannot read the answer: {e}"), None))?;
-    Ok(Some(line.trim().to_string()).filter(|l| !l.is_empty()))
+    let line = crate::output::ask_line(
+        "Email address of your LinkedIn account (Enter to leave it out): ",
+    )?;
+    Ok(Some(line).filter(|l| !l.is_empty()))
 }
 
 fn open_in_browser(ctx: &Context, url: &str) {

@@ -1,7 +1,7 @@
 //! `linkedin-privacy opt-out`: turn settings to their private state and show, from a fresh
 //! read, that they are. Nothing is written when the read was not certain.
 
-use std::io::{BufRead, IsTerminal, Write as _};
+use std::io::IsTerminal;
 
 use clap::Args;
 
@@ -200,14 +200,8 @@ fn confirm(ctx: &Context, account: &Identity, steps: &[Step]) -> Result<bool> {
             ));
         }
     }
-    eprint!("Go ahead? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Error::usage(format!("cannot read the answer: {e}"), None))?;
-    let yes = matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes");
+    let answer = crate::output::ask_line("Go ahead? [y/N] ")?;
+    let yes = matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes");
     if !yes {
         ctx.out.note("Nothing was changed.");
     }

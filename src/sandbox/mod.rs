@@ -9,7 +9,7 @@
 pub mod accounts;
 pub mod fixtures;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{Cursor, Read};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,6 +31,9 @@ use crate::session::{Identity, mint_jsessionid};
 
 /// The path that lists the request log as JSON (not a LinkedIn path).
 pub const LOG_PATH: &str = "/__sandbox/requests";
+
+/// The most requests the log keeps; older ones are dropped first.
+const LOG_CAPACITY: usize = 100_000;
 
 /// The size of a `huge` reply: above the client's 8 MiB limit.
 const HUGE_BYTES: usize = 9 * 1024 * 1024;
@@ -68,7 +71,7 @@ struct Shared {
     fixtures: Fixtures,
     latency: Duration,
     echo: bool,
-    log: Mutex<Vec<LoggedRequest>>,
+    log: Mutex<VecDeque<LoggedRequest>>,
 }
 
 struct Account {
@@ -118,7 +121,7 @@ impl Sandbox {
             fixtures,
             latency: options.latency,
             echo: options.echo,
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(VecDeque::new()),
         });
         let thread = {
             let server = Arc::clone(&server);
@@ -188,7 +191,7 @@ impl Sandbox {
 
     /// Every request served so far, in order.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        lock(&self.shared.log).clone()
+        lock(&self.shared.log).iter().cloned().collect()
     }
 }
 
@@ -459,7 +462,11 @@ impl Shared {
             );
         }
         if incoming.path != LOG_PATH {
-            lock(&self.log).push(entry);
+            let mut log = lock(&self.log);
+            if log.len() == LOG_CAPACITY {
+                log.pop_front();
+            }
+            log.push_back(entry);
         }
         if !answer.delay.is_zero() {
             std::thread::sleep(answer.delay);
@@ -505,8 +512,8 @@ impl Shared {
     fn route(&self, rq: &Incoming) -> (Option<String>, Answer) {
         match (rq.method.as_str(), rq.path.as_str()) {
             ("GET", LOG_PATH) => {
-                let log = lock(&self.log).clone();
-                return (None, Answer::json(200, &json!(log)));
+                let log = json!(*lock(&self.log));
+                return (None, Answer::json(200, &log));
             }
             ("GET", AUTHENTICATE) => return (None, self.login_start(rq)),
             ("POST", AUTHENTICATE) => return self.login(rq),

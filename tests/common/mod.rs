@@ -168,6 +168,43 @@ impl World {
     }
 }
 
+/// Runs the binary with `input` on stdin; `before_input` sees the process id first, while the
+/// process waits for its input.
+pub fn run_with_stdin_checked(
+    cmd: &mut Command,
+    input: &str,
+    before_input: impl FnOnce(u32),
+) -> Run {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    before_input(child.id());
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(input.as_bytes())
+        .expect("the binary reads stdin");
+    let out = child.wait_with_output().expect("the binary exits");
+    Run {
+        code: out
+            .status
+            .code()
+            .expect("the binary exits normally, not by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Runs the binary with `input` on stdin.
+pub fn run_with_stdin(cmd: &mut Command, input: &str) -> Run {
+    run_with_stdin_checked(cmd, input, |_| {})
+}
+
 pub fn run(cmd: &mut Command) -> Run {
     let Output {
         status,
