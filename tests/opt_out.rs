@@ -226,6 +226,9 @@ fn off_a_terminal_it_needs_yes_and_sends_nothing() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("needs a confirmation"), "{}", r.stderr);
     assert!(r.stderr.contains("hint: add --yes"));
+    let r = w.run("demo", &["opt-out", "--json"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.json()["error"]["kind"], "usage");
     assert!(w.requests().is_empty());
 }
 

@@ -71,14 +71,13 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
         }
         Err(e) => return Err(e.into()),
     };
-    let anonymous = match &conn {
-        Some(_) => None,
-        None => Some(ctx.client()?),
-    };
-    let client = match (&conn, &anonymous) {
-        (Some(c), _) => &c.client,
-        (None, Some((client, _sandbox))) => client,
-        (None, None) => unreachable!("one of them is set"),
+    let anonymous;
+    let client = match &conn {
+        Some(c) => &c.client,
+        None => {
+            anonymous = ctx.client()?;
+            &anonymous.0
+        }
     };
     let form_url = client.origin().url(OBJECTION_FORM);
     let identity = conn.as_ref().map(|c| identity(ctx, c)).unwrap_or_default();

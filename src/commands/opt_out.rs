@@ -39,11 +39,14 @@ struct Outcome {
 
 pub fn run(ctx: &Context, args: OptOutArgs) -> anyhow::Result<Exit> {
     if !args.dry_run && !args.yes && !std::io::stdin().is_terminal() {
-        return Err(Error::usage(
+        let e = Error::usage(
             "opt-out changes your LinkedIn settings and needs a confirmation, but there is no terminal to ask on",
-            Some("add --yes to confirm, or --dry-run to see the request without sending it".to_string()),
-        )
-        .into());
+            Some(
+                "add --yes to confirm, or --dry-run to see the request without sending it"
+                    .to_string(),
+            ),
+        );
+        return emit(ctx, Identity::default(), Err(e), Report::exit);
     }
     let mut account = Identity::default();
     match execute(ctx, &args, &mut account) {
