@@ -500,6 +500,13 @@ mod tests {
         }
     }
 
+    /// Makes the mock keyring's next call on `profile` fail with `err`.
+    fn fail_next(backend: &keyring_core::mock::Store, profile: &str, err: keyring_core::Error) {
+        let entry = backend.build(SERVICE, profile, None).unwrap();
+        let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
+        cred.set_error(err);
+    }
+
     fn mock() -> (
         KeyringStore,
         Arc<keyring_core::mock::Store>,
@@ -542,11 +549,11 @@ mod tests {
     fn locked_or_failing_keyring_names_the_alternatives() {
         let (k, backend, _dir) = mock();
         k.save("default", &session("tok")).unwrap();
-        let entry = backend.build(SERVICE, "default", None).unwrap();
-        let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
-        cred.set_error(keyring_core::Error::NoStorageAccess(
-            "collection is locked".into(),
-        ));
+        fail_next(
+            &backend,
+            "default",
+            keyring_core::Error::NoStorageAccess("collection is locked".into()),
+        );
         let err = k.load("default").unwrap_err();
         assert_eq!(err.kind(), "store");
         assert!(err.to_string().contains("locked"), "{err}");
@@ -560,9 +567,12 @@ mod tests {
     fn damaged_items_never_print_their_bytes() {
         let (k, backend, _dir) = mock();
         k.save("default", &session("tok")).unwrap();
+        fail_next(
+            &backend,
+            "default",
+            keyring_core::Error::BadEncoding(b"CANARYBYTES".to_vec()),
+        );
         let entry = backend.build(SERVICE, "default", None).unwrap();
-        let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
-        cred.set_error(keyring_core::Error::BadEncoding(b"CANARYBYTES".to_vec()));
         let err = k.load("default").unwrap_err();
         assert!(!format!("{err} {err:?}").contains("CANARYBYTES"));
         entry.set_password("not json CANARYBYTES").unwrap();
@@ -574,9 +584,11 @@ mod tests {
     fn a_failed_save_keeps_the_previous_session() {
         let (k, backend, _dir) = mock();
         k.save("default", &session("old")).unwrap();
-        let entry = backend.build(SERVICE, "default", None).unwrap();
-        let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
-        cred.set_error(keyring_core::Error::PlatformFailure("bus gone".into()));
+        fail_next(
+            &backend,
+            "default",
+            keyring_core::Error::PlatformFailure("bus gone".into()),
+        );
         assert!(k.save("default", &session("new")).is_err());
         assert_eq!(k.load("default").unwrap().unwrap().li_at.expose(), "old");
     }
