@@ -8,10 +8,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalog::{CardRef, Entry, Kind, Toggle};
+use crate::client::endpoints::CardReply;
 use crate::client::{Member, Origin};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::session::Identity;
+use crate::text;
 
 /// The JSON schema version of [`Report`].
 pub const SCHEMA: u32 = 1;
@@ -52,13 +54,18 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The contract's rule: `exposed` when any toggle is proven in the state that is not private;
+    /// `private` only when at least one toggle is proven private and nothing read is exposed or
+    /// unknown (settings not offered, and informational entries, never make a verdict private on
+    /// their own); otherwise `incomplete`.
     pub fn from_settings(settings: &[SettingResult]) -> Verdict {
+        let proven_private = settings.iter().any(|s| s.private == Some(true));
         if settings.iter().any(|s| s.private == Some(false)) {
             Verdict::Exposed
-        } else if settings.iter().any(|s| s.state == State::Unknown) {
-            Verdict::Incomplete
-        } else {
+        } else if proven_private && !settings.iter().any(|s| s.state == State::Unknown) {
             Verdict::Private
+        } else {
+            Verdict::Incomplete
         }
     }
 
@@ -103,7 +110,7 @@ impl From<&Error> for ErrorView {
     fn from(e: &Error) -> Self {
         ErrorView {
             kind: e.kind().to_string(),
-            message: e.to_string(),
+            message: text::clean_line(&e.to_string(), 2 * text::MAX_SHOWN),
         }
     }
 }
@@ -210,13 +217,22 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
         );
     };
     let chosen = match card.setting {
-        Some(key) => match settings
-            .iter()
-            .find(|s| s.get("key").and_then(Value::as_str) == Some(key))
-        {
-            Some(s) => s,
-            None => return Reading::unknown(format!("the card has no setting `{key}`")),
-        },
+        Some(key) => {
+            let named: Vec<&Value> = settings
+                .iter()
+                .filter(|s| s.get("key").and_then(Value::as_str) == Some(key))
+                .collect();
+            match named.as_slice() {
+                [only] => *only,
+                [] => return Reading::unknown(format!("the card has no setting `{key}`")),
+                many => {
+                    return Reading::unknown(format!(
+                        "the card holds {} settings with the key `{key}`, so none of them proves the state",
+                        many.len()
+                    ));
+                }
+            }
+        }
         None => {
             let toggles: Vec<&Value> = settings
                 .iter()
@@ -263,6 +279,21 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
         reason,
         setting: Some(setting.clone()),
     };
+    for (name, v) in [
+        ("value", &setting.value),
+        ("onValue", &setting.on_value),
+        ("offValue", &setting.off_value),
+    ] {
+        if is_empty(v) {
+            return with(
+                State::Unknown,
+                Some(format!(
+                    "{name} is {}, and an empty value proves nothing",
+                    text::describe(v)
+                )),
+            );
+        }
+    }
     if setting.on_value == setting.off_value {
         return with(
             State::Unknown,
@@ -278,7 +309,9 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
             State::Unknown,
             Some(format!(
                 "value {} matches neither onValue {} nor offValue {}",
-                setting.value, setting.on_value, setting.off_value
+                text::describe(&setting.value),
+                text::describe(&setting.on_value),
+                text::describe(&setting.off_value)
             )),
         );
     };
@@ -301,6 +334,16 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
         );
     }
     with(state, None)
+}
+
+/// `null`, `[]` and `{}` prove nothing, on either side of a comparison.
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
 }
 
 /// A setting checked for one account: the report row and, for toggles, what was read.
@@ -330,8 +373,8 @@ pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Chec
         });
     };
     let reading = match member.card(card.card) {
-        Ok(Some(json)) => read_card(&card, &json),
-        Ok(None) => Reading {
+        Ok(CardReply::Found(json)) => read_card(&card, &json),
+        Ok(CardReply::NotOffered) => Reading {
             state: State::NotOffered,
             reason: Some(
                 "LinkedIn does not offer this setting to this account (the card answers 404)"
@@ -339,8 +382,9 @@ pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Chec
             ),
             setting: None,
         },
+        Ok(CardReply::Unproven(why)) => Reading::unknown(why),
         Err(e) if e.is_fatal_for_account() => return Err(e),
-        Err(e) => Reading::unknown(e.to_string()),
+        Err(e) => Reading::unknown(text::clean_line(&e.to_string(), 2 * text::MAX_SHOWN)),
     };
     let private = match reading.state {
         State::On | State::Off => Some(reading.state == State::of(card.private_when)),
@@ -430,6 +474,11 @@ mod tests {
             (json!("PENDING"), json!("ON"), json!("OFF"), State::Unknown),
             (json!(null), json!(true), json!(false), State::Unknown),
             (json!(true), json!(true), json!(true), State::Unknown),
+            // Empty values prove nothing, even when they are equal.
+            (json!(null), json!(true), json!(null), State::Unknown),
+            (json!([]), json!(true), json!([]), State::Unknown),
+            (json!({}), json!({}), json!(false), State::Unknown),
+            (json!(null), json!(null), json!(false), State::Unknown),
         ];
         for (value, on, off, want) in cases {
             let reply = json!({"settings": [toggle("k", value.clone(), on, off)]});
@@ -452,6 +501,15 @@ mod tests {
         assert!(r.reason.unwrap().contains("2 toggles"));
         let r = read_card(&card(Some("zzz")), &two);
         assert!(r.reason.unwrap().contains("no setting `zzz`"));
+        // Two settings share the catalog's key: neither proves anything.
+        let dup = json!({"settings": [
+            toggle("a", json!(false), json!(true), json!(false)),
+            toggle("a", json!(true), json!(true), json!(false)),
+        ]});
+        let r = read_card(&card(Some("a")), &dup);
+        assert_eq!(r.state, State::Unknown);
+        assert!(r.setting.is_none(), "nothing to write on");
+        assert!(r.reason.unwrap().contains("2 settings with the key `a`"));
     }
 
     #[test]
@@ -507,7 +565,144 @@ mod tests {
             v(vec![mk(Off, Some(true)), mk(NotOffered, None)]),
             Verdict::Private
         );
+        // Nothing proven private: never a private verdict.
+        assert_eq!(v(vec![]), Verdict::Incomplete);
+        assert_eq!(v(vec![mk(NotOffered, None)]), Verdict::Incomplete);
+        assert_eq!(
+            v(vec![mk(NotOffered, None), mk(NotOffered, None)]),
+            Verdict::Incomplete
+        );
         assert_eq!(Verdict::Exposed.exit(), Exit::Exposed);
         assert_eq!(Verdict::Incomplete.exit(), Exit::Unknown);
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Any JSON value, small and often equal to another one, so equalities actually happen.
+        fn value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                (0i64..3).prop_map(|n| json!(n)),
+                prop::sample::select(vec!["true", "false", "ON", "OFF", ""]).prop_map(|s| json!(s)),
+            ];
+            leaf.prop_recursive(2, 8, 3, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                    prop::collection::vec(("[ab]", inner), 0..3)
+                        .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+                ]
+            })
+        }
+
+        /// A setting in which any field may be missing or of any type.
+        fn setting() -> impl Strategy<Value = Value> {
+            (
+                prop::option::of(prop::sample::select(vec!["a", "b"])),
+                prop::option::of(prop::sample::select(vec!["TOGGLE", "LINK"])),
+                prop::option::of(value()),
+                prop::option::of(value()),
+                prop::option::of(value()),
+            )
+                .prop_map(|(key, kind, v, on, off)| {
+                    let mut s = serde_json::Map::new();
+                    if let Some(k) = key {
+                        s.insert("key".into(), json!(k));
+                    }
+                    if let Some(k) = kind {
+                        s.insert("settingDisplayType".into(), json!(k));
+                    }
+                    for (name, x) in [("value", v), ("onValue", on), ("offValue", off)] {
+                        if let Some(x) = x {
+                            s.insert(name.into(), x);
+                        }
+                    }
+                    Value::Object(s)
+                })
+        }
+
+        fn card_reply() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                1 => value(),
+                6 => prop::collection::vec(setting(), 0..4).prop_map(|s| json!({"settings": s})),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// The reader proves on or off only by equality with the card's own onValue or
+            /// offValue, on exactly one setting, never on empty values; otherwise it says
+            /// unknown, with a reason.
+            #[test]
+            fn the_reader_proves_or_says_unknown(reply in card_reply(), named in any::<bool>()) {
+                let key = if named { Some("a") } else { None };
+                let r = read_card(&card(key), &reply);
+                match r.state {
+                    State::On | State::Off => {
+                        let s = r.setting.expect("a proven state names its setting");
+                        let want = if r.state == State::On { &s.on_value } else { &s.off_value };
+                        prop_assert_eq!(&s.value, want);
+                        prop_assert!(s.on_value != s.off_value);
+                        for v in [&s.value, &s.on_value, &s.off_value] {
+                            prop_assert!(!is_empty(v));
+                        }
+                        let settings = reply["settings"].as_array().unwrap();
+                        let candidates = settings
+                            .iter()
+                            .filter(|x| match key {
+                                Some(k) => x.get("key").and_then(Value::as_str) == Some(k),
+                                None => x.get("settingDisplayType").and_then(Value::as_str)
+                                    == Some("TOGGLE"),
+                            })
+                            .count();
+                        prop_assert_eq!(candidates, 1);
+                        prop_assert!(r.reason.is_none());
+                    }
+                    State::Unknown => prop_assert!(r.reason.is_some()),
+                    State::NotOffered => prop_assert!(false, "a card body never says not offered"),
+                }
+            }
+
+            /// A private verdict always has a setting proven private behind it, and nothing
+            /// exposed or unknown beside it.
+            #[test]
+            fn a_private_verdict_has_a_proven_toggle_behind_it(
+                rows in prop::collection::vec(
+                    prop_oneof![
+                        Just((State::On, Some(false))),
+                        Just((State::Off, Some(true))),
+                        Just((State::NotOffered, None)),
+                        Just((State::Unknown, None)),
+                    ],
+                    0..5,
+                )
+            ) {
+                let rows: Vec<SettingResult> = rows
+                    .into_iter()
+                    .map(|(state, private)| SettingResult {
+                        id: "x".into(),
+                        title: "x".into(),
+                        state,
+                        private,
+                        reason: None,
+                        url: String::new(),
+                        action: String::new(),
+                    })
+                    .collect();
+                let verdict = Verdict::from_settings(&rows);
+                if verdict == Verdict::Private {
+                    prop_assert!(rows.iter().any(|r| r.private == Some(true)));
+                    prop_assert!(rows.iter().all(|r| r.private != Some(false)));
+                    prop_assert!(rows.iter().all(|r| r.state != State::Unknown));
+                }
+                prop_assert_eq!(
+                    verdict == Verdict::Exposed,
+                    rows.iter().any(|r| r.private == Some(false))
+                );
+            }
+        }
     }
 }

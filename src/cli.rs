@@ -10,7 +10,8 @@ use crate::output::{ColorChoice, Format};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 private/success, 1 exposed, 2 usage, 3 unknown state or unexpected reply,
-4 not signed in or session problem, 5 throttled or blocked, 6 network failure or timeout.
+4 not signed in or session problem, 5 throttled or blocked, 6 network failure or timeout,
+7 output could not be written, 101 a bug, 130 interrupted.
 
 Try it without an account: linkedin-privacy --sandbox audit";
 

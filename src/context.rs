@@ -26,14 +26,31 @@ pub struct Env {
     pub profile: Option<String>,
     pub home: Option<PathBuf>,
     pub xdg_config_home: Option<PathBuf>,
+    /// The user's private runtime folder, for short-lived private copies.
+    pub xdg_runtime_dir: Option<PathBuf>,
+    /// `TMPDIR` or the system's temporary folder.
+    pub tmpdir: PathBuf,
+    /// Text variables that were set but are not valid UTF-8: an error, never silently ignored.
+    pub not_unicode: Vec<&'static str>,
 }
 
 impl Env {
     pub fn from_process() -> Env {
-        let text = |name: &str| {
+        let mut not_unicode = Vec::new();
+        let mut text = |name: &'static str| match std::env::var_os(name) {
+            Some(v) => match v.into_string() {
+                Ok(v) => Some(v).filter(|v| !v.is_empty()),
+                Err(_) => {
+                    not_unicode.push(name);
+                    None
+                }
+            },
+            None => None,
+        };
+        let path = |name: &str| {
             std::env::var_os(name)
-                .and_then(|v: OsString| v.into_string().ok())
-                .filter(|v| !v.is_empty())
+                .filter(|v: &OsString| !v.is_empty())
+                .map(PathBuf::from)
         };
         Env {
             base_url: text("LINKEDIN_PRIVACY_BASE_URL"),
@@ -41,12 +58,11 @@ impl Env {
             li_at: text("LINKEDIN_LI_AT").map(Secret::new),
             jsessionid: text("LINKEDIN_JSESSIONID"),
             profile: text("LINKEDIN_PRIVACY_PROFILE"),
-            home: std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from),
-            xdg_config_home: std::env::var_os("XDG_CONFIG_HOME")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from),
+            home: path("HOME"),
+            xdg_config_home: path("XDG_CONFIG_HOME"),
+            xdg_runtime_dir: path("XDG_RUNTIME_DIR"),
+            tmpdir: std::env::temp_dir(),
+            not_unicode,
         }
     }
 }
@@ -91,6 +107,12 @@ impl Context {
     pub fn new(args: &GlobalArgs, env: Env) -> Result<Context> {
         let format = if args.json { Format::Json } else { args.format };
         let out = Output::new(format, args.color);
+        if let Some(name) = env.not_unicode.first() {
+            return Err(Error::usage(
+                format!("the environment variable {name} is not valid UTF-8"),
+                Some(format!("set {name} to plain text, or unset it")),
+            ));
+        }
         if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
             return Err(Error::usage(
                 format!("--timeout {} is out of range", args.timeout),
@@ -164,6 +186,28 @@ impl Context {
             }
             Target::Remote(origin) => Ok((Client::new(self.net(origin.clone()))?, None)),
         }
+    }
+
+    /// Where short-lived private copies go: the user's runtime folder when there is one (a
+    /// private tmpfs on most Linux desktops), else the temporary folder.
+    pub fn scratch_dir(&self) -> PathBuf {
+        self.env
+            .xdg_runtime_dir
+            .clone()
+            .filter(|d| d.is_absolute() && d.is_dir())
+            .unwrap_or_else(|| self.env.tmpdir.clone())
+    }
+
+    /// The origin requests go to, when it is not a sandbox started for this command.
+    pub fn remote_origin(&self) -> Option<&Origin> {
+        match &self.target {
+            Target::Remote(o) => Some(o),
+            Target::Sandbox { .. } => None,
+        }
+    }
+
+    pub fn home(&self) -> Option<&std::path::Path> {
+        self.env.home.as_deref()
     }
 
     /// The directory the index and the `--insecure-storage` file live in.
@@ -249,9 +293,19 @@ impl Context {
             }
             return Err(Error::NotSignedIn { detail });
         };
+        // A stored session only ever goes to the origin it was signed in at.
+        if let Target::Remote(target) = &self.target
+            && Origin::parse(&stored.origin).ok().as_ref() != Some(target)
+        {
+            return Err(Error::WrongOrigin {
+                profile: self.profile.clone(),
+                stored: crate::text::clean_line(&stored.origin, 100),
+                target: target.as_str().to_string(),
+            });
+        }
         let identity = Identity {
             profile: Some(self.profile.clone()),
-            name: Some(stored.name),
+            name: Some(crate::text::clean_line(&stored.name, 100)),
             public_id: stored.public_id,
         };
         Ok((

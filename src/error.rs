@@ -75,6 +75,19 @@ pub enum Error {
 
     #[error("{message}")]
     Unverified { message: String },
+
+    #[error("profile {profile:?} was signed in at {stored}; its session is never sent to {target}")]
+    WrongOrigin {
+        profile: String,
+        stored: String,
+        target: String,
+    },
+
+    #[error("cannot write {what}: {detail}")]
+    Io { what: String, detail: String },
+
+    #[error("interrupted {detail}")]
+    Interrupted { detail: String },
 }
 
 impl Error {
@@ -105,6 +118,9 @@ impl Error {
             Error::Store { .. } => "store",
             Error::Login { .. } => "login",
             Error::Unverified { .. } => "unverified",
+            Error::WrongOrigin { .. } => "wrong_origin",
+            Error::Io { .. } => "io",
+            Error::Interrupted { .. } => "interrupted",
         }
     }
 
@@ -116,7 +132,10 @@ impl Error {
             | Error::Challenge { .. }
             | Error::Csrf
             | Error::Store { .. }
-            | Error::Login { .. } => Exit::Session,
+            | Error::Login { .. }
+            | Error::WrongOrigin { .. } => Exit::Session,
+            Error::Io { .. } => Exit::Io,
+            Error::Interrupted { .. } => Exit::Interrupted,
             Error::Throttled { .. } | Error::Blocked { .. } => Exit::Throttled,
             Error::Timeout { .. } | Error::Network { .. } => Exit::Network,
             Error::Html { .. }
@@ -172,6 +191,17 @@ impl Error {
                 "check the setting in a browser; try again later if this persists"
             }
             Error::Unverified { .. } => "check the setting in a browser at the address shown",
+            Error::WrongOrigin {
+                profile, target, ..
+            } => {
+                return Some(format!(
+                    "unset LINKEDIN_PRIVACY_BASE_URL (or drop --base-url) to use it, or sign in at {target} with `linkedin-privacy --base-url {target} --profile {profile} login`"
+                ));
+            }
+            Error::Io { .. } => "check the free space and the permissions where the output goes",
+            Error::Interrupted { .. } => {
+                "check the setting in a browser, or run `linkedin-privacy audit` to read it again"
+            }
         };
         Some(text.to_string())
     }

@@ -20,6 +20,12 @@ pub enum Exit {
     Throttled = 5,
     /// Network failure or timeout.
     Network = 6,
+    /// Output or a local file could not be written (a full disk, a closed file, no permission).
+    Io = 7,
+    /// A bug: the program panicked. The panic hook prints where; please report it.
+    Bug = 101,
+    /// Interrupted by SIGINT, SIGTERM or SIGHUP; what was known is printed first.
+    Interrupted = 130,
 }
 
 impl Exit {

@@ -11,13 +11,16 @@ pub mod context;
 pub mod cookies;
 pub mod error;
 pub mod exit;
+pub mod interrupt;
 pub mod objection;
 pub mod optout;
 pub mod output;
+pub mod prompt;
 pub mod sandbox;
 pub mod secret;
 pub mod session;
 pub mod store;
+pub mod text;
 
 use std::process::ExitCode;
 
@@ -32,6 +35,7 @@ use crate::output::{ColorChoice, Format, Output};
 /// Parses the command line, runs the command, and maps any error to its exit code.
 pub fn run() -> ExitCode {
     install_panic_hook();
+    interrupt::install();
     let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
     let ctx = match Context::new(&cli.global, Env::from_process()) {
         Ok(ctx) => ctx,
@@ -52,16 +56,22 @@ pub fn run() -> ExitCode {
 }
 
 /// Prints an error that reached the top and picks its exit code. Typed errors carry their own;
-/// anything else is a local input or output problem (a file that cannot be read or written).
+/// an I/O error here is output that could not be written (a closed pipe is not an error).
 fn report(out: &Output, err: &anyhow::Error) -> Exit {
     if let Some(e) = err.downcast_ref::<Error>() {
         out.error(e);
         return e.exit();
     }
-    if let Some(io) = err.downcast_ref::<std::io::Error>()
-        && io.kind() == std::io::ErrorKind::BrokenPipe
-    {
-        return Exit::Ok;
+    if let Some(io) = err.downcast_ref::<std::io::Error>() {
+        if io.kind() == std::io::ErrorKind::BrokenPipe {
+            return Exit::Ok;
+        }
+        let e = Error::Io {
+            what: "the output".to_string(),
+            detail: io.to_string(),
+        };
+        out.error(&e);
+        return e.exit();
     }
     out.error(&Error::usage(format!("{err:#}"), None));
     Exit::Usage

@@ -2,10 +2,13 @@
 //! parser, recognise its fields by label or name, and fill what can be filled from the profile,
 //! the user's flags and a template. Nothing here submits anything. Plain data in and out.
 
+use std::collections::HashMap;
+
 use scraper::{ElementRef, Html, Selector};
 use serde::Serialize;
 
 use crate::audit::State;
+use crate::text;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FormOption {
@@ -29,126 +32,234 @@ pub struct Field {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Form {
     pub fields: Vec<Field>,
+    /// Fields past [`MAX_FIELDS`], counted but not kept.
+    pub omitted: usize,
 }
 
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).expect("a valid selector")
-}
+/// The most fields a form may show; a page with more is cut (and says so), never echoed whole.
+pub const MAX_FIELDS: usize = 200;
+/// The most characters kept of a label, an option's text or a preset value.
+const MAX_TEXT: usize = 200;
 
 fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text::clean_line(text, MAX_TEXT)
 }
 
-/// The text of a label without the text of controls inside it (a select's options).
-fn label_text(label: ElementRef<'_>) -> String {
-    let mut out = String::new();
-    for node in label.descendants() {
-        if let Some(text) = node.value().as_text() {
-            let inside_control = node.ancestors().any(|a| {
-                a.value().as_element().is_some_and(|e| {
-                    matches!(e.name(), "select" | "textarea" | "option" | "button")
-                })
-            });
-            if !inside_control {
-                out.push_str(text);
-                out.push(' ');
-            }
-        }
+/// Appends to a buffer that stops growing at a cap, so a page cannot make one label huge.
+fn push_capped(buf: &mut String, text: &str) {
+    const CAP: usize = 4 * MAX_TEXT;
+    if buf.len() < CAP {
+        let room = CAP - buf.len();
+        let cut = text
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .take_while(|end| *end <= room)
+            .last()
+            .unwrap_or(0);
+        buf.push_str(&text[..cut]);
+        buf.push(' ');
     }
-    squash(&out)
+}
+
+/// A control as first seen, before labels are resolved.
+struct Control<'a> {
+    el: &'a scraper::node::Element,
+    kind: String,
+    /// The innermost label around it.
+    wrapping: Option<usize>,
+    options: Vec<(Option<String>, String)>,
+    text: String,
 }
 
 /// Parses the page's form: the one with a textarea, else the one with the most fields. `None`
-/// when the page has no form with named fields.
+/// when the page has no form with named fields. One pass over each form, whatever the page
+/// holds: a page of 40,000 inputs and labels parses in about the time it takes to read it.
 pub fn parse_form(html: &str) -> Option<Form> {
     let doc = Html::parse_document(html);
-    let controls = sel("input, select, textarea");
-    let labels = sel("label");
-    let options = sel("option");
-    let mut best: Option<(bool, Form)> = None;
-    for form in doc.select(&sel("form")) {
-        let mut fields = Vec::new();
-        let mut has_textarea = false;
-        for control in form.select(&controls) {
-            let el = control.value();
-            let Some(name) = el.attr("name").filter(|n| !n.is_empty()) else {
-                continue;
-            };
-            let kind = match el.name() {
-                "input" => el.attr("type").unwrap_or("text").to_ascii_lowercase(),
-                other => other.to_string(),
-            };
-            if matches!(
-                kind.as_str(),
-                "submit" | "button" | "image" | "reset" | "file"
-            ) {
-                continue;
-            }
-            has_textarea |= kind == "textarea";
-            let by_for = el.attr("id").and_then(|id| {
-                form.select(&labels)
-                    .find(|l| l.value().attr("for") == Some(id))
-                    .map(label_text)
-            });
-            let wrapping = control
-                .ancestors()
-                .filter_map(ElementRef::wrap)
-                .find(|a| a.value().name() == "label")
-                .map(label_text);
-            let label = by_for
-                .or(wrapping)
-                .or_else(|| el.attr("aria-label").map(squash))
-                .or_else(|| el.attr("placeholder").map(squash))
-                .filter(|l| !l.is_empty());
-            let opts = if kind == "select" {
-                control
-                    .select(&options)
-                    .map(|o| {
-                        let text = squash(&o.text().collect::<String>());
-                        FormOption {
-                            value: o
-                                .value()
-                                .attr("value")
-                                .map(str::to_string)
-                                .unwrap_or_else(|| text.clone()),
-                            text,
-                        }
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let preset = match kind.as_str() {
-                "textarea" => {
-                    Some(control.text().collect::<String>()).filter(|t| !t.trim().is_empty())
-                }
-                "select" | "checkbox" | "radio" => None,
-                _ => el
-                    .attr("value")
-                    .map(str::to_string)
-                    .filter(|v| !v.is_empty()),
-            };
-            fields.push(Field {
-                name: name.to_string(),
-                label,
-                kind,
-                required: el.attr("required").is_some(),
-                options: opts,
-                preset,
-            });
-        }
-        if fields.is_empty() {
+    let forms = Selector::parse("form").expect("a valid selector");
+    let mut best: Option<(bool, usize, Form)> = None;
+    for form in doc.select(&forms) {
+        let (has_textarea, count, parsed) = parse_one(form);
+        if count == 0 {
             continue;
         }
         let better = match &best {
             None => true,
-            Some((t, f)) => (has_textarea, fields.len()) > (*t, f.fields.len()),
+            Some((t, n, _)) => (has_textarea, count) > (*t, *n),
         };
         if better {
-            best = Some((has_textarea, Form { fields }));
+            best = Some((has_textarea, count, parsed));
         }
     }
-    best.map(|(_, f)| f)
+    best.map(|(_, _, f)| f)
+}
+
+fn parse_one(form: ElementRef<'_>) -> (bool, usize, Form) {
+    use ego_tree::iter::Edge;
+    let mut labels: Vec<String> = Vec::new();
+    let mut label_for: HashMap<String, usize> = HashMap::new();
+    let mut open_labels: Vec<usize> = Vec::new();
+    let mut controls: Vec<Control<'_>> = Vec::new();
+    // Text inside these belongs to the control, not to a label around it.
+    let mut in_control = 0usize;
+    let mut select: Option<usize> = None;
+    let mut textarea: Option<usize> = None;
+    let mut option_open = false;
+    for edge in form.traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if let Some(text) = node.value().as_text() {
+                    if in_control == 0
+                        && let Some(l) = open_labels.last()
+                    {
+                        push_capped(&mut labels[*l], text);
+                    }
+                    if option_open
+                        && let Some((_, t)) = select
+                            .and_then(|i| controls.get_mut(i))
+                            .and_then(|c| c.options.last_mut())
+                    {
+                        push_capped(t, text);
+                    }
+                    if let Some(c) = textarea.and_then(|i| controls.get_mut(i)) {
+                        push_capped(&mut c.text, text);
+                    }
+                    continue;
+                }
+                let Some(el) = node.value().as_element() else {
+                    continue;
+                };
+                match el.name() {
+                    "label" => {
+                        labels.push(String::new());
+                        let idx = labels.len() - 1;
+                        if let Some(id) = el.attr("for") {
+                            label_for.entry(id.to_string()).or_insert(idx);
+                        }
+                        open_labels.push(idx);
+                    }
+                    name @ ("input" | "select" | "textarea") => {
+                        if name != "input" {
+                            in_control += 1;
+                        }
+                        let kind = match name {
+                            "input" => {
+                                squash(&el.attr("type").unwrap_or("text").to_ascii_lowercase())
+                            }
+                            other => other.to_string(),
+                        };
+                        let idx = controls.len();
+                        controls.push(Control {
+                            el,
+                            kind,
+                            wrapping: open_labels.last().copied(),
+                            options: Vec::new(),
+                            text: String::new(),
+                        });
+                        match name {
+                            "select" => select = Some(idx),
+                            "textarea" => textarea = Some(idx),
+                            _ => {}
+                        }
+                    }
+                    "option" => {
+                        in_control += 1;
+                        if let Some(c) = select.and_then(|i| controls.get_mut(i)) {
+                            c.options
+                                .push((el.attr("value").map(str::to_string), String::new()));
+                            option_open = true;
+                        }
+                    }
+                    "button" => in_control += 1,
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                let Some(el) = node.value().as_element() else {
+                    continue;
+                };
+                match el.name() {
+                    "label" => {
+                        open_labels.pop();
+                    }
+                    "select" => {
+                        in_control = in_control.saturating_sub(1);
+                        select = None;
+                    }
+                    "textarea" => {
+                        in_control = in_control.saturating_sub(1);
+                        textarea = None;
+                    }
+                    "option" => {
+                        in_control = in_control.saturating_sub(1);
+                        option_open = false;
+                    }
+                    "button" => in_control = in_control.saturating_sub(1),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let labels: Vec<String> = labels.iter().map(|l| squash(l)).collect();
+    let mut fields = Vec::new();
+    let mut has_textarea = false;
+    let mut count = 0;
+    for c in controls {
+        let el = c.el;
+        let Some(name) = el.attr("name").map(squash).filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        if matches!(
+            c.kind.as_str(),
+            "submit" | "button" | "image" | "reset" | "file"
+        ) {
+            continue;
+        }
+        has_textarea |= c.kind == "textarea";
+        count += 1;
+        if fields.len() >= MAX_FIELDS {
+            continue;
+        }
+        let by_for = el
+            .attr("id")
+            .and_then(|id| label_for.get(id))
+            .map(|i| labels[*i].clone());
+        let label = by_for
+            .filter(|l| !l.is_empty())
+            .or_else(|| c.wrapping.map(|i| labels[i].clone()))
+            .filter(|l| !l.is_empty())
+            .or_else(|| el.attr("aria-label").map(squash))
+            .or_else(|| el.attr("placeholder").map(squash))
+            .filter(|l| !l.is_empty());
+        let options = c
+            .options
+            .into_iter()
+            .map(|(value, text)| {
+                let text = squash(&text);
+                FormOption {
+                    value: value.map(|v| squash(&v)).unwrap_or_else(|| text.clone()),
+                    text,
+                }
+            })
+            .collect();
+        let preset = match c.kind.as_str() {
+            "textarea" => {
+                Some(text::clean_block(c.text.trim(), 4 * MAX_TEXT)).filter(|t| !t.is_empty())
+            }
+            "select" | "checkbox" | "radio" => None,
+            _ => el.attr("value").map(squash).filter(|v| !v.is_empty()),
+        };
+        fields.push(Field {
+            name,
+            label,
+            kind: c.kind,
+            required: el.attr("required").is_some(),
+            options,
+            preset,
+        });
+    }
+    let omitted = count - fields.len();
+    (has_textarea, count, Form { fields, omitted })
 }
 
 /// Whether a parsed form is plausibly the objection form: it must have a field for the kind of
@@ -190,6 +301,7 @@ pub fn fallback_form() -> Form {
             ),
             field("explanation", "Explanation", "textarea", &[]),
         ],
+        omitted: 0,
     }
 }
 
@@ -353,7 +465,10 @@ fn choose<'o>(
 ) -> Result<Option<(&'o FormOption, Source)>, String> {
     let real: Vec<&FormOption> = options.iter().filter(|o| !o.value.is_empty()).collect();
     if let Some(wanted) = &inputs.objection_type {
-        let w = wanted.to_lowercase();
+        let w = wanted.trim().to_lowercase();
+        if w.is_empty() {
+            return Err("--type is empty: give part of one option's text".to_string());
+        }
         let exact = real
             .iter()
             .find(|o| o.value.to_lowercase() == w || o.text.to_lowercase() == w);
@@ -362,13 +477,20 @@ fn choose<'o>(
             .find(|o| o.value.to_lowercase().contains(&w) || o.text.to_lowercase().contains(&w));
         return match exact.or(partial) {
             Some(o) => Ok(Some((o, Source::User))),
-            None => Err(format!(
-                "--type {wanted:?} names none of the form's options: {}",
-                real.iter()
+            None => {
+                let mut listed: Vec<String> = real
+                    .iter()
+                    .take(10)
                     .map(|o| format!("{:?}", o.text))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+                    .collect();
+                if real.len() > 10 {
+                    listed.push(format!("and {} more", real.len() - 10));
+                }
+                Err(format!(
+                    "--type {wanted:?} names none of the form's options: {}",
+                    listed.join(", ")
+                ))
+            }
         };
     }
     let best = real

@@ -8,6 +8,7 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::text;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -82,7 +83,10 @@ impl Style {
         table
     }
 
+    /// A table cell. Its text is cleaned of control characters whatever its source (the cell
+    /// is the last stop before the terminal); colour comes from the table, never from the text.
     pub fn cell(&self, text: &str, color: Option<Color>) -> Cell {
+        let text = clean_cell(text);
         match color {
             Some(c) if self.color => Cell::new(text).fg(c),
             _ => Cell::new(text),
@@ -153,40 +157,32 @@ impl Output {
         })
     }
 
-    /// `linkedin-privacy: error: …` and, where one helps, a hint line.
+    /// `linkedin-privacy: error: …` and, where one helps, a hint line. The message may quote a
+    /// server, so it is cleaned before the colour is added.
     pub fn error(&self, err: &Error) {
         let s = &self.stderr;
-        let mut text = format!("linkedin-privacy: {} {err}\n", s.red("error:"));
+        let message = text::clean_line(&err.to_string(), 2 * text::MAX_SHOWN);
+        let mut out = format!("linkedin-privacy: {} {message}\n", s.red("error:"));
         if let Some(hint) = err.hint() {
-            text.push_str(&format!("  {} {hint}\n", s.bold("hint:")));
+            let hint = text::clean_line(&hint, 2 * text::MAX_SHOWN);
+            out.push_str(&format!("  {} {hint}\n", s.bold("hint:")));
         }
-        write_stderr(&text);
+        write_stderr(&out);
     }
 
     pub fn warn(&self, message: &str) {
-        let text = format!(
+        let message = text::clean_line(message, 2 * text::MAX_SHOWN);
+        let out = format!(
             "linkedin-privacy: {} {message}\n",
             self.stderr.yellow("warning:")
         );
-        write_stderr(&text);
+        write_stderr(&out);
     }
 
     /// A line for the person at the terminal, on stderr so it never mixes with data.
     pub fn note(&self, message: &str) {
         write_stderr(&format!("{message}\n"));
     }
-}
-
-/// Asks a question on stderr and reads one line of the answer from stdin, trimmed.
-pub fn ask_line(question: &str) -> crate::error::Result<String> {
-    use io::BufRead;
-    write_stderr(question);
-    let mut line = String::new();
-    io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| crate::error::Error::usage(format!("cannot read the answer: {e}"), None))?;
-    Ok(line.trim().to_string())
 }
 
 pub fn write_stdout(text: &str) -> io::Result<()> {
@@ -201,10 +197,20 @@ fn write_stderr(text: &str) {
     let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// One RFC 4180 line.
+/// Control characters out of a table cell; line breaks the table draws itself stay.
+fn clean_cell(cell: &str) -> String {
+    cell.lines()
+        .map(|l| text::clean_line(l, usize::MAX))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One RFC 4180 line. Cells a spreadsheet would run as a formula are neutralised, and control
+/// characters removed.
 pub fn csv_line(fields: impl Iterator<Item = String>) -> String {
     let mut line = fields
         .map(|f| {
+            let f = text::csv_safe(&text::clean_line(&f, usize::MAX)).into_owned();
             if f.contains([',', '"', '\n', '\r']) {
                 format!("\"{}\"", f.replace('"', "\"\""))
             } else {
@@ -226,6 +232,18 @@ mod tests {
         assert_eq!(
             csv_line(["a", "b,c", "say \"hi\"", ""].iter().map(|s| s.to_string())),
             "a,\"b,c\",\"say \"\"hi\"\"\",\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_cells_are_neutralised_and_cleaned() {
+        assert_eq!(
+            csv_line(
+                ["=HYPERLINK(\"x\")", "@a", "ok\x1b[2J"]
+                    .iter()
+                    .map(|s| s.to_string())
+            ),
+            "\"'=HYPERLINK(\"\"x\"\")\",'@a,ok [2J\r\n"
         );
     }
 

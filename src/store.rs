@@ -30,6 +30,8 @@ pub struct StoredSession {
     pub name: String,
     pub public_id: Option<String>,
     pub stored_at: String,
+    /// The origin the session was signed in at; it is never sent anywhere else.
+    pub origin: String,
 }
 
 /// The stored form. Only [`StoredSession::to_json`] and [`StoredSession::from_json`] see it.
@@ -41,6 +43,13 @@ struct Record {
     name: String,
     public_id: Option<String>,
     stored_at: String,
+    /// Records written before origins were kept were all signed in at LinkedIn's own origin.
+    #[serde(default = "linkedin_origin")]
+    origin: String,
+}
+
+fn linkedin_origin() -> String {
+    crate::client::LINKEDIN.to_string()
 }
 
 impl Drop for Record {
@@ -57,6 +66,7 @@ impl StoredSession {
             name: self.name.clone(),
             public_id: self.public_id.clone(),
             stored_at: self.stored_at.clone(),
+            origin: self.origin.clone(),
         }
     }
 
@@ -67,6 +77,7 @@ impl StoredSession {
             name: std::mem::take(&mut r.name),
             public_id: r.public_id.take(),
             stored_at: std::mem::take(&mut r.stored_at),
+            origin: std::mem::take(&mut r.origin),
         }
     }
 
@@ -101,9 +112,20 @@ pub fn check_profile(name: &str) -> Result<()> {
 /// The tool's config directory: `$XDG_CONFIG_HOME/linkedin-privacy`, else
 /// `~/.config/linkedin-privacy`.
 pub fn config_dir(xdg_config_home: Option<&Path>, home: Option<&Path>) -> Result<PathBuf> {
+    // A relative XDG_CONFIG_HOME is ignored, as the XDG spec says; HOME has no fallback, so a
+    // relative one is an error rather than a folder that moves with the working directory.
     match (xdg_config_home.filter(|p| p.is_absolute()), home) {
         (Some(xdg), _) => Ok(xdg.join("linkedin-privacy")),
-        (None, Some(home)) => Ok(home.join(".config").join("linkedin-privacy")),
+        (None, Some(home)) if home.is_absolute() => {
+            Ok(home.join(".config").join("linkedin-privacy"))
+        }
+        (None, Some(home)) => Err(Error::Store {
+            message: format!(
+                "HOME is a relative path ({}); the config directory must be absolute",
+                crate::text::clean_line(&home.display().to_string(), 100)
+            ),
+            hint: Some("set HOME (or XDG_CONFIG_HOME) to an absolute path".to_string()),
+        }),
         (None, None) => Err(Error::Store {
             message: "cannot find a config directory: neither XDG_CONFIG_HOME nor HOME is set"
                 .to_string(),
@@ -150,6 +172,15 @@ impl Store {
         }
     }
 
+    /// Forgets every session this store holds, going on past failures: the keyring's items
+    /// whether or not the index lists them, the file's entries whatever their names.
+    pub fn forget_all(&self) -> Result<Forgotten> {
+        match self {
+            Store::Keyring(k) => k.forget_all(),
+            Store::File(f) => f.forget_all(),
+        }
+    }
+
     /// `keyring` or `file`, as in JSON.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -165,6 +196,16 @@ impl Store {
             Store::File(f) => f.path.display().to_string(),
         }
     }
+}
+
+/// What [`Store::forget_all`] did.
+#[derive(Debug, Default)]
+pub struct Forgotten {
+    pub forgotten: Vec<String>,
+    /// Profiles that could not be forgotten, with why.
+    pub failed: Vec<(String, Error)>,
+    /// Something short of a failure the person should know (the keyring could not be searched).
+    pub warning: Option<String>,
 }
 
 /// The OS keyring (Secret Service on Linux), reached through `keyring-core`.
@@ -236,15 +277,46 @@ impl KeyringStore {
         }
     }
 
+    /// Stores the item, then lists it in the index; if the index cannot be written the item is
+    /// put back as it was, so no token sits in the keyring where nothing can find it.
     fn save(&self, profile: &str, session: &StoredSession) -> Result<()> {
+        let _lock = StoreLock::acquire(&self.index.dir)?;
         let entry = self.entry(profile)?;
+        let previous = match entry.get_password() {
+            Ok(p) => Some(Zeroizing::new(p)),
+            Err(keyring_core::Error::NoEntry) => None,
+            // A damaged item is replaced; nothing of it is worth restoring.
+            Err(keyring_core::Error::BadEncoding(_) | keyring_core::Error::BadDataFormat(..)) => {
+                None
+            }
+            Err(e) => return Err(unavailable(describe_keyring_error(&e))),
+        };
         entry
             .set_password(session.to_json().expose())
             .map_err(|e| unavailable(describe_keyring_error(&e)))?;
-        self.index.add(profile)
+        if let Err(e) = self.index.add(profile) {
+            let undone = match &previous {
+                Some(p) => entry.set_password(p),
+                None => entry.delete_credential(),
+            };
+            return Err(match undone {
+                Ok(()) => e,
+                Err(_) => Error::Store {
+                    message: format!(
+                        "{e}; and the keyring item for profile {profile:?} could not be taken back"
+                    ),
+                    hint: Some(
+                        "`linkedin-privacy logout --all` finds and removes it once the index can be written"
+                            .to_string(),
+                    ),
+                },
+            });
+        }
+        Ok(())
     }
 
     fn delete(&self, profile: &str) -> Result<bool> {
+        let _lock = StoreLock::acquire(&self.index.dir)?;
         let existed = match self.entry(profile)?.delete_credential() {
             Ok(()) => true,
             Err(keyring_core::Error::NoEntry) => false,
@@ -252,6 +324,82 @@ impl KeyringStore {
         };
         let listed = self.index.remove(profile)?;
         Ok(existed || listed)
+    }
+
+    /// Every profile with an item under the service, found by searching the keyring; the index
+    /// may have forgotten some (an earlier failure, a hand-edited file).
+    fn search(&self) -> Result<Vec<String>> {
+        let backend = self.backend()?;
+        let spec = std::collections::HashMap::from([("service", SERVICE)]);
+        let found = backend
+            .search(&spec)
+            .map_err(|e| unavailable(describe_keyring_error(&e)))?;
+        let mut names = Vec::new();
+        for entry in found {
+            let user = match entry.get_specifiers() {
+                Some((service, user)) if service == SERVICE => Some(user),
+                Some(_) => None,
+                None => entry.get_attributes().ok().and_then(|mut a| {
+                    (a.get("service").map(String::as_str) == Some(SERVICE))
+                        .then(|| a.remove("username").or_else(|| a.remove("user")))
+                        .flatten()
+                }),
+            };
+            if let Some(user) = user
+                && !names.contains(&user)
+            {
+                names.push(user);
+            }
+        }
+        Ok(names)
+    }
+
+    fn forget_all(&self) -> Result<Forgotten> {
+        let mut out = Forgotten::default();
+        let mut warnings = Vec::new();
+        // A damaged index does not stop the search: the keyring itself knows its items.
+        let mut profiles = self.index.read().unwrap_or_else(|e| {
+            warnings.push(e.to_string());
+            Vec::new()
+        });
+        match self.search() {
+            Ok(found) => {
+                for p in found {
+                    if !profiles.contains(&p) {
+                        profiles.push(p);
+                    }
+                }
+            }
+            Err(e) if warnings.is_empty() => warnings.push(format!(
+                "the keyring could not be searched for items the index forgot ({e})"
+            )),
+            // Neither the index nor the keyring can say what there is.
+            Err(e) => return Err(e),
+        }
+        if !warnings.is_empty() {
+            out.warning = Some(warnings.join("; "));
+        }
+        for profile in profiles {
+            // A name the index or the keyring holds but this version would not accept is still
+            // removed: forgetting is always allowed.
+            let result = (|| {
+                let _lock = StoreLock::acquire(&self.index.dir)?;
+                let entry = self
+                    .backend()?
+                    .build(SERVICE, &profile, None)
+                    .map_err(|e| unavailable(describe_keyring_error(&e)))?;
+                match entry.delete_credential() {
+                    Ok(()) | Err(keyring_core::Error::NoEntry) => {}
+                    Err(e) => return Err(unavailable(describe_keyring_error(&e))),
+                }
+                self.index.remove(&profile)
+            })();
+            match result {
+                Ok(_) => out.forgotten.push(profile),
+                Err(e) => out.failed.push((profile, e)),
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -285,6 +433,7 @@ fn unavailable(detail: String) -> Error {
 
 /// The profile names kept in the keyring (`profiles.json`), which holds no secret.
 struct Index {
+    dir: PathBuf,
     path: PathBuf,
 }
 
@@ -296,6 +445,7 @@ struct IndexFile {
 impl Index {
     fn new(config_dir: &Path) -> Index {
         Index {
+            dir: config_dir.to_path_buf(),
             path: config_dir.join("profiles.json"),
         }
     }
@@ -329,7 +479,12 @@ impl Index {
     }
 
     fn remove(&self, profile: &str) -> Result<bool> {
-        let mut profiles = self.read()?;
+        let mut profiles = match self.read() {
+            Ok(p) => p,
+            // A damaged index is replaced by one without this profile.
+            Err(_) if self.path.is_file() => Vec::new(),
+            Err(e) => return Err(e),
+        };
         let before = profiles.len();
         profiles.retain(|p| p != profile);
         if profiles.len() != before {
@@ -415,8 +570,13 @@ impl FileStore {
         Ok(self.read()?.remove(profile).map(StoredSession::from_record))
     }
 
+    fn dir(&self) -> &Path {
+        self.path.parent().expect("the sessions file has a parent")
+    }
+
     fn save(&self, profile: &str, session: &StoredSession) -> Result<()> {
         check_profile(profile)?;
+        let _lock = StoreLock::acquire(self.dir())?;
         let mut all = self.read()?;
         all.insert(profile.to_string(), session.to_record());
         self.write(all)
@@ -424,12 +584,26 @@ impl FileStore {
 
     fn delete(&self, profile: &str) -> Result<bool> {
         check_profile(profile)?;
+        let _lock = StoreLock::acquire(self.dir())?;
         let mut all = self.read()?;
         if all.remove(profile).is_none() {
             return Ok(false);
         }
         self.write(all)?;
         Ok(true)
+    }
+
+    /// Forgets every entry in one write, whatever its name.
+    fn forget_all(&self) -> Result<Forgotten> {
+        let _lock = StoreLock::acquire(self.dir())?;
+        let all = self.read()?;
+        let mut out = Forgotten::default();
+        if all.is_empty() {
+            return Ok(out);
+        }
+        out.forgotten = all.keys().cloned().collect();
+        self.write(BTreeMap::new())?;
+        Ok(out)
     }
 }
 
@@ -440,16 +614,69 @@ fn io_error(path: &Path, e: &std::io::Error) -> Error {
     }
 }
 
+/// Creates the config directory (and its parents) 0700 when missing. An existing directory is
+/// left exactly as the user set it up: a read-only one makes the write fail, it is never chmod-ed.
+fn ensure_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|e| io_error(dir, &e))
+}
+
+/// An advisory lock on `.lock` in the config directory, held across every read-modify-write of
+/// the sessions file and the profile index, so two runs at once never lose a session.
+struct StoreLock(#[allow(dead_code)] fs::File);
+
+impl StoreLock {
+    /// How long to wait for another run to finish with the store.
+    const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+    fn acquire(dir: &Path) -> Result<StoreLock> {
+        ensure_dir(dir)?;
+        let path = dir.join(".lock");
+        let mut options = fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(&path).map_err(|e| io_error(&path, &e))?;
+        let deadline = std::time::Instant::now() + Self::WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(StoreLock(file)),
+                Err(fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(Error::Store {
+                        message: format!(
+                            "another linkedin-privacy has held the session store's lock ({}) for {} s",
+                            path.display(),
+                            Self::WAIT.as_secs()
+                        ),
+                        hint: Some("wait for the other run to finish, then try again".to_string()),
+                    });
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(io_error(&path, &e)),
+            }
+        }
+    }
+}
+
 /// Writes a file so that readers see the old content or the new, never a half: a temporary
 /// file with the final mode from the start, synced, then renamed over the target.
 fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     let dir = path.parent().expect("store paths have a parent");
-    fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
-    }
+    ensure_dir(dir)?;
     let mut suffix = [0u8; 8];
     let _ = getrandom::fill(&mut suffix);
     let tmp = dir.join(format!(
@@ -497,6 +724,7 @@ mod tests {
             name: "Ada Lovelace".into(),
             public_id: Some("ada-lovelace".into()),
             stored_at: "2026-11-29T00:00:00Z".into(),
+            origin: "https://www.linkedin.com".into(),
         }
     }
 
@@ -616,13 +844,160 @@ mod tests {
         // Nothing was changed by the refusal.
         fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
         assert!(store.load("default").unwrap().is_some());
-        // No temporary files are left behind.
-        let names: Vec<_> = fs::read_dir(dir.path())
+        // No temporary files are left behind (the lock file stays, empty).
+        let mut names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
             .flatten()
             .map(|e| e.file_name())
             .collect();
-        assert_eq!(names.len(), 1, "{names:?}");
+        names.sort();
+        assert_eq!(names, [".lock", "sessions.json"]);
+    }
+
+    #[test]
+    fn concurrent_saves_lose_no_session() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = keyring_core::mock::Store::new().unwrap();
+        std::thread::scope(|scope| {
+            for i in 0..16 {
+                let (dir, backend) = (dir.path(), backend.clone());
+                scope.spawn(move || {
+                    let name = format!("p{i}");
+                    Store::File(FileStore::new(dir))
+                        .save(&name, &session(&format!("tok-{i}")))
+                        .unwrap();
+                    Store::Keyring(KeyringStore::with_backend(backend, dir))
+                        .save(&name, &session(&format!("tok-{i}")))
+                        .unwrap();
+                });
+            }
+        });
+        let file = Store::File(FileStore::new(dir.path()));
+        let keyring = Store::Keyring(KeyringStore::with_backend(backend, dir.path()));
+        assert_eq!(file.profiles().unwrap().len(), 16);
+        assert_eq!(keyring.profiles().unwrap().len(), 16);
+        for i in 0..16 {
+            let name = format!("p{i}");
+            assert_eq!(
+                file.load(&name).unwrap().unwrap().li_at.expose(),
+                format!("tok-{i}")
+            );
+        }
+    }
+
+    #[test]
+    fn a_failed_index_write_takes_the_keyring_item_back() {
+        let (k, backend, dir) = mock();
+        k.save("default", &session("old")).unwrap();
+        // The index cannot be replaced: a directory stands where its temporary file would go.
+        let index = dir.path().join("profiles.json");
+        fs::remove_file(&index).unwrap();
+        fs::create_dir(&index).unwrap();
+        assert!(k.save("work", &session("new")).is_err());
+        let item = backend.build(SERVICE, "work", None).unwrap();
+        assert!(
+            matches!(item.get_password(), Err(keyring_core::Error::NoEntry)),
+            "no orphaned token"
+        );
+        // An item the index does not list keeps its old token when the index write fails.
+        backend
+            .build(SERVICE, "stray", None)
+            .unwrap()
+            .set_password(session("old").to_json().expose())
+            .unwrap();
+        assert!(k.save("stray", &session("newer")).is_err());
+        let raw = backend
+            .build(SERVICE, "stray", None)
+            .unwrap()
+            .get_password()
+            .unwrap();
+        assert!(raw.contains("\"old\""), "restored, not lost");
+    }
+
+    #[test]
+    fn forget_all_finds_items_the_index_forgot_and_goes_on_past_bad_names() {
+        let (k, backend, dir) = mock();
+        k.save("default", &session("a")).unwrap();
+        // An orphan: in the keyring, not in the index.
+        backend
+            .build(SERVICE, "orphan", None)
+            .unwrap()
+            .set_password(session("b").to_json().expose())
+            .unwrap();
+        let out = Store::Keyring(k).forget_all().unwrap();
+        let mut names = out.forgotten.clone();
+        names.sort();
+        assert_eq!(names, ["default", "orphan"]);
+        assert!(out.failed.is_empty());
+        for name in ["default", "orphan"] {
+            let item = backend.build(SERVICE, name, None).unwrap();
+            assert!(matches!(
+                item.get_password(),
+                Err(keyring_core::Error::NoEntry)
+            ));
+        }
+
+        let file = FileStore::new(dir.path());
+        let store = Store::File(FileStore::new(dir.path()));
+        store.save("a", &session("x")).unwrap();
+        // A hand-edited file with a key this version would refuse.
+        let text = fs::read_to_string(&file.path)
+            .unwrap()
+            .replace("\"a\"", "\"../bad\"");
+        fs::write(&file.path, text).unwrap();
+        store.save("z", &session("y")).unwrap();
+        let out = store.forget_all().unwrap();
+        assert_eq!(out.forgotten, ["../bad", "z"]);
+        assert!(store.profiles().unwrap().is_empty());
+    }
+
+    #[test]
+    fn forget_all_survives_a_damaged_index() {
+        let (k, backend, dir) = mock();
+        k.save("default", &session("a")).unwrap();
+        fs::write(dir.path().join("profiles.json"), "{ damaged").unwrap();
+        let out = Store::Keyring(k).forget_all().unwrap();
+        assert_eq!(out.forgotten, ["default"]);
+        assert!(out.warning.unwrap().contains("damaged"));
+        let item = backend.build(SERVICE, "default", None).unwrap();
+        assert!(matches!(
+            item.get_password(),
+            Err(keyring_core::Error::NoEntry)
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_existing_config_directory_is_never_chmod_ed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("cfg");
+        fs::create_dir(&cfg).unwrap();
+        fs::set_permissions(&cfg, fs::Permissions::from_mode(0o500)).unwrap();
+        let result = Store::File(FileStore::new(&cfg)).save("default", &session("t"));
+        let mode = fs::metadata(&cfg).unwrap().permissions().mode() & 0o777;
+        fs::set_permissions(&cfg, fs::Permissions::from_mode(0o700)).unwrap();
+        assert_eq!(mode, 0o500, "left as the user set it");
+        // Root can write anywhere; everyone else gets a clear error.
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            assert!(result.is_err());
+        }
+        // A new directory is made 0700.
+        let fresh = dir.path().join("a/b");
+        Store::File(FileStore::new(&fresh))
+            .save("default", &session("t"))
+            .unwrap();
+        let mode = fs::metadata(&fresh).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+    }
+
+    #[test]
+    fn records_without_an_origin_are_bound_to_linkedin() {
+        let old =
+            r#"{"li_at":"t","jsessionid":null,"name":"Ada","public_id":null,"stored_at":"x"}"#;
+        let s = StoredSession::from_json(old).unwrap();
+        assert_eq!(s.origin, "https://www.linkedin.com");
     }
 
     #[test]
@@ -642,5 +1017,7 @@ mod tests {
         let p = config_dir(Some(Path::new("relative")), Some(Path::new("/home/a"))).unwrap();
         assert_eq!(p, Path::new("/home/a/.config/linkedin-privacy"));
         assert!(config_dir(None, None).is_err());
+        let err = config_dir(None, Some(Path::new("home/a"))).unwrap_err();
+        assert!(err.to_string().contains("HOME is a relative path"), "{err}");
     }
 }

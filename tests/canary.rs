@@ -138,7 +138,10 @@ fn the_token_never_leaks_from_any_way_in_or_store() {
         // No D-Bus in this environment: the keyring error path.
         vec![],
     ];
-    if let Ok(bus) = std::env::var("DBUS_SESSION_BUS_ADDRESS") {
+    // Only the private bus scripts/with-secret-service made: never a desktop's own keyring.
+    if std::env::var("LINKEDIN_PRIVACY_PRIVATE_BUS").as_deref() == Ok("1")
+        && let Ok(bus) = std::env::var("DBUS_SESSION_BUS_ADDRESS")
+    {
         stores.push(vec![format!("--dbus={bus}")]);
     }
     let tmp = w.path("tmp");
@@ -190,6 +193,7 @@ fn the_token_never_leaks_from_any_way_in_or_store() {
                 &["status"],
                 &["status", "--json"],
                 &["logout"],
+                &["logout", "--all", "--json"],
             ] {
                 let r = run(&mut cmd(follow));
                 check(&format!("{what} then {follow:?}"), &r);

@@ -9,7 +9,12 @@ use std::process::Command;
 
 use common::{CARD_AI, CARD_RESEARCH, World, run, run_with_stdin};
 
+/// The private bus `scripts/with-secret-service` set up, with a Secret Service on it. A
+/// desktop's own session bus is never used: its keyring holds the developer's real sessions.
 fn secret_service_bus() -> Option<String> {
+    if std::env::var("LINKEDIN_PRIVACY_PRIVATE_BUS").as_deref() != Ok("1") {
+        return None;
+    }
     let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").ok()?;
     let out = Command::new("dbus-send")
         .args([
@@ -49,7 +54,7 @@ fn a_session_round_trips_through_a_real_secret_service() {
         // Written past the test harness's capture, so the skip is seen.
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED keyring::a_session_round_trips_through_a_real_secret_service: no Secret Service on the session bus (run the suite with scripts/with-secret-service, as .ci/run does)"
+            "SKIPPED keyring::a_session_round_trips_through_a_real_secret_service: no private Secret Service (run the suite with scripts/with-secret-service, as .ci/run does)"
         );
         return;
     };
@@ -107,4 +112,44 @@ fn a_session_round_trips_through_a_real_secret_service() {
     let r = run(logout.args(["--profile", &profile, "logout"]));
     assert_eq!(r.code, 0, "{r:?}");
     assert!(lookup(&profile).is_none(), "logout removed the item");
+
+    // An item the index forgot (a crash between the two writes, a deleted index) is still found
+    // and removed by `logout --all`, which searches the keyring itself.
+    let orphan = format!("orphan-{}", std::process::id());
+    let mut store = Command::new("secret-tool");
+    store
+        .args([
+            "store",
+            "--label",
+            "linkedin-privacy orphan",
+            "service",
+            "linkedin-privacy",
+            "username",
+            &orphan,
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+        .stdin(std::process::Stdio::piped());
+    let mut child = store.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"not\": \"a session\"}")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(lookup(&orphan).is_some());
+    let mut all = w.cmd();
+    keyring(&mut all);
+    let r = run(all.args(["logout", "--all", "--json"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let forgotten = r.json()["forgotten"].clone();
+    assert!(
+        forgotten
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == orphan.as_str()),
+        "{forgotten}"
+    );
+    assert!(lookup(&orphan).is_none(), "the orphan was removed");
 }

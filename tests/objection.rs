@@ -59,7 +59,18 @@ fn the_main_form_is_filled_from_profile_flags_and_template() {
         field(&v, "objectionType")["label"],
         "What would you like to object to?"
     );
-    assert_eq!(field(&v, "formId")["source"], "page");
+    // Hidden inputs (the page's anti-forgery value, its form id) are never output.
+    for hidden in ["formId", "csrfToken"] {
+        assert!(
+            v["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["name"] != hidden),
+            "{hidden} was printed"
+        );
+    }
+    assert!(!r.stdout.contains("sandbox-form-csrf"));
     assert_eq!(field(&v, "country")["source"], "not_filled");
     let text = field(&v, "objectionDetails")["value"].as_str().unwrap();
     assert_eq!(text, v["text"].as_str().unwrap());

@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use super::{Body, Call, Client, Expect, Member};
 use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::text;
 
 pub const ME: &str = "/voyager/api/me";
 pub const CARD_PREFIX: &str = "/mysettings-api/settingsApiSettingCards/";
@@ -22,6 +24,17 @@ pub fn card_path(card_key: &str) -> String {
 
 pub fn setting_path(setting_key: &str) -> String {
     format!("{SETTING_PREFIX}{setting_key}")
+}
+
+/// A settings card as the server answered it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CardReply {
+    /// 200 with a JSON body.
+    Found(Value),
+    /// 404 with LinkedIn's JSON error object: the setting is not offered to this member.
+    NotOffered,
+    /// A reply that proves nothing about the setting (an empty or HTML 404, a 410): why.
+    Unproven(String),
 }
 
 /// The member, as `/voyager/api/me` describes them.
@@ -50,20 +63,28 @@ impl Member<'_> {
         })
     }
 
-    /// `GET` a settings card. `None` when LinkedIn answers 404: the card is not offered to this
-    /// member.
-    pub fn card(&self, card_key: &str) -> Result<Option<Value>> {
+    /// `GET` a settings card. A 404 means "not offered" only when its body is LinkedIn's JSON
+    /// error object; an empty or HTML 404, and any 410, prove nothing (the endpoint may have
+    /// moved).
+    pub fn card(&self, card_key: &str) -> Result<CardReply> {
         let path = card_path(card_key);
         let mut call = Call::get(path.clone());
-        call.pass = &[404];
+        call.pass = &[404, 410];
         let reply = self.call(call)?;
-        if reply.status == 404 {
-            return Ok(None);
+        match reply.status {
+            404 => Ok(judge_404(&reply.raw, reply.is_html)),
+            410 => Ok(CardReply::Unproven(
+                "the card answered 410 Gone: LinkedIn may have moved or retired this endpoint"
+                    .to_string(),
+            )),
+            _ => reply
+                .json
+                .map(CardReply::Found)
+                .ok_or_else(|| Error::Drift {
+                    path,
+                    what: "the reply is empty".to_string(),
+                }),
         }
-        reply.json.map(Some).ok_or_else(|| Error::Drift {
-            path,
-            what: "the reply is empty".to_string(),
-        })
     }
 
     /// `PUT` one setting. A success status proves nothing; callers read the card again.
@@ -89,7 +110,7 @@ impl Member<'_> {
 
 /// The outcome of a password sign-in attempt.
 pub enum LoginResult {
-    Pass(crate::secret::Secret),
+    Pass(Secret),
     Challenge(String),
     BadCredentials(String),
 }
@@ -108,20 +129,17 @@ impl Client {
     }
 
     /// `POST /uas/authenticate` with the member's email and password.
-    pub fn login(
-        &self,
-        jsessionid: &str,
-        email: &str,
-        password: &crate::secret::Secret,
-    ) -> Result<LoginResult> {
+    pub fn login(&self, jsessionid: &str, email: &str, password: &Secret) -> Result<LoginResult> {
         let mut call = Call::get(AUTHENTICATE);
         call.method = Method::POST;
         call.anonymous_jsessionid = Some(jsessionid);
         call.pass = &[401];
+        // A password is submitted once: a retry would be a second sign-in attempt.
+        call.retry = false;
         call.body = Some(Body::Form(vec![
-            ("session_key", email.to_string()),
-            ("session_password", password.expose().to_string()),
-            ("JSESSIONID", format!("\"{jsessionid}\"")),
+            ("session_key", Secret::new(email)),
+            ("session_password", password.clone()),
+            ("JSESSIONID", Secret::new(format!("\"{jsessionid}\""))),
         ]));
         let reply = self.send(&call)?;
         if reply.status == 401 {
@@ -140,10 +158,14 @@ impl Client {
             Some("CHALLENGE") => json
                 .get("challenge_url")
                 .and_then(Value::as_str)
-                .map(|u| LoginResult::Challenge(u.to_string()))
+                .map(|u| LoginResult::Challenge(challenge_url(u)))
                 .ok_or_else(|| drift("login_result is CHALLENGE without a challenge_url")),
             Some(r @ ("BAD_PASSWORD" | "BAD_EMAIL")) => Ok(LoginResult::BadCredentials(r.into())),
-            Some(other) => Err(drift(&format!("unknown login_result {other:?}"))),
+            // Never echoed: a server that reflects the request would print the password.
+            Some(other) => Err(drift(&format!(
+                "unknown login_result ({})",
+                text::describe_word(other)
+            ))),
             None => Err(drift("the reply has no login_result")),
         }
     }
@@ -182,15 +204,100 @@ pub fn parse_me(json: &Value) -> std::result::Result<Me, String> {
     } else {
         return Err("neither miniProfile nor data in the reply".to_string());
     };
-    let part = |k: &str| profile.get(k).and_then(Value::as_str).unwrap_or("").trim();
+    let part = |k: &str| {
+        let raw = profile.get(k).and_then(Value::as_str).unwrap_or("");
+        text::clean_line(raw, 100)
+    };
     let name = format!("{} {}", part("firstName"), part("lastName"))
         .trim()
         .to_string();
     if name.is_empty() {
         return Err("the miniProfile has no firstName or lastName".to_string());
     }
-    let public_id = Some(part("publicIdentifier"))
-        .filter(|p| !p.is_empty())
-        .map(str::to_string);
+    // A public identifier becomes part of a profile address: letters, digits, '-' and '_' only.
+    let public_id = Some(part("publicIdentifier")).filter(|p| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    });
     Ok(Me { name, public_id })
+}
+
+/// Judges a 404 from a card: LinkedIn's JSON error object (`{"status": 404, …}`) means "not
+/// offered"; anything else proves nothing.
+fn judge_404(body: &[u8], is_html: bool) -> CardReply {
+    let json: Option<Value> = serde_json::from_slice(body).ok();
+    let status = json
+        .as_ref()
+        .and_then(|v| v.get("status"))
+        .and_then(Value::as_u64);
+    if !is_html && status == Some(404) {
+        return CardReply::NotOffered;
+    }
+    let what = if body.iter().all(u8::is_ascii_whitespace) {
+        "an empty body"
+    } else if is_html || super::starts_like_html(body) {
+        "an HTML page"
+    } else {
+        "a body that is not LinkedIn's JSON error"
+    };
+    CardReply::Unproven(format!(
+        "the card answered 404 with {what}, not LinkedIn's JSON error: the endpoint may have moved"
+    ))
+}
+
+/// The address of a challenge, for a person to open: only an http(s) URL, as the URL parser
+/// writes it (control characters percent-encoded), and not too long.
+fn challenge_url(raw: &str) -> String {
+    match url::Url::parse(raw.trim()) {
+        Ok(u) if matches!(u.scheme(), "https" | "http") => {
+            text::clean_line(u.as_str(), text::MAX_SHOWN)
+        }
+        _ => "(the address LinkedIn gave is not a web address; sign in to LinkedIn in a browser)"
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_linkedins_json_error_means_not_offered() {
+        assert_eq!(
+            judge_404(br#"{"status":404,"message":"x"}"#, false),
+            CardReply::NotOffered
+        );
+        for (body, html, want) in [
+            (&b""[..], false, "empty body"),
+            (b"  \n", false, "empty body"),
+            (b"<html>gone</html>", false, "HTML page"),
+            (br#"{"status":404}"#, true, "HTML page"),
+            (br#"{"status":"404"}"#, false, "not LinkedIn's JSON error"),
+            (b"[]", false, "not LinkedIn's JSON error"),
+        ] {
+            match judge_404(body, html) {
+                CardReply::Unproven(why) => assert!(why.contains(want), "{why}"),
+                other => panic!("{other:?} for {body:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn challenge_urls_are_cleaned() {
+        let u = challenge_url("https://www.linkedin.com/checkpoint/\x1b]0;owned\x07x");
+        assert!(crate::text::is_clean(&u), "{u}");
+        assert!(u.starts_with("https://www.linkedin.com/checkpoint/"));
+        assert!(challenge_url("javascript:alert(1)").contains("not a web address"));
+    }
+
+    #[test]
+    fn me_is_cleaned() {
+        let me = parse_me(&serde_json::json!({"miniProfile": {
+            "firstName": "Ada\u{1b}[2J", "lastName": "Love\u{9b}lace",
+            "publicIdentifier": "ada\u{1b}]0;x"}}))
+        .unwrap();
+        assert!(crate::text::is_clean(&me.name));
+        assert_eq!(me.public_id, None);
+    }
 }

@@ -5,12 +5,10 @@
 
 pub mod endpoints;
 
-use std::io::Read;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use reqwest::blocking::Response;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, Url};
 use serde_json::Value;
@@ -18,6 +16,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::session::Session;
+use crate::text;
 
 pub use endpoints::Me;
 
@@ -138,7 +137,8 @@ pub(crate) enum Expect {
 /// A request body.
 pub(crate) enum Body {
     Json(Value),
-    Form(Vec<(&'static str, String)>),
+    /// Form fields; values are secrets because a password is one of them.
+    Form(Vec<(&'static str, Secret)>),
 }
 
 /// One request, before it is sent.
@@ -151,9 +151,11 @@ pub(crate) struct Call<'a> {
     pub session: Option<&'a Session>,
     /// Cookies and csrf-token for calls made before a session exists (the password login).
     pub anonymous_jsessionid: Option<&'a str>,
-    /// Statuses handed back as a [`Reply`] instead of being turned into errors (404 for a card
-    /// that is not offered, 401 for a refused password).
+    /// Statuses handed back as a [`Reply`] instead of being turned into errors (404 and 410 for
+    /// a card, 401 for a refused password).
     pub pass: &'static [u16],
+    /// Whether a 429, 999 or 5xx may be answered by sending the call again. A sign-in never is.
+    pub retry: bool,
 }
 
 impl<'a> Call<'a> {
@@ -167,6 +169,7 @@ impl<'a> Call<'a> {
             session: None,
             anonymous_jsessionid: None,
             pass: &[],
+            retry: true,
         }
     }
 }
@@ -174,8 +177,14 @@ impl<'a> Call<'a> {
 /// A reply that passed [`Client::send`]. It has no `Debug`: its headers may set cookies.
 pub(crate) struct Reply {
     pub status: u16,
+    /// The parsed body, for a 2xx reply to a call that expects JSON.
     pub json: Option<Value>,
+    /// The body as text, for a 2xx reply to a call that expects HTML.
     pub text: Option<String>,
+    /// The raw body of a status the call passes through (404, 410, 401), at most `max_body`.
+    pub raw: Vec<u8>,
+    /// Whether the reply says it is HTML.
+    pub is_html: bool,
     headers: HeaderMap,
 }
 
@@ -194,37 +203,55 @@ impl Reply {
     }
 }
 
-/// The HTTP client for one origin. Cheap to share between accounts: the session travels with
-/// each call, not in a cookie jar.
+/// What one exchange brought back, before it is judged.
+struct Raw {
+    status: u16,
+    headers: HeaderMap,
+    /// `None` when the status alone decides (a redirect, a retry, a refusal).
+    body: Option<Vec<u8>>,
+}
+
+/// The HTTP client for one origin. Cheap to share between accounts and threads: the session
+/// travels with each call, not in a cookie jar.
+///
+/// Requests run on a small private async runtime so that `--timeout` can bound a whole exchange,
+/// connect to last byte: a reply that trickles in a byte at a time still ends on time.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::blocking::Client,
+    http: reqwest::Client,
+    runtime: Arc<tokio::runtime::Runtime>,
     cfg: Arc<NetConfig>,
 }
 
 impl Client {
     pub fn new(cfg: NetConfig) -> Result<Client> {
+        let setup_error = |detail: String| Error::Network {
+            host: cfg.origin.host(),
+            detail: format!("cannot set up the HTTP client: {detail}"),
+        };
         let mut headers = HeaderMap::new();
         headers.insert(
             "x-restli-protocol-version",
             HeaderValue::from_static("2.0.0"),
         );
         headers.insert("x-li-lang", HeaderValue::from_static("en_US"));
-        let tls = rustls_config();
-        let http = reqwest::blocking::Client::builder()
-            .tls_backend_preconfigured(tls)
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("linkedin-privacy-net")
+            .enable_all()
+            .build()
+            .map_err(|e| setup_error(e.to_string()))?;
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(rustls_config())
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT)
             .default_headers(headers)
-            .timeout(cfg.timeout)
             .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
             .build()
-            .map_err(|e| Error::Network {
-                host: cfg.origin.host(),
-                detail: format!("cannot set up the HTTP client: {}", innermost(&e)),
-            })?;
+            .map_err(|e| setup_error(innermost(&e)))?;
         Ok(Client {
             http,
+            runtime: Arc::new(runtime),
             cfg: Arc::new(cfg),
         })
     }
@@ -241,23 +268,20 @@ impl Client {
         }
     }
 
-    /// Sends one call, retrying 429, 999 and 5xx with backoff (honouring `Retry-After`, with a
-    /// cap on the total wait), and turns the reply into data or a typed error.
+    /// Sends one call, retrying 429, 999 and 5xx with backoff when the call may be repeated
+    /// (honouring `Retry-After`, with a cap on the total wait), and turns the reply into data or
+    /// a typed error.
     pub(crate) fn send(&self, call: &Call<'_>) -> Result<Reply> {
         let mut waited = Duration::ZERO;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let response = self
-                .build(call)?
-                .send()
-                .map_err(|e| self.transport_error(&e))?;
-            let status = response.status().as_u16();
+            let raw = self.exchange(call)?;
+            let status = raw.status;
             let retryable = status == 429 || status == 999 || (500..600).contains(&status);
             if !retryable || call.pass.contains(&status) {
-                return self.classify(call, response);
+                return self.classify(call, raw);
             }
-            let asked = retry_after(response.headers());
             let gave_up = |detail: String| match status {
                 429 => Error::Throttled {
                     attempts: attempt,
@@ -270,23 +294,86 @@ impl Client {
                     attempts: attempt,
                 },
             };
-            if attempt > self.cfg.retries {
+            if !call.retry || attempt > self.cfg.retries {
                 return Err(gave_up(String::new()));
             }
-            let wait = asked.unwrap_or_else(|| backoff(attempt));
-            if waited + wait > self.cfg.max_wait {
-                return Err(gave_up(format!(
-                    "; LinkedIn asked to wait {}s, more than the {}s this tool waits in all",
-                    wait.as_secs(),
-                    self.cfg.max_wait.as_secs()
-                )));
+            let asked = retry_after(&raw.headers, SystemTime::now());
+            // A date in the past, or 0, still earns a pause: never retry at once.
+            let wait = asked
+                .map(|d| d.max(MIN_RETRY_WAIT))
+                .unwrap_or_else(|| backoff(attempt));
+            let total = waited.saturating_add(wait);
+            if total > self.cfg.max_wait {
+                let max = self.cfg.max_wait.as_secs();
+                let detail = match asked {
+                    Some(d) if d > self.cfg.max_wait => format!(
+                        "; LinkedIn asked to wait {}s, more than the {max}s this tool waits in all",
+                        d.as_secs()
+                    ),
+                    _ => format!(
+                        "; waiting {}s more after {}s already waited would pass the {max}s this tool waits in all",
+                        wait.as_secs(),
+                        waited.as_secs()
+                    ),
+                };
+                return Err(gave_up(detail));
             }
             std::thread::sleep(wait);
-            waited += wait;
+            waited = total;
         }
     }
 
-    fn build(&self, call: &Call<'_>) -> Result<reqwest::blocking::RequestBuilder> {
+    /// One request and its reply, within the timeout from connect to last byte.
+    fn exchange(&self, call: &Call<'_>) -> Result<Raw> {
+        let request = self.build(call)?;
+        let limit = self.cfg.max_body;
+        let timeout = self.cfg.timeout;
+        let work = async {
+            let mut response = request.send().await.map_err(|e| self.transport_error(&e))?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let needs_body = !(300..400).contains(&status)
+                && (call.pass.contains(&status)
+                    || !(status == 401
+                        || status == 429
+                        || status == 999
+                        || (500..600).contains(&status)));
+            if !needs_body {
+                return Ok(Raw {
+                    status,
+                    headers,
+                    body: None,
+                });
+            }
+            let too_large = || Error::TooLarge {
+                path: call.path.clone(),
+                limit_mib: limit / (1024 * 1024),
+            };
+            if response.content_length().is_some_and(|n| n > limit) {
+                return Err(too_large());
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(|e| self.read_error(&e))? {
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Raw {
+                status,
+                headers,
+                body: Some(body),
+            })
+        };
+        self.runtime.block_on(async {
+            match tokio::time::timeout(timeout, work).await {
+                Ok(result) => result,
+                Err(_) => Err(self.timeout_error()),
+            }
+        })
+    }
+
+    fn build(&self, call: &Call<'_>) -> Result<reqwest::RequestBuilder> {
         let url = self.cfg.origin.url(&call.path);
         let mut rb = self
             .http
@@ -317,14 +404,16 @@ impl Client {
                     .body(v.to_string());
             }
             Some(Body::Form(fields)) => {
-                let encoded = fields
-                    .iter()
-                    .map(|(k, v)| format!("{k}={}", form_encode(v)))
-                    .collect::<Vec<_>>()
-                    .join("&");
+                let encoded = Secret::new(
+                    fields
+                        .iter()
+                        .map(|(k, v)| format!("{k}={}", form_encode(v.expose())))
+                        .collect::<Vec<_>>()
+                        .join("&"),
+                );
                 rb = rb
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(encoded);
+                    .body(encoded.expose().to_string());
             }
             None => {}
         }
@@ -332,60 +421,68 @@ impl Client {
     }
 
     /// The one place a reply becomes data or a typed error (the contract's error table).
-    fn classify(&self, call: &Call<'_>, response: Response) -> Result<Reply> {
-        let status = response.status().as_u16();
+    fn classify(&self, call: &Call<'_>, raw: Raw) -> Result<Reply> {
+        let Raw {
+            status,
+            headers,
+            body,
+        } = raw;
         let path = call.path.clone();
         if (300..400).contains(&status) {
-            let location = response
-                .headers()
+            let location = headers
                 .get(header::LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string();
-            return Err(self.redirect_error(status, &location));
+                .unwrap_or("");
+            return Err(self.redirect_error(status, location));
         }
         if status == 401 && !call.pass.contains(&401) {
             return Err(Error::SessionExpired {
                 detail: format!("HTTP 401 from {path}"),
             });
         }
-        let headers = response.headers().clone();
+        let body = body.unwrap_or_default();
         let is_html = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.to_ascii_lowercase().contains("html"));
-        let body = self.read_body(&path, response)?;
         if status == 403 && !call.pass.contains(&403) {
             if String::from_utf8_lossy(&body).contains("CSRF check failed") {
                 return Err(Error::Csrf);
             }
             return Err(Error::Status { path, status });
         }
-        let ok = (200..300).contains(&status) || call.pass.contains(&status);
-        if !ok {
+        let success = (200..300).contains(&status);
+        if !success && !call.pass.contains(&status) {
             return Err(Error::Status { path, status });
         }
         let mut reply = Reply {
             status,
             json: None,
             text: None,
+            raw: Vec::new(),
+            is_html,
             headers,
         };
+        if !success {
+            reply.raw = body;
+            return Ok(reply);
+        }
         if status == 204 || body.is_empty() {
             return Ok(reply);
         }
         match call.expect {
             Expect::Json => {
-                let starts_like_html = body
-                    .iter()
-                    .find(|b| !b.is_ascii_whitespace())
-                    .is_some_and(|b| *b == b'<');
-                if is_html || starts_like_html {
+                if is_html || starts_like_html(&body) {
                     return Err(Error::Html { path });
                 }
                 let value = serde_json::from_slice(&body).map_err(|e| Error::Drift {
                     path,
-                    what: format!("the body is not JSON ({e})"),
+                    what: format!(
+                        "the body is not JSON ({} at line {}, column {})",
+                        json_error_kind(&e),
+                        e.line(),
+                        e.column()
+                    ),
                 })?;
                 reply.json = Some(value);
             }
@@ -397,18 +494,19 @@ impl Client {
     }
 
     fn redirect_error(&self, status: u16, location: &str) -> Error {
+        // The URL parser percent-encodes control characters; the length is capped for messages.
         let target = Url::parse(&self.cfg.origin.url("/"))
             .and_then(|base| base.join(location))
-            .map(|u| u.to_string())
-            .unwrap_or_else(|_| location.to_string());
-        let target_path = Url::parse(&target)
-            .map(|u| u.path().to_string())
+            .ok();
+        let target_path = target
+            .as_ref()
+            .map(|u| text::clean_line(u.path(), 120))
             .unwrap_or_default();
         if target_path.starts_with("/checkpoint/") {
-            Error::Challenge {
-                url: target,
-                hint: None,
-            }
+            let url = target
+                .map(|u| text::clean_line(u.as_str(), text::MAX_SHOWN))
+                .unwrap_or_default();
+            Error::Challenge { url, hint: None }
         } else if target_path.starts_with("/uas/login") || target_path.starts_with("/login") {
             Error::SessionExpired {
                 detail: "LinkedIn redirects to its sign-in page".to_string(),
@@ -421,32 +519,16 @@ impl Client {
         }
     }
 
-    fn read_body(&self, path: &str, response: Response) -> Result<Vec<u8>> {
-        let limit = self.cfg.max_body;
-        let too_large = || Error::TooLarge {
-            path: path.to_string(),
-            limit_mib: limit / (1024 * 1024),
-        };
-        if response.content_length().is_some_and(|n| n > limit) {
-            return Err(too_large());
+    fn timeout_error(&self) -> Error {
+        Error::Timeout {
+            host: self.cfg.origin.host(),
+            secs: self.cfg.timeout.as_secs_f64(),
         }
-        let mut body = Vec::new();
-        response
-            .take(limit + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| self.read_error(&e))?;
-        if body.len() as u64 > limit {
-            return Err(too_large());
-        }
-        Ok(body)
     }
 
     fn transport_error(&self, e: &reqwest::Error) -> Error {
         if e.is_timeout() {
-            return Error::Timeout {
-                host: self.cfg.origin.host(),
-                secs: self.cfg.timeout.as_secs_f64(),
-            };
+            return self.timeout_error();
         }
         Error::Network {
             host: self.cfg.origin.host(),
@@ -454,22 +536,31 @@ impl Client {
         }
     }
 
-    fn read_error(&self, e: &std::io::Error) -> Error {
-        let timed_out = e.kind() == std::io::ErrorKind::TimedOut
-            || e.get_ref()
-                .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
-                .is_some_and(|r| r.is_timeout());
-        if timed_out {
-            Error::Timeout {
-                host: self.cfg.origin.host(),
-                secs: self.cfg.timeout.as_secs_f64(),
-            }
-        } else {
-            Error::Network {
-                host: self.cfg.origin.host(),
-                detail: format!("the reply broke off: {}", innermost(e)),
-            }
+    fn read_error(&self, e: &reqwest::Error) -> Error {
+        if e.is_timeout() {
+            return self.timeout_error();
         }
+        Error::Network {
+            host: self.cfg.origin.host(),
+            detail: format!("the reply broke off: {}", innermost(e)),
+        }
+    }
+}
+
+fn starts_like_html(body: &[u8]) -> bool {
+    body.iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'<')
+}
+
+/// What kind of JSON error, without serde's message (which may quote the input).
+fn json_error_kind(e: &serde_json::Error) -> &'static str {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Io => "a read error",
+        Category::Syntax => "a syntax error",
+        Category::Data => "unexpected data",
+        Category::Eof => "it ends early",
     }
 }
 
@@ -490,17 +581,17 @@ fn rustls_config() -> rustls::ClientConfig {
         .with_no_client_auth()
 }
 
-/// `Retry-After` as seconds or an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+/// The shortest pause before a retry, whatever `Retry-After` says.
+const MIN_RETRY_WAIT: Duration = Duration::from_secs(1);
+
+/// `Retry-After` as seconds or an HTTP date (a date in the past is zero).
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or_default(),
-    )
+    Some(when.duration_since(now).unwrap_or_default())
 }
 
 /// 1 s, 2 s, 4 s, … plus up to a quarter second of jitter, so accounts audited side by side do
@@ -512,13 +603,14 @@ fn backoff(attempt: u32) -> Duration {
     base + Duration::from_millis(u64::from(jitter[0]))
 }
 
-/// The last message of an error chain: the one that says what actually went wrong.
+/// The last message of an error chain: the one that says what actually went wrong. It may quote
+/// the server (a certificate's names), so it is cleaned and capped.
 fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
     let mut current = e;
     while let Some(next) = current.source() {
         current = next;
     }
-    current.to_string()
+    text::clean_line(&current.to_string(), text::MAX_SHOWN)
 }
 
 fn form_encode(value: &str) -> String {
@@ -566,16 +658,22 @@ mod tests {
 
     #[test]
     fn retry_after_reads_seconds_and_dates() {
+        let now = SystemTime::now();
         let mut h = HeaderMap::new();
         h.insert(header::RETRY_AFTER, HeaderValue::from_static("7"));
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(7)));
+        h.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static("18446744073709551615"),
+        );
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(u64::MAX)));
         h.insert(
             header::RETRY_AFTER,
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
-        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        assert_eq!(retry_after(&h, now), Some(Duration::ZERO));
         h.insert(header::RETRY_AFTER, HeaderValue::from_static("soon"));
-        assert_eq!(retry_after(&h), None);
+        assert_eq!(retry_after(&h, now), None);
     }
 
     #[test]

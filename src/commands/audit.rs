@@ -252,10 +252,14 @@ fn verdict_sentence(report: &Report, s: &Style) -> String {
                 if names.len() == 1 { "it" } else { "them" },
             )
         }
-        Verdict::Incomplete => format!(
+        Verdict::Incomplete if unknown > 0 => format!(
             "{} {unknown} setting(s) could not be read with certainty (see the notes); nothing read is exposed, but check {} in a browser.",
             s.yellow("INCOMPLETE:"),
             if unknown == 1 { "it" } else { "them" }
+        ),
+        Verdict::Incomplete => format!(
+            "{} no setting read was proven private (a setting LinkedIn does not offer, or an informational entry, proves nothing); check the settings in a browser.",
+            s.yellow("INCOMPLETE:")
         ),
         Verdict::Private => format!(
             "{} every setting read keeps your data private.",

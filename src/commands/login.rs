@@ -66,6 +66,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         name: me.name.clone(),
         public_id: me.public_id.clone(),
         stored_at: now_rfc3339(),
+        origin: client.origin().as_str().to_string(),
     };
     let view = if let (Target::Sandbox { .. }, Some(_)) = (&ctx.target, &sandbox) {
         SignedIn {
@@ -106,15 +107,15 @@ fn obtain(ctx: &Context, client: &crate::client::Client, args: &LoginArgs) -> Re
         let dir = if let Some(dir) = dir {
             dir.clone()
         } else {
-            let home = std::env::var_os("HOME").map(PathBuf::from).ok_or_else(|| {
+            let home = ctx.home().ok_or_else(|| {
                 Error::usage(
                     "HOME is not set",
                     Some("name the folder: --from-firefox DIR".into()),
                 )
             })?;
-            cookies::default_firefox_profile(&home)?
+            cookies::default_firefox_profile(home)?
         };
-        return cookies::from_firefox(&dir);
+        return cookies::from_firefox(&dir, &ctx.scratch_dir());
     }
     if let Some(email) = &args.email {
         return password_login(ctx, client, email, args.password_stdin);
@@ -136,10 +137,9 @@ fn prompt_for_cookie() -> Result<Found> {
         "Paste the value of your li_at cookie: in a browser signed in to LinkedIn, open the developer\n\
          tools, then Application (Storage in Firefox) > Cookies > https://www.linkedin.com > li_at."
     );
-    let value = rpassword::prompt_password("li_at (hidden): ")
-        .map_err(|e| Error::usage(format!("cannot read from the terminal: {e}"), None))?;
+    let li_at = crate::prompt::ask_hidden("li_at (hidden): ")?;
     Ok(Found {
-        li_at: Secret::new(value),
+        li_at,
         jsessionid: None,
     })
 }
@@ -151,16 +151,9 @@ fn password_login(
     from_stdin: bool,
 ) -> Result<Found> {
     let password = if from_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .map_err(|e| Error::usage(format!("cannot read the password from stdin: {e}"), None))?;
-        Secret::new(line.trim_end_matches(['\r', '\n']))
+        read_password_line(std::io::stdin().lock())?
     } else if std::io::stdin().is_terminal() {
-        Secret::new(
-            rpassword::prompt_password(format!("LinkedIn password for {email} (hidden): "))
-                .map_err(|e| Error::usage(format!("cannot read from the terminal: {e}"), None))?,
-        )
+        crate::prompt::ask_hidden(&format!("LinkedIn password for {email} (hidden): "))?
     } else {
         return Err(Error::usage(
             "no terminal to ask for the password on",
@@ -191,6 +184,28 @@ fn password_login(
             )),
         }),
     }
+}
+
+/// The first line of stdin, at most 4 KiB: a longer "password" is refused, never cut.
+fn read_password_line(input: impl std::io::Read) -> Result<Secret> {
+    use std::io::Read;
+    const MAX: usize = 4096;
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    input
+        .take(MAX as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::usage(format!("cannot read the password from stdin: {e}"), None))?;
+    let line_end = bytes.iter().position(|b| *b == b'\n');
+    if line_end.is_none() && bytes.len() > MAX {
+        return Err(Error::usage(
+            "the password on stdin is longer than 4 KiB",
+            Some("pipe in the password alone, on one line".to_string()),
+        ));
+    }
+    let line = &bytes[..line_end.unwrap_or(bytes.len())];
+    let text = std::str::from_utf8(line)
+        .map_err(|_| Error::usage("the password on stdin is not UTF-8 text", None))?;
+    Ok(Secret::new(text.trim_end_matches('\r')))
 }
 
 fn profile_flag(ctx: &Context) -> String {

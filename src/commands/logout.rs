@@ -4,6 +4,7 @@
 use clap::Args;
 use serde::Serialize;
 
+use crate::audit::ErrorView;
 use crate::context::{Context, Target};
 use crate::exit::Exit;
 use crate::output::{Style, View};
@@ -22,6 +23,8 @@ struct LoggedOut {
     location: String,
     forgotten: Vec<String>,
     not_found: Vec<String>,
+    /// Profiles that could not be forgotten, with why.
+    failed: Vec<ErrorView>,
 }
 
 pub fn run(ctx: &Context, args: LogoutArgs) -> anyhow::Result<Exit> {
@@ -31,32 +34,43 @@ pub fn run(ctx: &Context, args: LogoutArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Ok);
     }
     let store = ctx.store()?;
-    let profiles = if args.all {
-        store.profiles()?
-    } else {
-        vec![ctx.profile.clone()]
-    };
     let mut view = LoggedOut {
         schema: 1,
         store: store.kind(),
         location: store.location(),
         forgotten: Vec::new(),
         not_found: Vec::new(),
+        failed: Vec::new(),
     };
-    for profile in profiles {
-        if store.delete(&profile)? {
-            view.forgotten.push(profile);
-        } else {
-            view.not_found.push(profile);
+    let mut exit = Exit::Ok;
+    if args.all {
+        // Every session that can be forgotten is, whatever fails on the way.
+        let done = store.forget_all()?;
+        if let Some(w) = &done.warning {
+            ctx.out.warn(w);
         }
+        view.forgotten = done.forgotten;
+        for (profile, e) in &done.failed {
+            exit = exit.max(e.exit());
+            let mut v = ErrorView::from(e);
+            v.message = format!("profile {profile:?}: {}", v.message);
+            view.failed.push(v);
+        }
+    } else if store.delete(&ctx.profile)? {
+        view.forgotten.push(ctx.profile.clone());
+    } else {
+        view.not_found.push(ctx.profile.clone());
     }
     ctx.out.print(&view)?;
+    for failed in &view.failed {
+        ctx.out.warn(&format!("not forgotten: {}", failed.message));
+    }
     if ctx.session_source() == "env" && !ctx.out.is_machine() {
         ctx.out.warn(
             "LINKEDIN_LI_AT is still set in this shell and wins over every store; unset it too",
         );
     }
-    Ok(Exit::Ok)
+    Ok(exit)
 }
 
 impl View for LoggedOut {
@@ -75,7 +89,7 @@ impl View for LoggedOut {
                 self.location
             ));
         }
-        if self.forgotten.is_empty() && self.not_found.is_empty() {
+        if self.forgotten.is_empty() && self.not_found.is_empty() && self.failed.is_empty() {
             out.push_str(&format!("No sessions are stored in {}.\n", self.location));
         }
         out.push_str(

@@ -61,6 +61,20 @@ struct Prefilled {
 }
 
 pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
+    if args
+        .objection_type
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        return Err(Error::usage(
+            "--type is empty",
+            Some(
+                "give part of one option's text, e.g. --type other, or leave --type out"
+                    .to_string(),
+            ),
+        )
+        .into());
+    }
     // Signed in is better (the name, the toggle's state), but not needed: visitors may object too.
     let conn = match ctx.connect() {
         Ok(conn) => Some(conn),
@@ -103,6 +117,13 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
         ),
     };
     let fetched = note.is_none();
+    if form.omitted > 0 {
+        ctx.out.warn(&format!(
+            "the form has {} more fields than the {} shown; check the page itself",
+            form.omitted,
+            objection::MAX_FIELDS
+        ));
+    }
     if let Some(n) = &note {
         ctx.out.warn(&format!(
             "{n}; using the fields LinkedIn is reported to ask for (name, email, kind of objection, explanation)"
@@ -127,11 +148,16 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
             Some("pass part of one option's text, e.g. --type other".to_string()),
         )
     })?;
+    // Hidden inputs (an anti-forgery value, a form id) are the page's business: they are never
+    // shown, printed or written.
+    let fields: Vec<Filled> = fields.into_iter().filter(|f| f.kind != "hidden").collect();
     let html_file = match &args.html {
         Some(path) => {
             let page = objection::html_page(&form_url, &fields);
-            std::fs::write(path, page)
-                .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display()), None))?;
+            std::fs::write(path, page).map_err(|e| Error::Io {
+                what: path.display().to_string(),
+                detail: e.to_string(),
+            })?;
             Some(path.display().to_string())
         }
         None => None,
@@ -204,7 +230,7 @@ fn ask_email() -> Result<Option<String>> {
     if !std::io::stdin().is_terminal() {
         return Ok(None);
     }
-    let line = crate::output::ask_line(
+    let line = crate::prompt::ask_line(
         "Email address of your LinkedIn account (Enter to leave it out): ",
     )?;
     Ok(Some(line).filter(|l| !l.is_empty()))

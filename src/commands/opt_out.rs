@@ -2,6 +2,7 @@
 //! read, that they are. Nothing is written when the read was not certain.
 
 use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
 
 use clap::Args;
 
@@ -11,6 +12,7 @@ use crate::commands::audit::{announce_sandbox, emit};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::interrupt;
 use crate::optout::{self, Step};
 use crate::session::Identity;
 
@@ -125,11 +127,10 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         } else {
             report.changes = Some(Vec::new());
         }
+        // Nothing was written: the exit is the audit's, unless a read was too uncertain to act
+        // on. A setting that is not offered is not proven private, so it never exits 0 alone.
         let exit = if refused {
             Exit::Unknown
-        } else if steps.iter().all(|s| !matches!(s, Step::Write { .. })) {
-            // Nothing needed writing: every setting is private or not offered.
-            Exit::Ok
         } else {
             report.exit()
         };
@@ -140,9 +141,31 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         });
     }
 
+    // What is known at each moment, for the report printed if the run is interrupted between a
+    // write and its read-back.
+    let known = Arc::new(Mutex::new(Report::new(account.clone(), read_rows())));
+    let _last_word = {
+        let known = Arc::clone(&known);
+        let out = ctx.out;
+        interrupt::last_word(move || {
+            let e = Error::Interrupted {
+                detail: "after a write was sent, before it could be read back".to_string(),
+            };
+            let mut report = lock(&known).clone();
+            report.error = Some((&e).into());
+            let _ = out.print(&report);
+            out.error(&e);
+        })
+    };
+    let publish = |rows: &[SettingResult], changes: &[Change]| {
+        let mut k = lock(&known);
+        *k = Report::new(account.clone(), rows.to_vec());
+        k.changes = Some(changes.to_vec());
+    };
+
     let mut rows = Vec::with_capacity(steps.len());
     let mut changes = Vec::new();
-    let mut exit = if refused { Exit::Unknown } else { Exit::Ok };
+    let mut problem = refused;
     let mut error = None;
     for ((entry, step), read_row) in entries.iter().zip(&steps).zip(read_rows()) {
         let Step::Write { checked, write } = step else {
@@ -154,42 +177,71 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
             continue;
         }
         let before = checked.result.state;
+        let unverified = |reason: String| {
+            let mut row = checked.result.clone();
+            row.state = State::Unknown;
+            row.private = None;
+            row.reason = Some(reason);
+            (
+                row,
+                Change {
+                    id: entry.id.clone(),
+                    before,
+                    after: State::Unknown,
+                    verified: false,
+                },
+            )
+        };
+        // Until the read-back says otherwise, the write may or may not have reached LinkedIn.
+        {
+            let (row, change) = unverified(
+                "a write was sent and not yet read back when the run stopped; it may or may not have taken effect"
+                    .to_string(),
+            );
+            let mut pending_rows = rows.clone();
+            pending_rows.push(row);
+            let mut pending_changes = changes.clone();
+            pending_changes.push(change);
+            publish(&pending_rows, &pending_changes);
+        }
         match optout::apply(&member, origin, entry, before, write) {
             Ok(applied) => {
                 let mut row = applied.after.result;
-                if let Some(problem) = applied.problem {
-                    row.reason = Some(problem);
-                    exit = exit.max(Exit::Unknown);
+                if let Some(problem_text) = applied.problem {
+                    row.reason = Some(problem_text);
+                    problem = true;
                 }
                 changes.push(applied.change);
                 rows.push(row);
             }
             Err(e) => {
                 // The write may have been sent but could not be read back.
-                changes.push(Change {
-                    id: entry.id.clone(),
-                    before,
-                    after: State::Unknown,
-                    verified: false,
-                });
-                let mut row = checked.result.clone();
-                row.state = State::Unknown;
-                row.private = None;
-                row.reason = Some(format!("written, but could not be read back: {e}"));
+                let (row, change) = unverified(format!("written, but could not be read back: {e}"));
+                changes.push(change);
                 rows.push(row);
-                exit = e.exit();
                 error = Some(e);
             }
         }
+        publish(&rows, &changes);
     }
     let mut report = Report::new(account.clone(), rows);
     report.changes = Some(changes);
     report.error = error.as_ref().map(Into::into);
+    let exit = match &error {
+        Some(e) => e.exit(),
+        None if problem => Exit::Unknown,
+        // Every write verified: the exit is the verdict of what the settings read now.
+        None => report.exit(),
+    };
     Ok(Outcome {
         report,
         exit,
         error,
     })
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Asks on the terminal before writing; `false` when the person declines.
@@ -203,7 +255,7 @@ fn confirm(ctx: &Context, account: &Identity, steps: &[Step]) -> Result<bool> {
             ));
         }
     }
-    let answer = crate::output::ask_line("Go ahead? [y/N] ")?;
+    let answer = crate::prompt::ask_line("Go ahead? [y/N] ")?;
     let yes = matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes");
     if !yes {
         ctx.out.note("Nothing was changed.");

@@ -136,9 +136,22 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<Exit> {
                 match store.load(&profile) {
                     Ok(Some(stored)) => {
                         let mut entry = entry;
-                        entry.name = Some(stored.name.clone());
+                        entry.name = Some(crate::text::clean_line(&stored.name, 100));
                         entry.public_id = stored.public_id.clone();
                         entry.stored_at = Some(stored.stored_at.clone());
+                        let elsewhere = ctx.remote_origin().filter(|target| {
+                            crate::client::Origin::parse(&stored.origin).ok().as_ref()
+                                != Some(*target)
+                        });
+                        if let Some(target) = elsewhere {
+                            // Never sent to an origin it was not signed in at, not even to check.
+                            sessions.push(entry.failed(&Error::WrongOrigin {
+                                profile: profile.clone(),
+                                stored: crate::text::clean_line(&stored.origin, 100),
+                                target: target.as_str().to_string(),
+                            }));
+                            continue;
+                        }
                         let session = Session::new(stored.li_at, stored.jsessionid.as_deref());
                         sessions.push(check(entry, session));
                     }

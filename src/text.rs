@@ -1,0 +1,158 @@
+//! Text that came from a server, made safe to show: control characters (which a terminal would
+//! obey: clear the screen, retitle the window, hide text) are removed, and values are quoted only
+//! when short and clean, so a hostile reply can neither drive the terminal nor flood the output.
+
+use serde_json::Value;
+
+/// The most characters of a server-supplied string the tool ever shows.
+pub const MAX_SHOWN: usize = 200;
+
+/// Whether a character is one a terminal could act on, or one that reorders the text around it:
+/// C0 controls (tab and newline included), DEL, C1 controls, and the bidirectional overrides and
+/// isolates.
+pub fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// One line of server text, safe for a terminal: each run of control characters becomes one
+/// space, the ends are trimmed, and more than `max` characters are cut with an ellipsis.
+pub fn clean_line(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max.saturating_add(4)));
+    let mut count = 0;
+    let mut gap = false;
+    for c in text.chars() {
+        if is_control(c) || c.is_whitespace() {
+            gap = !out.is_empty();
+            continue;
+        }
+        if gap {
+            if count + 1 >= max {
+                out.push('…');
+                return out;
+            }
+            out.push(' ');
+            count += 1;
+            gap = false;
+        }
+        if count >= max {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+        count += 1;
+    }
+    out
+}
+
+/// Server text of several lines (an explanation, a page's text): control characters go, line
+/// breaks and tabs stay.
+pub fn clean_block(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max.saturating_add(4)));
+    for (count, c) in text.chars().enumerate() {
+        if count >= max {
+            out.push('…');
+            break;
+        }
+        if c == '\n' || c == '\t' || !is_control(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `text` holds nothing a terminal could act on.
+pub fn is_clean(text: &str) -> bool {
+    !text.chars().any(is_control)
+}
+
+/// A JSON value from a reply, for a message: the value itself when it is short and clean, else
+/// what kind of value it is and how big, never its content.
+pub fn describe(value: &Value) -> String {
+    const SHORT: usize = 40;
+    let shown = value.to_string();
+    if shown.chars().count() <= SHORT && is_clean(&shown) {
+        return shown;
+    }
+    match value {
+        Value::String(s) => format!("a string of {} characters", s.chars().count()),
+        Value::Array(a) => format!("an array of {} items", a.len()),
+        Value::Object(o) => format!("an object with {} keys", o.len()),
+        Value::Number(_) => "a long number".to_string(),
+        Value::Bool(_) | Value::Null => shown,
+    }
+}
+
+/// A short word from a reply (a status name, a cookie name), quoted when short and made of
+/// letters, digits and `_-.:`; otherwise how long it is.
+pub fn describe_word(word: &str) -> String {
+    let plain = word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'));
+    if plain && !word.is_empty() && word.len() <= 32 {
+        format!("{word:?}")
+    } else {
+        format!("a value of {} characters", word.chars().count())
+    }
+}
+
+/// A CSV cell a spreadsheet will not run as a formula: cells starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return get a leading apostrophe, as OWASP recommends.
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn control_sequences_never_survive() {
+        let hostile = "Ada\x1b[2J\x1b]0;owned\x07 Love\u{9b}31mlace\u{202e}\r\n";
+        let clean = clean_line(hostile, MAX_SHOWN);
+        assert!(is_clean(&clean), "{clean:?}");
+        assert_eq!(clean, "Ada [2J ]0;owned Love 31mlace");
+        assert_eq!(clean_block("a\nb\x1bc\x07", 100), "a\nbc");
+    }
+
+    #[test]
+    fn long_text_is_cut() {
+        let long = "x".repeat(10_000);
+        assert_eq!(clean_line(&long, 10).chars().count(), 11);
+        assert!(clean_line(&long, 10).ends_with('…'));
+        assert_eq!(clean_line("  a   b  ", 10), "a b");
+    }
+
+    #[test]
+    fn values_are_quoted_only_when_short_and_clean() {
+        assert_eq!(describe(&json!("true")), "\"true\"");
+        assert_eq!(describe(&json!(null)), "null");
+        assert_eq!(
+            describe(&json!("x".repeat(6_000_000))),
+            "a string of 6000000 characters"
+        );
+        assert_eq!(
+            describe(&json!("\u{9b}2J")),
+            "a string of 3 characters",
+            "C1 controls are not shown even though JSON does not escape them"
+        );
+        assert_eq!(describe(&json!([1, 2, 3])), "[1,2,3]");
+        assert_eq!(describe_word("PASS"), "\"PASS\"");
+        assert_eq!(
+            describe_word("session_password=hunter2&x"),
+            "a value of 26 characters"
+        );
+    }
+
+    #[test]
+    fn csv_formulas_are_neutralised() {
+        for bad in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(csv_safe(bad).starts_with('\''), "{bad}");
+        }
+        assert_eq!(csv_safe("Ada"), "Ada");
+    }
+}
