@@ -1,180 +1,20 @@
 //! Reading settings and judging them: a card reply becomes a [`State`] only when the reply proves
-//! it, and the results are plain data ([`Report`]) that the output layer renders. Nothing here
+//! it, and an account's audit becomes a [`Report`], also when it stops half-way. Nothing here
 //! prints.
 
-use std::time::SystemTime;
-
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalog::{CardRef, Entry, Kind, Toggle};
-use crate::client::endpoints::CardReply;
-use crate::client::{Member, Origin};
-use crate::error::{Error, Result};
-use crate::exit::Exit;
-use crate::session::Identity;
+use crate::error::Result;
+use crate::linkedin::{CardReply, Member, Origin};
+use crate::report::{Advice, Identity, Report, SettingRow, State};
 use crate::text;
 
-/// The JSON schema version of [`Report`].
-pub const SCHEMA: u32 = 1;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    On,
-    Off,
-    NotOffered,
-    Unknown,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::On => "on",
-            State::Off => "off",
-            State::NotOffered => "not_offered",
-            State::Unknown => "unknown",
-        }
+fn state_of(toggle: Toggle) -> State {
+    match toggle {
+        Toggle::On => State::On,
+        Toggle::Off => State::Off,
     }
-
-    fn of(toggle: Toggle) -> State {
-        match toggle {
-            Toggle::On => State::On,
-            Toggle::Off => State::Off,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Private,
-    Exposed,
-    Incomplete,
-}
-
-impl Verdict {
-    /// The contract's rule: `exposed` when any toggle is proven in the state that is not private;
-    /// `private` only when at least one toggle is proven private and nothing read is exposed or
-    /// unknown (settings not offered, and informational entries, never make a verdict private on
-    /// their own); otherwise `incomplete`.
-    pub fn from_settings(settings: &[SettingResult]) -> Verdict {
-        let proven_private = settings.iter().any(|s| s.private == Some(true));
-        if settings.iter().any(|s| s.private == Some(false)) {
-            Verdict::Exposed
-        } else if proven_private && !settings.iter().any(|s| s.state == State::Unknown) {
-            Verdict::Private
-        } else {
-            Verdict::Incomplete
-        }
-    }
-
-    pub fn exit(self) -> Exit {
-        match self {
-            Verdict::Private => Exit::Ok,
-            Verdict::Exposed => Exit::Exposed,
-            Verdict::Incomplete => Exit::Unknown,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Private => "private",
-            Verdict::Exposed => "exposed",
-            Verdict::Incomplete => "incomplete",
-        }
-    }
-}
-
-/// One row of the report. The serialized fields are the documented JSON; `action` is for the
-/// table only.
-#[derive(Clone, Debug, Serialize)]
-pub struct SettingResult {
-    pub id: String,
-    pub title: String,
-    pub state: State,
-    pub private: Option<bool>,
-    pub reason: Option<String>,
-    pub url: String,
-    #[serde(skip)]
-    pub action: String,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct ErrorView {
-    pub kind: String,
-    pub message: String,
-}
-
-impl From<&Error> for ErrorView {
-    fn from(e: &Error) -> Self {
-        ErrorView {
-            kind: e.kind().to_string(),
-            message: text::clean_line(&e.to_string(), 2 * text::MAX_SHOWN),
-        }
-    }
-}
-
-/// A write made by `opt-out`, as read back afterwards.
-#[derive(Clone, Debug, Serialize)]
-pub struct Change {
-    pub id: String,
-    pub before: State,
-    pub after: State,
-    pub verified: bool,
-}
-
-/// The audit of one account: the documented JSON object.
-#[derive(Clone, Debug, Serialize)]
-pub struct Report {
-    pub schema: u32,
-    pub account: Identity,
-    pub checked_at: String,
-    pub verdict: Verdict,
-    pub settings: Vec<SettingResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub changes: Option<Vec<Change>>,
-    /// `opt-out --dry-run`: the requests that would have been sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub planned: Option<Vec<crate::optout::Write>>,
-    pub error: Option<ErrorView>,
-}
-
-impl Report {
-    pub fn new(account: Identity, settings: Vec<SettingResult>) -> Report {
-        Report {
-            schema: SCHEMA,
-            account,
-            checked_at: now_rfc3339(),
-            verdict: Verdict::from_settings(&settings),
-            settings,
-            changes: None,
-            planned: None,
-            error: None,
-        }
-    }
-
-    /// The report of a run that failed before any setting could be read.
-    pub fn failed(account: Identity, error: &Error) -> Report {
-        Report {
-            schema: SCHEMA,
-            account,
-            checked_at: now_rfc3339(),
-            verdict: Verdict::Incomplete,
-            settings: Vec::new(),
-            changes: None,
-            planned: None,
-            error: Some(error.into()),
-        }
-    }
-
-    pub fn exit(&self) -> Exit {
-        self.verdict.exit()
-    }
-}
-
-pub fn now_rfc3339() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
 /// One setting of a card, as LinkedIn describes it. Only the fields the tool relies on.
@@ -348,7 +188,7 @@ fn is_empty(v: &Value) -> bool {
 
 /// A setting checked for one account: the report row and, for toggles, what was read.
 pub struct Checked {
-    pub result: SettingResult,
+    pub result: SettingRow,
     pub reading: Option<Reading>,
 }
 
@@ -387,7 +227,7 @@ pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Chec
         Err(e) => Reading::unknown(text::clean_line(&e.to_string(), 2 * text::MAX_SHOWN)),
     };
     let private = match reading.state {
-        State::On | State::Off => Some(reading.state == State::of(card.private_when)),
+        State::On | State::Off => Some(reading.state == state_of(card.private_when)),
         State::NotOffered | State::Unknown => None,
     };
     Ok(Checked {
@@ -402,40 +242,43 @@ fn row(
     state: State,
     private: Option<bool>,
     reason: Option<String>,
-) -> SettingResult {
-    let action = match (entry.kind, state, private) {
-        (Kind::Informational, ..) => "linkedin-privacy objection".to_string(),
-        (_, _, Some(true)) => "nothing".to_string(),
-        (_, _, Some(false)) if entry.id == crate::catalog::DEFAULT_OPT_OUT => {
-            "linkedin-privacy opt-out".to_string()
-        }
-        (_, _, Some(false)) => format!("linkedin-privacy opt-out --setting {}", entry.id),
-        (_, State::NotOffered, None) => "nothing to change".to_string(),
-        _ => "check the page in a browser".to_string(),
+) -> SettingRow {
+    let advice = match (entry.kind, state, private) {
+        (Kind::Informational, ..) => Advice::Object,
+        (_, _, Some(true)) => Advice::Nothing,
+        (_, _, Some(false)) => Advice::TurnOff {
+            id: entry.id.clone(),
+        },
+        (_, State::NotOffered, None) => Advice::NothingToChange,
+        _ => Advice::CheckInBrowser,
     };
-    SettingResult {
+    SettingRow {
         id: entry.id.clone(),
         title: entry.title.clone(),
         state,
         private,
         reason,
         url,
-        action,
+        advice,
     }
 }
 
-/// Audits the given entries, one request per card, in catalog order.
-pub fn run(
-    member: &Member<'_>,
-    origin: &Origin,
-    account: Identity,
-    entries: &[&Entry],
-) -> Result<Report> {
+/// Audits the given entries, one request per card, in catalog order. The report always comes
+/// back: when the session, the throttle or the network stops the run, it holds the rows read so
+/// far and the error.
+pub fn run(member: &Member<'_>, origin: &Origin, account: Identity, entries: &[&Entry]) -> Report {
     let mut settings = Vec::with_capacity(entries.len());
     for entry in entries {
-        settings.push(check(member, origin, entry)?.result);
+        match check(member, origin, entry) {
+            Ok(checked) => settings.push(checked.result),
+            Err(e) => {
+                let at = member.client().time().clock.rfc3339();
+                return Report::new(account, settings, at).stopped(&e);
+            }
+        }
     }
-    Ok(Report::new(account, settings))
+    let at = member.client().time().clock.rfc3339();
+    Report::new(account, settings, at)
 }
 
 #[cfg(test)]
@@ -537,43 +380,6 @@ mod tests {
         let r = read_card(&card(None), &json!({"settings": [s]}));
         assert_eq!(r.state, State::Unknown);
         assert!(r.reason.unwrap().contains("contradicts"));
-    }
-
-    #[test]
-    fn verdict_rules() {
-        let mk = |state, private| SettingResult {
-            id: "x".into(),
-            title: "x".into(),
-            state,
-            private,
-            reason: None,
-            url: String::new(),
-            action: String::new(),
-        };
-        use State::*;
-        let v = |rows: Vec<SettingResult>| Verdict::from_settings(&rows);
-        assert_eq!(v(vec![mk(Off, Some(true))]), Verdict::Private);
-        assert_eq!(
-            v(vec![mk(On, Some(false)), mk(Unknown, None)]),
-            Verdict::Exposed
-        );
-        assert_eq!(
-            v(vec![mk(Off, Some(true)), mk(Unknown, None)]),
-            Verdict::Incomplete
-        );
-        assert_eq!(
-            v(vec![mk(Off, Some(true)), mk(NotOffered, None)]),
-            Verdict::Private
-        );
-        // Nothing proven private: never a private verdict.
-        assert_eq!(v(vec![]), Verdict::Incomplete);
-        assert_eq!(v(vec![mk(NotOffered, None)]), Verdict::Incomplete);
-        assert_eq!(
-            v(vec![mk(NotOffered, None), mk(NotOffered, None)]),
-            Verdict::Incomplete
-        );
-        assert_eq!(Verdict::Exposed.exit(), Exit::Exposed);
-        assert_eq!(Verdict::Incomplete.exit(), Exit::Unknown);
     }
 
     mod properties {
@@ -680,26 +486,26 @@ mod tests {
                     0..5,
                 )
             ) {
-                let rows: Vec<SettingResult> = rows
+                let rows: Vec<SettingRow> = rows
                     .into_iter()
-                    .map(|(state, private)| SettingResult {
+                    .map(|(state, private)| SettingRow {
                         id: "x".into(),
                         title: "x".into(),
                         state,
                         private,
                         reason: None,
                         url: String::new(),
-                        action: String::new(),
+                        advice: Advice::Nothing,
                     })
                     .collect();
-                let verdict = Verdict::from_settings(&rows);
-                if verdict == Verdict::Private {
+                let verdict = crate::report::Verdict::from_settings(&rows);
+                if verdict == crate::report::Verdict::Private {
                     prop_assert!(rows.iter().any(|r| r.private == Some(true)));
                     prop_assert!(rows.iter().all(|r| r.private != Some(false)));
                     prop_assert!(rows.iter().all(|r| r.state != State::Unknown));
                 }
                 prop_assert_eq!(
-                    verdict == Verdict::Exposed,
+                    verdict == crate::report::Verdict::Exposed,
                     rows.iter().any(|r| r.private == Some(false))
                 );
             }

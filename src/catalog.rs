@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Hint, Result};
 
 /// The catalog compiled into the binary.
 pub const DEFAULT_TOML: &str = include_str!("catalog.toml");
@@ -98,9 +98,9 @@ impl Catalog {
 
     pub fn parse(text: &str, origin: &str) -> Result<Catalog> {
         let bad = |why: String| {
-            Error::usage(
+            Error::usage_with(
                 format!("invalid catalog {origin}: {why}"),
-                Some("see `linkedin-privacy catalog --toml` for the expected form".to_string()),
+                Hint::CatalogForm,
             )
         };
         let catalog: Catalog =
@@ -260,6 +260,6 @@ mod tests {
         assert_eq!(picked.len(), 2);
         let err = c.select(&["nope".into()]).unwrap_err();
         assert_eq!(err.kind(), "usage");
-        assert!(err.hint().unwrap().contains("research-data"));
+        assert!(err.hint().unwrap().as_text().contains("research-data"));
     }
 }

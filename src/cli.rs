@@ -1,12 +1,34 @@
-//! The command line as clap sees it: raw flags only. [`crate::context`] resolves them into
-//! settings; nothing below the command layer sees these types.
+//! The command line as clap sees it: raw flags only. [`GlobalArgs::flags`] hands them to
+//! [`crate::context`] as plain values; nothing below the command layer sees these types.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands;
+use crate::context::Flags;
 use crate::output::{ColorChoice, Format};
+
+/// `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A table and a sentence, for people.
+    Table,
+    /// One pretty-printed JSON document.
+    Json,
+    /// One JSON document per line.
+    Ndjson,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 private/success, 1 exposed, 2 usage, 3 unknown state or unexpected reply,
@@ -68,16 +90,16 @@ pub struct GlobalArgs {
     pub catalog: Option<PathBuf>,
 
     /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, global = true, value_enum, ignore_case = true, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
 
     /// Shorthand for --format json
     #[arg(long, global = true)]
     pub json: bool,
 
     /// When to use colour (auto: only on a terminal, and never with NO_COLOR set)
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[arg(long, global = true, value_enum, ignore_case = true, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
 
     /// The stored session to use [env: LINKEDIN_PRIVACY_PROFILE] [default: default]
     #[arg(long, global = true, value_name = "NAME")]
@@ -86,6 +108,36 @@ pub struct GlobalArgs {
     /// Keep sessions in a 0600 file in the config directory instead of the OS keyring
     #[arg(long, global = true)]
     pub insecure_storage: bool,
+}
+
+impl GlobalArgs {
+    /// The flags as plain values for the settings.
+    pub fn flags(&self) -> Flags {
+        Flags {
+            base_url: self.base_url.clone(),
+            sandbox: self.sandbox.clone(),
+            timeout: self.timeout,
+            retries: self.retries,
+            catalog: self.catalog.clone(),
+            format: if self.json {
+                Format::Json
+            } else {
+                match self.format {
+                    FormatArg::Table => Format::Table,
+                    FormatArg::Json => Format::Json,
+                    FormatArg::Ndjson => Format::Ndjson,
+                    FormatArg::Csv => Format::Csv,
+                }
+            },
+            color: match self.color {
+                ColorArg::Auto => ColorChoice::Auto,
+                ColorArg::Always => ColorChoice::Always,
+                ColorArg::Never => ColorChoice::Never,
+            },
+            profile: self.profile.clone(),
+            insecure_storage: self.insecure_storage,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

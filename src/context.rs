@@ -1,20 +1,22 @@
-//! Resolved settings: the raw flags and environment turned into what commands use (an output,
-//! a catalog, a target and a way to get a session). Commands get a [`Context`]; the client, the
-//! catalog and the stores never see clap types.
+//! Resolved settings: the raw flags (already out of clap's types) and the environment, read once,
+//! turned into what commands use: an output, a catalog, a target, the clock, and a way to get a
+//! session. Commands get a [`Context`]; the client, the catalog and the stores never see flags.
+//! Every environment variable the tool reads is read here, in [`Env::from_process`].
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::catalog::Catalog;
-use crate::cli::GlobalArgs;
-use crate::client::{Client, Member, NetConfig, Origin};
+use crate::clock::{FixedClock, OsRandom, SeededRandom, SystemClock, Time};
 use crate::error::{Error, Result};
-use crate::output::{Format, Output};
+use crate::linkedin::{Client, Member, NetConfig, Origin, Session};
+use crate::output::{ColorChoice, Format, Output, Tty, Words};
+use crate::report::Identity;
 use crate::sandbox::{AccountsFile, Sandbox, SandboxOptions};
 use crate::secret::Secret;
-use crate::session::{Identity, Session};
-use crate::store::{self, FileStore, KeyringStore, Store};
+use crate::sessions::{self, FileStore, KeyringStore, KeyringUse, SessionSource, Store};
 
 /// The environment variables the tool reads, read once.
 #[derive(Clone, Debug, Default)]
@@ -30,6 +32,18 @@ pub struct Env {
     pub xdg_runtime_dir: Option<PathBuf>,
     /// `TMPDIR` or the system's temporary folder.
     pub tmpdir: PathBuf,
+    /// `NO_COLOR` set to anything but the empty string, or `TERM=dumb`.
+    pub no_color: bool,
+    /// `BROWSER`, for `objection --open`.
+    pub browser: Option<String>,
+    /// `LINKEDIN_PRIVACY_KEYRING`: `none` turns the OS keyring off.
+    pub keyring: Option<String>,
+    /// `LINKEDIN_PRIVACY_KEYRING_TIMEOUT`: seconds one keyring call may take.
+    pub keyring_timeout: Option<String>,
+    /// `LINKEDIN_PRIVACY_NOW`: a fixed time (RFC 3339) for reproducible runs and tests.
+    pub now: Option<String>,
+    /// `LINKEDIN_PRIVACY_SEED`: a fixed seed for jitter and minted values.
+    pub seed: Option<String>,
     /// Text variables that were set but are not valid UTF-8: an error, never silently ignored.
     pub not_unicode: Vec<&'static str>,
 }
@@ -58,6 +72,15 @@ impl Env {
             li_at: text("LINKEDIN_LI_AT").map(Secret::new),
             jsessionid: text("LINKEDIN_JSESSIONID"),
             profile: text("LINKEDIN_PRIVACY_PROFILE"),
+            keyring: text("LINKEDIN_PRIVACY_KEYRING"),
+            keyring_timeout: text("LINKEDIN_PRIVACY_KEYRING_TIMEOUT"),
+            now: text("LINKEDIN_PRIVACY_NOW"),
+            seed: text("LINKEDIN_PRIVACY_SEED"),
+            browser: std::env::var("BROWSER")
+                .ok()
+                .filter(|b| !b.trim().is_empty()),
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                || std::env::var("TERM").is_ok_and(|t| t == "dumb"),
             home: path("HOME"),
             xdg_config_home: path("XDG_CONFIG_HOME"),
             xdg_runtime_dir: path("XDG_RUNTIME_DIR"),
@@ -65,6 +88,20 @@ impl Env {
             not_unicode,
         }
     }
+}
+
+/// The global flags, as plain values (the command line layer converts clap's types).
+#[derive(Clone, Debug)]
+pub struct Flags {
+    pub base_url: Option<String>,
+    pub sandbox: Option<String>,
+    pub timeout: f64,
+    pub retries: u32,
+    pub catalog: Option<PathBuf>,
+    pub format: Format,
+    pub color: ColorChoice,
+    pub profile: Option<String>,
+    pub insecure_storage: bool,
 }
 
 /// Where requests go.
@@ -81,10 +118,12 @@ pub struct Context {
     pub target: Target,
     /// The stored session to use (`--profile`, `LINKEDIN_PRIVACY_PROFILE`, `default`).
     pub profile: String,
+    pub time: Time,
     insecure_storage: bool,
     catalog_path: Option<PathBuf>,
     timeout: Duration,
     retries: u32,
+    keyring: KeyringUse,
     env: Env,
 }
 
@@ -94,6 +133,7 @@ pub struct Connection {
     pub client: Client,
     pub session: Session,
     pub identity: Identity,
+    pub source: SessionSource,
     _sandbox: Option<Sandbox>,
 }
 
@@ -104,28 +144,35 @@ impl Connection {
 }
 
 impl Context {
-    pub fn new(args: &GlobalArgs, env: Env) -> Result<Context> {
-        let format = if args.json { Format::Json } else { args.format };
-        let out = Output::new(format, args.color);
+    /// The output alone, for reporting an error before the settings are resolved.
+    pub fn early_output(flags: &Flags, env: &Env) -> Output {
+        Output::new(flags.format, flags.color, tty(env))
+    }
+
+    pub fn new(flags: &Flags, env: Env) -> Result<Context> {
+        let out = Context::early_output(flags, &env);
         if let Some(name) = env.not_unicode.first() {
             return Err(Error::usage(
                 format!("the environment variable {name} is not valid UTF-8"),
                 Some(format!("set {name} to plain text, or unset it")),
             ));
         }
-        if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        if !(flags.timeout.is_finite() && flags.timeout > 0.0 && flags.timeout <= 3600.0) {
             return Err(Error::usage(
-                format!("--timeout {} is out of range", args.timeout),
+                format!("--timeout {} is out of range", flags.timeout),
                 Some("give seconds between 0 and 3600, e.g. --timeout 10".to_string()),
             ));
         }
-        let target = match (&args.sandbox, &args.base_url) {
+        let target = match (&flags.sandbox, &flags.base_url) {
             (Some(account), _) => {
                 let accounts = AccountsFile::builtin();
                 if accounts.get(account).is_none() {
                     let ids: Vec<&str> = accounts.accounts.iter().map(|a| a.id.as_str()).collect();
                     return Err(Error::usage(
-                        format!("the sandbox has no account {account:?}"),
+                        format!(
+                            "the sandbox has no account {:?}",
+                            crate::text::clean_line(account, 64)
+                        ),
                         Some(format!("sandbox accounts: {}", ids.join(", "))),
                     ));
                 }
@@ -139,20 +186,70 @@ impl Context {
                 None => Target::Remote(Origin::linkedin()),
             },
         };
-        let profile = args
+        let profile = flags
             .profile
             .clone()
             .or_else(|| env.profile.clone())
-            .unwrap_or_else(|| store::DEFAULT_PROFILE.to_string());
-        store::check_profile(&profile)?;
+            .unwrap_or_else(|| sessions::DEFAULT_PROFILE.to_string());
+        sessions::check_profile(&profile)?;
+        let keyring = match env
+            .keyring
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("os") => {
+                let limit = match env.keyring_timeout.as_deref() {
+                    None => KeyringUse::DEFAULT_TIMEOUT,
+                    Some(t) => t
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|s| (1..=3600).contains(s))
+                        .map(Duration::from_secs)
+                        .ok_or_else(|| {
+                            Error::usage(
+                                "LINKEDIN_PRIVACY_KEYRING_TIMEOUT must be whole seconds from 1 to 3600",
+                                None,
+                            )
+                        })?,
+                };
+                KeyringUse::Os(limit)
+            }
+            Some("none") => KeyringUse::Off,
+            Some(_) => {
+                return Err(Error::usage(
+                    "LINKEDIN_PRIVACY_KEYRING must be `os` or `none`",
+                    Some("`none` never touches the OS keyring".to_string()),
+                ));
+            }
+        };
+        let time = time_from(&env)?;
+        // Suggested command lines repeat the flags that chose the target.
+        let mut words = Vec::new();
+        match (&target, &flags.base_url) {
+            (Target::Sandbox { account }, _) => words.push(format!("--sandbox={account}")),
+            (Target::Remote(origin), Some(_)) => {
+                words.push(format!("--base-url {}", origin.as_str()))
+            }
+            _ => {}
+        }
+        if profile != sessions::DEFAULT_PROFILE {
+            words.push(format!("--profile {profile}"));
+        }
+        if flags.insecure_storage {
+            words.push("--insecure-storage".to_string());
+        }
         Ok(Context {
-            out,
+            out: out.with_words(Words::with_flags(&words)),
             target,
             profile,
-            insecure_storage: args.insecure_storage,
-            catalog_path: args.catalog.clone().or_else(|| env.catalog.clone()),
-            timeout: Duration::from_secs_f64(args.timeout),
-            retries: args.retries,
+            time,
+            insecure_storage: flags.insecure_storage,
+            catalog_path: flags.catalog.clone().or_else(|| env.catalog.clone()),
+            timeout: Duration::from_secs_f64(flags.timeout),
+            retries: flags.retries,
+            keyring,
             env,
         })
     }
@@ -181,10 +278,16 @@ impl Context {
         match &self.target {
             Target::Sandbox { .. } => {
                 let sandbox = Sandbox::start_builtin(SandboxOptions::default())?;
-                let client = Client::new(self.net(Origin::parse(&sandbox.base_url())?))?;
+                let client = Client::new(
+                    self.net(Origin::parse(&sandbox.base_url())?),
+                    self.time.clone(),
+                )?;
                 Ok((client, Some(sandbox)))
             }
-            Target::Remote(origin) => Ok((Client::new(self.net(origin.clone()))?, None)),
+            Target::Remote(origin) => Ok((
+                Client::new(self.net(origin.clone()), self.time.clone())?,
+                None,
+            )),
         }
     }
 
@@ -206,41 +309,55 @@ impl Context {
         }
     }
 
-    pub fn home(&self) -> Option<&std::path::Path> {
+    pub fn home(&self) -> Option<&Path> {
         self.env.home.as_deref()
+    }
+
+    /// `BROWSER`, when set.
+    pub fn browser(&self) -> Option<&str> {
+        self.env.browser.as_deref()
     }
 
     /// The directory the index and the `--insecure-storage` file live in.
     pub fn config_dir(&self) -> Result<PathBuf> {
-        store::config_dir(
+        sessions::config_dir(
             self.env.xdg_config_home.as_deref(),
             self.env.home.as_deref(),
         )
     }
 
+    /// The OS keyring, as this run may use it.
+    pub fn keyring(&self) -> Result<KeyringStore> {
+        Ok(KeyringStore::system(&self.config_dir()?, self.keyring))
+    }
+
+    /// The 0600 sessions file (whether or not `--insecure-storage` was given).
+    pub fn session_file(&self) -> Result<FileStore> {
+        Ok(FileStore::new(&self.config_dir()?))
+    }
+
     /// The store sessions are read from and written to: the OS keyring, or the 0600 file with
     /// `--insecure-storage` (with a warning every time).
     pub fn store(&self) -> Result<Store> {
-        let dir = self.config_dir()?;
         if self.insecure_storage {
-            let file = FileStore::new(&dir);
+            let file = self.session_file()?;
             self.out.warn(&format!(
                 "sessions are kept in a plain file, {} (--insecure-storage)",
                 file.path.display()
             ));
             Ok(Store::File(file))
         } else {
-            Ok(Store::Keyring(KeyringStore::system(&dir)))
+            Ok(Store::Keyring(self.keyring()?))
         }
     }
 
-    /// Where a stored session would come from, without reading it: for messages.
-    pub fn session_source(&self) -> &'static str {
+    /// Where a session would come from, without reading it.
+    pub fn session_source(&self) -> SessionSource {
         match (&self.target, &self.env.li_at, self.insecure_storage) {
-            (Target::Sandbox { .. }, ..) => "sandbox",
-            (_, Some(_), _) => "env",
-            (_, None, true) => "file",
-            (_, None, false) => "keyring",
+            (Target::Sandbox { .. }, ..) => SessionSource::Sandbox,
+            (_, Some(_), _) => SessionSource::Environment,
+            (_, None, true) => SessionSource::File,
+            (_, None, false) => SessionSource::Keyring,
         }
     }
 
@@ -249,30 +366,49 @@ impl Context {
         self.env
             .li_at
             .as_ref()
-            .map(|li_at| Session::new(li_at.clone(), self.env.jsessionid.as_deref()))
+            .map(|li_at| {
+                Session::new(
+                    li_at.clone(),
+                    self.env.jsessionid.as_deref(),
+                    &*self.time.random,
+                )
+            })
             .transpose()
+    }
+
+    /// A session from a token the tool was handed (a sandbox account's, a cookie just read).
+    pub fn session(&self, li_at: Secret, jsessionid: Option<&str>) -> Result<Session> {
+        Session::new(li_at, jsessionid, &*self.time.random)
     }
 
     /// A client and the session to act with: the sandbox account's, the environment's, or the
     /// stored profile's.
     pub fn connect(&self) -> Result<Connection> {
         let (client, sandbox) = self.client()?;
-        let (session, identity) = match (&self.target, &sandbox) {
+        let (session, identity, source) = match (&self.target, &sandbox) {
             (Target::Sandbox { account }, Some(sandbox)) => {
                 let (token, identity) = sandbox
                     .account(account)
                     .ok_or_else(|| Error::usage(format!("no sandbox account {account:?}"), None))?;
-                (Session::new(Secret::new(token), None)?, identity)
+                (
+                    self.session(Secret::new(token), None)?,
+                    identity,
+                    SessionSource::Sandbox,
+                )
             }
             _ => match self.env_session()? {
-                Some(session) => (session, Identity::default()),
-                None => self.stored_session()?,
+                Some(session) => (session, Identity::default(), SessionSource::Environment),
+                None => {
+                    let (session, identity) = self.stored_session()?;
+                    (session, identity, self.session_source())
+                }
             },
         };
         Ok(Connection {
             client,
             session,
             identity,
+            source,
             _sandbox: sandbox,
         })
     }
@@ -286,8 +422,8 @@ impl Context {
                 store.location()
             );
             if !self.insecure_storage
-                && let Ok(dir) = self.config_dir()
-                && let Ok(Some(_)) = Store::File(FileStore::new(&dir)).load(&self.profile)
+                && let Ok(file) = self.session_file()
+                && let Ok(Some(_)) = Store::File(file).load(&self.profile)
             {
                 detail.push_str("; the --insecure-storage file has one: add --insecure-storage");
             }
@@ -309,8 +445,43 @@ impl Context {
             public_id: stored.public_id,
         };
         Ok((
-            Session::new(stored.li_at, stored.jsessionid.as_deref())?,
+            self.session(stored.li_at, stored.jsessionid.as_deref())?,
             identity,
         ))
     }
+}
+
+fn tty(env: &Env) -> Tty {
+    Tty {
+        stdout: std::io::stdout().is_terminal(),
+        stderr: std::io::stderr().is_terminal(),
+        no_color: env.no_color,
+    }
+}
+
+/// The system's clock and randomness, or the fixed ones `LINKEDIN_PRIVACY_NOW` and
+/// `LINKEDIN_PRIVACY_SEED` ask for.
+fn time_from(env: &Env) -> Result<Time> {
+    let mut time = Time::system();
+    if let Some(now) = &env.now {
+        let clock = FixedClock::parse(now).ok_or_else(|| {
+            Error::usage(
+                "LINKEDIN_PRIVACY_NOW is not an RFC 3339 time",
+                Some("e.g. LINKEDIN_PRIVACY_NOW=2026-11-29T08:00:00Z".to_string()),
+            )
+        })?;
+        time.clock = std::sync::Arc::new(clock);
+    } else {
+        time.clock = std::sync::Arc::new(SystemClock);
+    }
+    if let Some(seed) = &env.seed {
+        let seed = seed
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| Error::usage("LINKEDIN_PRIVACY_SEED must be a whole number", None))?;
+        time.random = std::sync::Arc::new(SeededRandom::new(seed));
+    } else {
+        time.random = std::sync::Arc::new(OsRandom);
+    }
+    Ok(time)
 }

@@ -1,18 +1,66 @@
 //! The library's typed errors. Each one knows its stable `kind` (used in JSON output), its exit
-//! code and a hint for the person at the terminal. Messages are one line and never carry a
-//! session token: tokens only ever live inside [`crate::secret::Secret`].
+//! code and, as data, what the person could do about it ([`Hint`]); the output layer words the
+//! hint (and the command lines in it). Messages are one line and never carry a session token:
+//! tokens only ever live inside [`crate::secret::Secret`].
 
 use crate::exit::Exit;
+
+/// What the person can do about an error. Plain advice is [`Hint::Text`]; advice that names one
+/// of the tool's commands is a variant of its own, worded by the output layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hint {
+    /// Advice that names no command of the tool.
+    Text(String),
+    /// Not signed in: sign in, set LINKEDIN_LI_AT, or try the sandbox.
+    SignInOrTry,
+    /// The session expired: sign in in a browser, then again here with the new cookie.
+    SignInAgain,
+    /// A challenge: finish it in a browser, then sign in here.
+    FinishChallenge,
+    /// A challenge after a password sign-in: finish it, then sign in with the cookie instead.
+    FinishChallengeThenCookie,
+    /// Cookie and csrf-token differ: sign in again.
+    CsrfSignInAgain,
+    /// Email or password refused: try again, or sign in with the cookie.
+    PasswordOrCookie,
+    /// A stored item is damaged: sign in again for this profile.
+    SignInProfile { profile: String },
+    /// The sessions file cannot be read: move it away and sign in again.
+    ReplaceSessionsFile { path: String },
+    /// A stored session for another origin.
+    SignInAt { origin: String, profile: String },
+    /// A keyring item is left that the index does not list.
+    LogoutAll,
+    /// The page may have changed: check in a browser; `--catalog` can follow a change.
+    ChangedPage,
+    /// Read the setting again.
+    AuditAgain,
+    /// A catalog file is invalid: `catalog --toml` shows the expected form.
+    CatalogForm,
+    /// Pipe the cookie in: an example.
+    PipeCookie,
+}
+
+impl Hint {
+    pub fn text(t: impl Into<String>) -> Hint {
+        Hint::Text(t.into())
+    }
+
+    /// The words of a plain hint; empty for one the output layer words.
+    pub fn as_text(&self) -> &str {
+        match self {
+            Hint::Text(t) => t,
+            _ => "",
+        }
+    }
+}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{message}")]
-    Usage {
-        message: String,
-        hint: Option<String>,
-    },
+    Usage { message: String, hint: Option<Hint> },
 
     #[error("not signed in: {detail}")]
     NotSignedIn { detail: String },
@@ -21,7 +69,7 @@ pub enum Error {
     SessionExpired { detail: String },
 
     #[error("LinkedIn wants a security check finished in a browser: {url}")]
-    Challenge { url: String, hint: Option<String> },
+    Challenge { url: String, hint: Option<Hint> },
 
     #[error(
         "LinkedIn's CSRF check failed (the JSESSIONID cookie and the csrf-token header differ)"
@@ -62,16 +110,10 @@ pub enum Error {
     },
 
     #[error("{message}")]
-    Store {
-        message: String,
-        hint: Option<String>,
-    },
+    Store { message: String, hint: Option<Hint> },
 
     #[error("{message}")]
-    Login {
-        message: String,
-        hint: Option<String>,
-    },
+    Login { message: String, hint: Option<Hint> },
 
     #[error("{message}")]
     Unverified { message: String },
@@ -91,10 +133,19 @@ pub enum Error {
 }
 
 impl Error {
+    /// A usage error with plain advice (flags, values; no command of the tool).
     pub fn usage(message: impl Into<String>, hint: impl Into<Option<String>>) -> Self {
         Error::Usage {
             message: message.into(),
-            hint: hint.into(),
+            hint: hint.into().map(Hint::Text),
+        }
+    }
+
+    /// A usage error with advice as data.
+    pub fn usage_with(message: impl Into<String>, hint: Hint) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint: Some(hint),
         }
     }
 
@@ -154,26 +205,30 @@ impl Error {
         matches!(self.exit(), Exit::Session | Exit::Throttled | Exit::Network)
     }
 
-    pub fn hint(&self) -> Option<String> {
+    pub fn hint(&self) -> Option<Hint> {
         let text = match self {
-            Error::Usage { hint, .. } | Error::Store { hint, .. } | Error::Login { hint, .. } => {
-                return hint.clone();
+            Error::Usage { hint, .. }
+            | Error::Store { hint, .. }
+            | Error::Login { hint, .. }
+            | Error::Challenge { hint, .. } => {
+                return match (self, hint) {
+                    (Error::Challenge { .. }, None) => Some(Hint::FinishChallenge),
+                    _ => hint.clone(),
+                };
             }
-            Error::Challenge {
-                hint: Some(hint), ..
-            } => return Some(hint.clone()),
-            Error::NotSignedIn { .. } => {
-                "run `linkedin-privacy login`, set LINKEDIN_LI_AT, or try the demo with `linkedin-privacy --sandbox audit`"
+            Error::NotSignedIn { .. } => return Some(Hint::SignInOrTry),
+            Error::SessionExpired { .. } => return Some(Hint::SignInAgain),
+            Error::Csrf => return Some(Hint::CsrfSignInAgain),
+            Error::Html { .. } | Error::Drift { .. } => return Some(Hint::ChangedPage),
+            Error::WrongOrigin {
+                profile, target, ..
+            } => {
+                return Some(Hint::SignInAt {
+                    origin: target.clone(),
+                    profile: profile.clone(),
+                });
             }
-            Error::SessionExpired { .. } => {
-                "sign in to LinkedIn in a browser, then run `linkedin-privacy login` again with the new li_at cookie"
-            }
-            Error::Challenge { .. } => {
-                "open that address in a browser, finish the check, then sign in again with `linkedin-privacy login`"
-            }
-            Error::Csrf => {
-                "sign in again with `linkedin-privacy login`; if you pass JSESSIONID yourself, keep its value exactly as the browser shows it"
-            }
+            Error::Interrupted { .. } => return Some(Hint::AuditAgain),
             Error::Throttled { .. } => {
                 "LinkedIn is rate-limiting this account: wait an hour or so before trying again"
             }
@@ -184,25 +239,12 @@ impl Error {
                 "check your connection, or allow more time with `--timeout SECS`"
             }
             Error::Network { .. } => "check your connection and the --base-url value",
-            Error::Html { .. } | Error::Drift { .. } => {
-                "LinkedIn may have changed this page; check the setting in a browser and see `linkedin-privacy --help` for --catalog"
-            }
             Error::TooLarge { .. } | Error::Status { .. } | Error::Server { .. } => {
                 "check the setting in a browser; try again later if this persists"
             }
             Error::Unverified { .. } => "check the setting in a browser at the address shown",
-            Error::WrongOrigin {
-                profile, target, ..
-            } => {
-                return Some(format!(
-                    "unset LINKEDIN_PRIVACY_BASE_URL (or drop --base-url) to use it, or sign in at {target} with `linkedin-privacy --base-url {target} --profile {profile} login`"
-                ));
-            }
             Error::Io { .. } => "check the free space and the permissions where the output goes",
-            Error::Interrupted { .. } => {
-                "check the setting in a browser, or run `linkedin-privacy audit` to read it again"
-            }
         };
-        Some(text.to_string())
+        Some(Hint::text(text))
     }
 }

@@ -5,53 +5,67 @@
 pub mod audit;
 pub mod catalog;
 pub mod cli;
-pub mod client;
+pub mod clock;
 pub mod commands;
 pub mod context;
-pub mod cookies;
 pub mod error;
 pub mod exit;
 pub mod interrupt;
+pub mod linkedin;
 pub mod objection;
 pub mod optout;
 pub mod output;
-pub mod prompt;
+pub mod report;
 pub mod sandbox;
 pub mod secret;
-pub mod session;
-pub mod store;
+pub mod sessions;
 pub mod text;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, Command};
 use crate::context::{Context, Env};
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::output::{ColorChoice, Format, Output};
+use crate::output::{ColorChoice, Format, Output, Tty};
 
 /// Parses the command line, runs the command, and maps any error to its exit code.
 pub fn run() -> ExitCode {
     install_panic_hook();
     interrupt::install();
     let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
-    let ctx = match Context::new(&cli.global, Env::from_process()) {
+    let flags = cli.global.flags();
+    let env = Env::from_process();
+    let ctx = match Context::new(&flags, env.clone()) {
         Ok(ctx) => ctx,
         Err(e) => {
-            let format = if cli.global.json {
-                Format::Json
-            } else {
-                cli.global.format
-            };
-            Output::new(format, cli.global.color).error(&e);
+            Context::early_output(&flags, &env).error(&e);
             return e.exit().into();
         }
     };
-    match commands::run(&ctx, cli.command) {
+    match dispatch(&ctx, cli.command) {
         Ok(exit) => exit.into(),
         Err(err) => report(&ctx.out, &err).into(),
+    }
+}
+
+/// Runs the subcommand; nothing else.
+fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<Exit> {
+    use crate::commands::*;
+    match command {
+        Command::Audit(args) => audit::run(ctx, args),
+        Command::OptOut(args) => opt_out::run(ctx, args),
+        Command::Objection(args) => objection::run(ctx, args),
+        Command::Login(args) => login::run(ctx, args),
+        Command::Logout(args) => logout::run(ctx, args),
+        Command::Status(args) => status::run(ctx, args),
+        Command::Catalog(args) => catalog::run(ctx, args),
+        Command::Sandbox(args) => sandbox::run(ctx, args),
+        Command::Completions(args) => {
+            completions::run(ctx, args, <Cli as clap::CommandFactory>::command())
+        }
     }
 }
 
@@ -90,7 +104,7 @@ fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        let out = Output::new(Format::Table, ColorChoice::Never);
+        let out = Output::new(Format::Table, ColorChoice::Never, Tty::default());
         out.note(&format!(
             "linkedin-privacy: internal error{place}: {what}\n  hint: this is a bug; please report it"
         ));

@@ -2,23 +2,14 @@
 //! value for the private state (never a hard-coded one), read the card again, and report what
 //! that read says. Plain data in and out; the command layer asks for confirmation and prints.
 
-use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::audit::{self, Change, Checked, Reading, State};
+use crate::audit::{self, Checked, Reading};
 use crate::catalog::{Entry, Toggle};
-use crate::client::endpoints::setting_path;
-use crate::client::{Member, Origin};
 use crate::error::Result;
-
-/// The exact request a write sends (cookies and headers aside).
-#[derive(Clone, Debug, Serialize)]
-pub struct Write {
-    pub id: String,
-    pub method: &'static str,
-    pub path: String,
-    pub body: Value,
-}
+use crate::linkedin::endpoints::setting_path;
+use crate::linkedin::{Member, Origin};
+use crate::report::{Change, PlannedWrite, State};
 
 /// What reading one setting decided.
 pub enum Step {
@@ -29,7 +20,10 @@ pub enum Step {
     /// The read was not certain enough to write: the reason says why.
     Refused { checked: Checked, reason: String },
     /// The setting is not private and the card says how to change it.
-    Write { checked: Checked, write: Write },
+    Write {
+        checked: Checked,
+        write: PlannedWrite,
+    },
 }
 
 impl Step {
@@ -70,7 +64,10 @@ pub fn plan(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Step>
 }
 
 /// The write that sets the card's setting to its own value for the private state.
-pub fn write_for(entry: &Entry, reading: Option<&Reading>) -> std::result::Result<Write, String> {
+pub fn write_for(
+    entry: &Entry,
+    reading: Option<&Reading>,
+) -> std::result::Result<PlannedWrite, String> {
     let card = entry
         .card_ref()
         .ok_or("this entry has no toggle to write")?;
@@ -97,7 +94,7 @@ pub fn write_for(entry: &Entry, reading: Option<&Reading>) -> std::result::Resul
         Toggle::Off => &setting.off_value,
         Toggle::On => &setting.on_value,
     };
-    Ok(Write {
+    Ok(PlannedWrite {
         id: entry.id.clone(),
         method: "PUT",
         path: setting_path(key),
@@ -127,7 +124,7 @@ pub fn apply(
     origin: &Origin,
     entry: &Entry,
     before: State,
-    write: &Write,
+    write: &PlannedWrite,
 ) -> Result<Applied> {
     let key = write.body["key"].as_str().unwrap_or_default();
     let sent = match member.put_setting(key, write.body.clone()) {
@@ -163,6 +160,7 @@ mod tests {
     use super::*;
     use crate::audit::{CardSetting, read_card};
     use crate::catalog::Catalog;
+    use serde_json::json;
 
     #[test]
     fn the_write_uses_the_cards_own_off_value() {

@@ -1,14 +1,11 @@
 //! `linkedin-privacy audit`: read each catalog setting with one request and give a verdict.
 
 use clap::Args;
-use comfy_table::Color;
 
-use crate::audit::{self, Report, State, Verdict};
-use crate::context::{Context, Target};
-use crate::error::Result;
+use crate::audit;
+use crate::context::{Connection, Context, Target};
 use crate::exit::Exit;
-use crate::output::{Style, View};
-use crate::session::Identity;
+use crate::report::{Identity, Report};
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
@@ -18,271 +15,44 @@ pub struct AuditArgs {
 }
 
 pub fn run(ctx: &Context, args: AuditArgs) -> anyhow::Result<Exit> {
-    let mut account = Identity::default();
-    let report = (|| {
-        let catalog = ctx.catalog()?;
-        let entries = catalog.select(&args.settings)?;
-        let conn = ctx.connect()?;
-        account = conn.identity.clone();
-        announce_sandbox(ctx, &conn);
-        audit::run(
-            &conn.member(),
-            conn.client.origin(),
-            conn.identity.clone(),
-            &entries,
-        )
-    })();
-    emit(ctx, account, report, |r| r.exit())
+    let report = match prepare(ctx, &args) {
+        Ok((conn, entries)) => {
+            announce_sandbox(ctx, &conn);
+            let catalog_entries: Vec<&crate::catalog::Entry> = entries.iter().collect();
+            audit::run(
+                &conn.member(),
+                conn.client.origin(),
+                conn.identity.clone(),
+                &catalog_entries,
+            )
+        }
+        Err(e) => Report::failed(Identity::default(), &e, ctx.time.clock.rfc3339()),
+    };
+    ctx.out.emit_report(&report)?;
+    Ok(report.exit())
 }
 
-/// Prints a report, or the failed report and the error; returns the exit code.
-pub fn emit(
+fn prepare(
     ctx: &Context,
-    account: Identity,
-    report: Result<Report>,
-    exit: impl Fn(&Report) -> Exit,
-) -> anyhow::Result<Exit> {
-    match report {
-        Ok(report) => {
-            ctx.out.print(&report)?;
-            Ok(exit(&report))
-        }
-        Err(e) => {
-            if ctx.out.is_machine() {
-                ctx.out.print(&Report::failed(account, &e))?;
-            }
-            ctx.out.error(&e);
-            Ok(e.exit())
-        }
-    }
+    args: &AuditArgs,
+) -> crate::error::Result<(Connection, Vec<crate::catalog::Entry>)> {
+    let catalog = ctx.catalog()?;
+    let entries = catalog
+        .select(&args.settings)?
+        .into_iter()
+        .cloned()
+        .collect();
+    Ok((ctx.connect()?, entries))
 }
 
 /// Says on stderr that the results come from the sandbox, so nobody mistakes them for their own.
-pub fn announce_sandbox(ctx: &Context, conn: &crate::context::Connection) {
+fn announce_sandbox(ctx: &Context, conn: &Connection) {
     if let Target::Sandbox { account } = &ctx.target
         && !ctx.out.is_machine()
     {
-        ctx.out.note(&ctx.out.stderr.dim(&format!(
+        ctx.out.quiet_note(&format!(
             "sandbox: a fake LinkedIn at {}, account {account:?}; no real account is touched",
             conn.client.origin().as_str()
-        )));
-    }
-}
-
-fn who(account: &Identity) -> String {
-    match (&account.name, &account.public_id) {
-        (Some(n), Some(p)) => format!("{n} ({p})"),
-        (Some(n), None) => n.clone(),
-        (None, _) => "this session".to_string(),
-    }
-}
-
-impl View for Report {
-    fn table(&self, s: &Style) -> String {
-        let what = if self.changes.is_some() || self.planned.is_some() {
-            "LinkedIn privacy opt-out for"
-        } else {
-            "LinkedIn privacy audit for"
-        };
-        let mut out = format!(
-            "{} {}, checked {}\n",
-            s.bold(what),
-            who(&self.account),
-            self.checked_at
-        );
-        if let Some(profile) = &self.account.profile {
-            out.push_str(&format!("profile: {profile}\n"));
-        }
-        let mut table = s.table(&["Setting", "State", "Private?", "What to do", "Page"]);
-        for row in &self.settings {
-            let (private, color) = match row.private {
-                Some(true) => ("yes", Some(Color::Green)),
-                Some(false) => ("NO", Some(Color::Red)),
-                None if row.state == State::Unknown => ("?", Some(Color::Yellow)),
-                None => ("-", None),
-            };
-            table.add_row(vec![
-                s.cell(&format!("{}\n{}", row.title, row.id), None),
-                s.cell(row.state.as_str(), color),
-                s.cell(private, color),
-                s.cell(&row.action, None),
-                s.cell(&row.url, None),
-            ]);
-        }
-        out.push_str(&table.to_string());
-        out.push('\n');
-        let notes: Vec<String> = self
-            .settings
-            .iter()
-            .filter_map(|r| r.reason.as_ref().map(|why| format!("  {}: {why}", r.id)))
-            .collect();
-        if !notes.is_empty() {
-            out.push_str(&format!("{}\n{}\n", s.bold("Notes:"), notes.join("\n")));
-        }
-        if let Some(changes) = &self.changes
-            && !changes.is_empty()
-        {
-            out.push_str(&changes_table(s, changes));
-        }
-        if let Some(planned) = &self.planned {
-            out.push_str(&planned_requests(s, planned));
-        }
-        out.push_str(&verdict_sentence(self, s));
-        out.push('\n');
-        out
-    }
-
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec![
-            "profile",
-            "name",
-            "public_id",
-            "checked_at",
-            "verdict",
-            "id",
-            "title",
-            "state",
-            "private",
-            "reason",
-            "url",
-            "error_kind",
-            "error_message",
-        ]
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        let account = vec![
-            opt(&self.account.profile),
-            opt(&self.account.name),
-            opt(&self.account.public_id),
-            self.checked_at.clone(),
-            self.verdict.as_str().to_string(),
-        ];
-        let (kind, message) = self
-            .error
-            .as_ref()
-            .map(|e| (e.kind.clone(), e.message.clone()))
-            .unwrap_or_default();
-        if self.settings.is_empty() {
-            let mut row = account;
-            row.extend(std::iter::repeat_n(String::new(), 6));
-            row.extend([kind, message]);
-            return vec![row];
-        }
-        self.settings
-            .iter()
-            .map(|r| {
-                let mut row = account.clone();
-                row.extend([
-                    r.id.clone(),
-                    r.title.clone(),
-                    r.state.as_str().to_string(),
-                    r.private.map(|p| p.to_string()).unwrap_or_default(),
-                    opt(&r.reason),
-                    r.url.clone(),
-                    kind.clone(),
-                    message.clone(),
-                ]);
-                row
-            })
-            .collect()
-    }
-}
-
-fn changes_table(s: &Style, changes: &[audit::Change]) -> String {
-    let mut table = s.table(&[
-        "Changed setting",
-        "Before",
-        "After (read back)",
-        "Verified?",
-    ]);
-    for c in changes {
-        let color = if c.verified { Color::Green } else { Color::Red };
-        table.add_row(vec![
-            s.cell(&c.id, None),
-            s.cell(c.before.as_str(), None),
-            s.cell(c.after.as_str(), Some(color)),
-            s.cell(if c.verified { "yes" } else { "NO" }, Some(color)),
-        ]);
-    }
-    format!("{table}\n")
-}
-
-fn planned_requests(s: &Style, planned: &[crate::optout::Write]) -> String {
-    if planned.is_empty() {
-        return format!("{} nothing would be sent.\n", s.bold("Dry run:"));
-    }
-    let mut out = format!(
-        "{} nothing was sent. These requests would be (with the session cookies and csrf-token header):\n",
-        s.bold("Dry run:")
-    );
-    for w in planned {
-        out.push_str(&format!(
-            "  {} {}\n  content-type: application/json\n  {}\n",
-            w.method, w.path, w.body
         ));
-    }
-    out
-}
-
-fn verdict_sentence(report: &Report, s: &Style) -> String {
-    let exposed: Vec<&audit::SettingResult> = report
-        .settings
-        .iter()
-        .filter(|r| r.private == Some(false))
-        .collect();
-    let unknown = report
-        .settings
-        .iter()
-        .filter(|r| r.state == State::Unknown)
-        .count();
-    let mut text = match report.verdict {
-        Verdict::Exposed => {
-            let names: Vec<&str> = exposed.iter().map(|r| r.title.as_str()).collect();
-            let fix = match exposed.as_slice() {
-                [one] => one.action.clone(),
-                _ => "linkedin-privacy opt-out --all".to_string(),
-            };
-            format!(
-                "{} {} {} on, so LinkedIn may use your data this way. Turn {} off with `{fix}`.",
-                s.red("EXPOSED:"),
-                quoted_list(&names),
-                if names.len() == 1 { "is" } else { "are" },
-                if names.len() == 1 { "it" } else { "them" },
-            )
-        }
-        Verdict::Incomplete if unknown > 0 => format!(
-            "{} {unknown} setting(s) could not be read with certainty (see the notes); nothing read is exposed, but check {} in a browser.",
-            s.yellow("INCOMPLETE:"),
-            if unknown == 1 { "it" } else { "them" }
-        ),
-        Verdict::Incomplete => format!(
-            "{} no setting read was proven private (a setting LinkedIn does not offer, or an informational entry, proves nothing); check the settings in a browser.",
-            s.yellow("INCOMPLETE:")
-        ),
-        Verdict::Private => format!(
-            "{} every setting read keeps your data private.",
-            s.green("PRIVATE:")
-        ),
-    };
-    if report
-        .settings
-        .iter()
-        .any(|r| r.action == "linkedin-privacy objection")
-    {
-        text.push_str(
-            "\nNo toggle covers AI used for personalisation and moderation: `linkedin-privacy objection` pre-fills LinkedIn's objection form.",
-        );
-    }
-    text
-}
-
-fn quoted_list(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-    match quoted.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }

@@ -6,7 +6,7 @@ use clap::Args;
 use crate::catalog::{Catalog, DEFAULT_TOML, Kind, Toggle};
 use crate::context::Context;
 use crate::exit::Exit;
-use crate::output::{Style, View};
+use crate::output::{Style, View, Words};
 
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, args: CatalogArgs) -> anyhow::Result<Exit> {
 }
 
 impl View for Catalog {
-    fn table(&self, s: &Style) -> String {
+    fn table(&self, s: &Style, _: &Words) -> String {
         let mut table = s.table(&[
             "Id",
             "Title",

@@ -1,9 +1,8 @@
 //! `linkedin-privacy completions SHELL`: print a completion script.
 
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
 use crate::context::Context;
 use crate::exit::Exit;
 
@@ -14,14 +13,10 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-pub fn run(_ctx: &Context, args: CompletionsArgs) -> anyhow::Result<Exit> {
+/// `cli` is the whole command line's definition, handed down by the dispatcher.
+pub fn run(_ctx: &Context, args: CompletionsArgs, mut cli: clap::Command) -> anyhow::Result<Exit> {
     let mut script = Vec::new();
-    clap_complete::generate(
-        args.shell,
-        &mut Cli::command(),
-        "linkedin-privacy",
-        &mut script,
-    );
+    clap_complete::generate(args.shell, &mut cli, "linkedin-privacy", &mut script);
     crate::output::write_stdout(&String::from_utf8_lossy(&script))?;
     Ok(Exit::Ok)
 }

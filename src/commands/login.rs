@@ -8,16 +8,16 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use crate::audit::now_rfc3339;
-use crate::client::endpoints::LoginResult;
 use crate::context::{Context, Target};
-use crate::cookies::{self, Found};
-use crate::error::{Error, Result};
+use crate::error::{Error, Hint, Result};
 use crate::exit::Exit;
-use crate::output::{Style, View};
+use crate::linkedin::Client;
+use crate::linkedin::endpoints::LoginResult;
+use crate::linkedin::session::mint_jsessionid;
+use crate::output::{Style, View, Words};
 use crate::secret::Secret;
-use crate::session::{Session, mint_jsessionid};
-use crate::store::StoredSession;
+use crate::sessions::StoredSession;
+use crate::sessions::cookies::{self, Found};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Without an option, asks for the li_at cookie with a hidden prompt.")]
@@ -57,7 +57,7 @@ struct SignedIn {
 pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
     let (client, sandbox) = ctx.client()?;
     let found = obtain(ctx, &client, &args)?;
-    let session = Session::new(found.li_at, found.jsessionid.as_deref())?;
+    let session = ctx.session(found.li_at, found.jsessionid.as_deref())?;
     // Validate before storing anything: a refused session must not replace a working one.
     let me = client.member(&session).me()?;
     let stored = StoredSession {
@@ -65,7 +65,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         jsessionid: Some(session.jsessionid().to_string()),
         name: me.name.clone(),
         public_id: me.public_id.clone(),
-        stored_at: now_rfc3339(),
+        stored_at: ctx.time.clock.rfc3339(),
         origin: client.origin().as_str().to_string(),
     };
     let view = if let (Target::Sandbox { .. }, Some(_)) = (&ctx.target, &sandbox) {
@@ -86,7 +86,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
             profile: Some(ctx.profile.clone()),
             name: me.name,
             public_id: me.public_id,
-            store: store.kind(),
+            store: store.source().as_str(),
             location: store.location(),
             stored_at: Some(stored.stored_at.clone()),
         }
@@ -96,7 +96,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
 }
 
 /// Gets the cookies the chosen way.
-fn obtain(ctx: &Context, client: &crate::client::Client, args: &LoginArgs) -> Result<Found> {
+fn obtain(ctx: &Context, client: &Client, args: &LoginArgs) -> Result<Found> {
     if args.cookie_stdin {
         return cookies::from_stdin(std::io::stdin().lock());
     }
@@ -120,10 +120,10 @@ fn obtain(ctx: &Context, client: &crate::client::Client, args: &LoginArgs) -> Re
     if let Some(email) = &args.email {
         return password_login(ctx, client, email, args.password_stdin);
     }
-    prompt_for_cookie()
+    prompt_for_cookie(ctx)
 }
 
-fn prompt_for_cookie() -> Result<Found> {
+fn prompt_for_cookie(ctx: &Context) -> Result<Found> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::usage(
             "no terminal to ask for the li_at cookie on",
@@ -133,27 +133,23 @@ fn prompt_for_cookie() -> Result<Found> {
             ),
         ));
     }
-    eprintln!(
+    ctx.out.note(
         "Paste the value of your li_at cookie: in a browser signed in to LinkedIn, open the developer\n\
-         tools, then Application (Storage in Firefox) > Cookies > https://www.linkedin.com > li_at."
+         tools, then Application (Storage in Firefox) > Cookies > https://www.linkedin.com > li_at.",
     );
-    let li_at = crate::prompt::ask_hidden("li_at (hidden): ")?;
+    let li_at = ctx.out.ask_hidden("li_at (hidden): ")?;
     Ok(Found {
         li_at,
         jsessionid: None,
     })
 }
 
-fn password_login(
-    ctx: &Context,
-    client: &crate::client::Client,
-    email: &str,
-    from_stdin: bool,
-) -> Result<Found> {
+fn password_login(ctx: &Context, client: &Client, email: &str, from_stdin: bool) -> Result<Found> {
     let password = if from_stdin {
         read_password_line(std::io::stdin().lock())?
     } else if std::io::stdin().is_terminal() {
-        crate::prompt::ask_hidden(&format!("LinkedIn password for {email} (hidden): "))?
+        ctx.out
+            .ask_hidden(&format!("LinkedIn password for {email} (hidden): "))?
     } else {
         return Err(Error::usage(
             "no terminal to ask for the password on",
@@ -163,7 +159,7 @@ fn password_login(
     if password.is_empty() {
         return Err(Error::usage("the password is empty", None));
     }
-    let jsessionid = client.login_start(&mint_jsessionid())?;
+    let jsessionid = client.login_start(&mint_jsessionid(&*ctx.time.random))?;
     match client.login(&jsessionid, email, &password)? {
         LoginResult::Pass(li_at) => Ok(Found {
             li_at,
@@ -171,17 +167,11 @@ fn password_login(
         }),
         LoginResult::Challenge(url) => Err(Error::Challenge {
             url,
-            hint: Some(
-                "finish the check in a browser, then sign in with the cookie instead: copy li_at and run `linkedin-privacy login`"
-                    .to_string(),
-            ),
+            hint: Some(Hint::FinishChallengeThenCookie),
         }),
         LoginResult::BadCredentials(why) => Err(Error::Login {
             message: format!("LinkedIn refused the email or password ({why})"),
-            hint: Some(format!(
-                "check them and try again, or sign in with the li_at cookie: `linkedin-privacy login{}`",
-                profile_flag(ctx)
-            )),
+            hint: Some(Hint::PasswordOrCookie),
         }),
     }
 }
@@ -208,16 +198,8 @@ fn read_password_line(input: impl std::io::Read) -> Result<Secret> {
     Ok(Secret::new(text.trim_end_matches('\r')))
 }
 
-fn profile_flag(ctx: &Context) -> String {
-    if ctx.profile == crate::store::DEFAULT_PROFILE {
-        String::new()
-    } else {
-        format!(" --profile {}", ctx.profile)
-    }
-}
-
 impl View for SignedIn {
-    fn table(&self, s: &Style) -> String {
+    fn table(&self, s: &Style, _: &Words) -> String {
         let who = match &self.public_id {
             Some(p) => format!("{} ({p})", self.name),
             None => self.name.clone(),

@@ -4,10 +4,11 @@
 use clap::Args;
 use serde::Serialize;
 
-use crate::audit::ErrorView;
 use crate::context::{Context, Target};
 use crate::exit::Exit;
-use crate::output::{Style, View};
+use crate::output::{Style, View, Words};
+use crate::report::ErrorView;
+use crate::sessions::SessionSource;
 
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
@@ -36,7 +37,7 @@ pub fn run(ctx: &Context, args: LogoutArgs) -> anyhow::Result<Exit> {
     let store = ctx.store()?;
     let mut view = LoggedOut {
         schema: 1,
-        store: store.kind(),
+        store: store.source().as_str(),
         location: store.location(),
         forgotten: Vec::new(),
         not_found: Vec::new(),
@@ -65,7 +66,7 @@ pub fn run(ctx: &Context, args: LogoutArgs) -> anyhow::Result<Exit> {
     for failed in &view.failed {
         ctx.out.warn(&format!("not forgotten: {}", failed.message));
     }
-    if ctx.session_source() == "env" && !ctx.out.is_machine() {
+    if ctx.session_source() == SessionSource::Environment && !ctx.out.is_machine() {
         ctx.out.warn(
             "LINKEDIN_LI_AT is still set in this shell and wins over every store; unset it too",
         );
@@ -74,7 +75,7 @@ pub fn run(ctx: &Context, args: LogoutArgs) -> anyhow::Result<Exit> {
 }
 
 impl View for LoggedOut {
-    fn table(&self, s: &Style) -> String {
+    fn table(&self, s: &Style, _: &Words) -> String {
         let mut out = String::new();
         for p in &self.forgotten {
             out.push_str(&format!(

@@ -4,19 +4,42 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use comfy_table::Color;
 use serde::Serialize;
 
-use crate::audit::{self, State};
+use crate::audit;
 use crate::catalog::DEFAULT_OPT_OUT;
-use crate::client::endpoints::OBJECTION_FORM;
 use crate::context::{Connection, Context};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::objection::{self, Filled, Inputs, Region, Source};
-use crate::output::{Style, View};
-use crate::session::Identity;
+use crate::output::{Style, View, Words};
+use crate::report::{Identity, State};
+
+/// `--region`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RegionArg {
+    /// The EU/EEA: Article 21 GDPR
+    Eea,
+    /// The United Kingdom: Article 21 UK GDPR
+    Uk,
+    /// Switzerland: Article 21 GDPR and the Swiss FADP
+    Ch,
+    /// Elsewhere: the local data protection law
+    Other,
+}
+
+impl From<RegionArg> for Region {
+    fn from(r: RegionArg) -> Region {
+        match r {
+            RegionArg::Eea => Region::Eea,
+            RegionArg::Uk => Region::Uk,
+            RegionArg::Ch => Region::Ch,
+            RegionArg::Other => Region::Other,
+        }
+    }
+}
 
 #[derive(Debug, Args)]
 pub struct ObjectionArgs {
@@ -28,8 +51,8 @@ pub struct ObjectionArgs {
     #[arg(long = "type", value_name = "TEXT")]
     pub objection_type: Option<String>,
     /// Where you live, for the legal basis the text cites
-    #[arg(long, value_enum)]
-    pub region: Option<Region>,
+    #[arg(long, value_enum, ignore_case = true)]
+    pub region: Option<RegionArg>,
     /// Your own words, added to the explanation
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
@@ -93,7 +116,7 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
             &anonymous.0
         }
     };
-    let form_url = client.origin().url(OBJECTION_FORM);
+    let form_url = client.objection_form_url();
     let identity = conn.as_ref().map(|c| identity(ctx, c)).unwrap_or_default();
     let genai_state = conn
         .as_ref()
@@ -134,10 +157,10 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
         public_id: identity.public_id.clone(),
         email: match &args.email {
             Some(e) => Some(e.trim().to_string()).filter(|e| !e.is_empty()),
-            None => ask_email()?,
+            None => ask_email(ctx)?,
         },
         objection_type: args.objection_type.clone(),
-        region: args.region,
+        region: args.region.map(Region::from),
         reason: args.reason.clone(),
         include_genai: args.include_genai,
         genai_state,
@@ -183,8 +206,10 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
         open_in_browser(ctx, &form_url);
     }
     if genai_state == State::On && !ctx.out.is_machine() {
-        ctx.out
-            .note("tip: `linkedin-privacy opt-out` turns the generative-AI training toggle off.");
+        ctx.out.note(&format!(
+            "tip: `{}` turns the generative-AI training toggle off.",
+            ctx.out.words.command("opt-out")
+        ));
     }
     Ok(Exit::Ok)
 }
@@ -226,21 +251,18 @@ fn genai_state(ctx: &Context, conn: &Connection) -> State {
     }
 }
 
-fn ask_email() -> Result<Option<String>> {
+fn ask_email(ctx: &Context) -> Result<Option<String>> {
     if !std::io::stdin().is_terminal() {
         return Ok(None);
     }
-    let line = crate::prompt::ask_line(
-        "Email address of your LinkedIn account (Enter to leave it out): ",
-    )?;
+    let line = ctx
+        .out
+        .ask_line("Email address of your LinkedIn account (Enter to leave it out): ")?;
     Ok(Some(line).filter(|l| !l.is_empty()))
 }
 
 fn open_in_browser(ctx: &Context, url: &str) {
-    let browser = std::env::var("BROWSER")
-        .ok()
-        .filter(|b| !b.trim().is_empty());
-    let program = browser.unwrap_or_else(|| {
+    let program = ctx.browser().map(str::to_string).unwrap_or_else(|| {
         if cfg!(target_os = "macos") {
             "open".to_string()
         } else {
@@ -265,7 +287,7 @@ fn open_in_browser(ctx: &Context, url: &str) {
 }
 
 impl View for Prefilled {
-    fn table(&self, s: &Style) -> String {
+    fn table(&self, s: &Style, _: &Words) -> String {
         let mut out = format!(
             "{} {}\n",
             s.bold("Data Processing Objection Form:"),

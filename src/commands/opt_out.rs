@@ -6,15 +6,13 @@ use std::sync::{Arc, Mutex};
 
 use clap::Args;
 
-use crate::audit::{Change, Report, SettingResult, State};
 use crate::catalog::{Catalog, DEFAULT_OPT_OUT, Entry};
-use crate::commands::audit::{announce_sandbox, emit};
-use crate::context::Context;
+use crate::context::{Context, Target};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::interrupt;
 use crate::optout::{self, Step};
-use crate::session::Identity;
+use crate::report::{Change, Identity, Report, SettingRow, State};
 
 #[derive(Debug, Args)]
 pub struct OptOutArgs {
@@ -32,11 +30,10 @@ pub struct OptOutArgs {
     pub yes: bool,
 }
 
-/// A finished run: the report to print, its exit code, and the error that stopped it, if any.
+/// A finished run: the report to print (with the error that stopped it, if any) and its exit.
 struct Outcome {
     report: Report,
     exit: Exit,
-    error: Option<Error>,
 }
 
 pub fn run(ctx: &Context, args: OptOutArgs) -> anyhow::Result<Exit> {
@@ -48,22 +45,25 @@ pub fn run(ctx: &Context, args: OptOutArgs) -> anyhow::Result<Exit> {
                     .to_string(),
             ),
         );
-        return emit(ctx, Identity::default(), Err(e), Report::exit);
+        let report = Report::failed(Identity::default(), &e, ctx.time.clock.rfc3339());
+        ctx.out.emit_report(&report)?;
+        return Ok(report.exit());
     }
     let mut account = Identity::default();
     match execute(ctx, &args, &mut account) {
         Ok(outcome) => {
-            ctx.out.print(&outcome.report)?;
-            if let Some(e) = &outcome.error {
-                ctx.out.error(e);
-            }
+            ctx.out.emit_report(&outcome.report)?;
             Ok(outcome.exit)
         }
-        Err(e) => emit(ctx, account, Err(e), Report::exit),
+        Err(e) => {
+            let report = Report::failed(account, &e, ctx.time.clock.rfc3339());
+            ctx.out.emit_report(&report)?;
+            Ok(report.exit())
+        }
     }
 }
 
-fn select<'c>(catalog: &'c Catalog, args: &OptOutArgs) -> Result<Vec<&'c Entry>> {
+fn select<'c>(ctx: &Context, catalog: &'c Catalog, args: &OptOutArgs) -> Result<Vec<&'c Entry>> {
     if args.all {
         return Ok(catalog
             .settings
@@ -80,7 +80,10 @@ fn select<'c>(catalog: &'c Catalog, args: &OptOutArgs) -> Result<Vec<&'c Entry>>
     if let Some(e) = entries.iter().find(|e| e.card_ref().is_none()) {
         return Err(Error::usage(
             format!("{} has no toggle to turn off", e.id),
-            Some("object to it with `linkedin-privacy objection` instead".to_string()),
+            Some(format!(
+                "object to it with `{}` instead",
+                ctx.out.words.command("objection")
+            )),
         ));
     }
     Ok(entries)
@@ -88,10 +91,17 @@ fn select<'c>(catalog: &'c Catalog, args: &OptOutArgs) -> Result<Vec<&'c Entry>>
 
 fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<Outcome> {
     let catalog = ctx.catalog()?;
-    let entries = select(&catalog, args)?;
+    let entries = select(ctx, &catalog, args)?;
     let conn = ctx.connect()?;
     *account = conn.identity.clone();
-    announce_sandbox(ctx, &conn);
+    if let Target::Sandbox { account } = &ctx.target
+        && !ctx.out.is_machine()
+    {
+        ctx.out.quiet_note(&format!(
+            "sandbox: a fake LinkedIn at {}, account {account:?}; no real account is touched",
+            conn.client.origin().as_str()
+        ));
+    }
     let member = conn.member();
     let origin = conn.client.origin();
 
@@ -100,7 +110,7 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         steps.push(optout::plan(&member, origin, entry)?);
     }
     let refused = steps.iter().any(|s| matches!(s, Step::Refused { .. }));
-    let read_rows = || -> Vec<SettingResult> {
+    let read_rows = || -> Vec<SettingRow> {
         steps
             .iter()
             .map(|s| {
@@ -112,7 +122,7 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
             })
             .collect()
     };
-    let writes: Vec<&optout::Write> = steps
+    let writes: Vec<&crate::report::PlannedWrite> = steps
         .iter()
         .filter_map(|s| match s {
             Step::Write { write, .. } => Some(write),
@@ -121,7 +131,7 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         .collect();
 
     if args.dry_run || writes.is_empty() || (!args.yes && !confirm(ctx, account, &steps)?) {
-        let mut report = Report::new(account.clone(), read_rows());
+        let mut report = Report::new(account.clone(), read_rows(), ctx.time.clock.rfc3339());
         if args.dry_run {
             report.planned = Some(writes.into_iter().cloned().collect());
         } else {
@@ -134,32 +144,27 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         } else {
             report.exit()
         };
-        return Ok(Outcome {
-            report,
-            exit,
-            error: None,
-        });
+        return Ok(Outcome { report, exit });
     }
 
     // What is known at each moment, for the report printed if the run is interrupted between a
     // write and its read-back.
-    let known = Arc::new(Mutex::new(Report::new(account.clone(), read_rows())));
+    let now = || ctx.time.clock.rfc3339();
+    let known = Arc::new(Mutex::new(Report::new(account.clone(), read_rows(), now())));
     let _last_word = {
         let known = Arc::clone(&known);
-        let out = ctx.out;
+        let out = ctx.out.clone();
         interrupt::last_word(move || {
             let e = Error::Interrupted {
                 detail: "after a write was sent, before it could be read back".to_string(),
             };
-            let mut report = lock(&known).clone();
-            report.error = Some((&e).into());
-            let _ = out.print(&report);
-            out.error(&e);
+            let report = lock(&known).clone().stopped(&e);
+            let _ = out.emit_report(&report);
         })
     };
-    let publish = |rows: &[SettingResult], changes: &[Change]| {
+    let publish = |rows: &[SettingRow], changes: &[Change]| {
         let mut k = lock(&known);
-        *k = Report::new(account.clone(), rows.to_vec());
+        *k = Report::new(account.clone(), rows.to_vec(), now());
         k.changes = Some(changes.to_vec());
     };
 
@@ -224,20 +229,18 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         }
         publish(&rows, &changes);
     }
-    let mut report = Report::new(account.clone(), rows);
+    let mut report = Report::new(account.clone(), rows, now());
     report.changes = Some(changes);
-    report.error = error.as_ref().map(Into::into);
+    if let Some(e) = &error {
+        report = report.stopped(e);
+    }
     let exit = match &error {
         Some(e) => e.exit(),
         None if problem => Exit::Unknown,
         // Every write verified: the exit is the verdict of what the settings read now.
         None => report.exit(),
     };
-    Ok(Outcome {
-        report,
-        exit,
-        error,
-    })
+    Ok(Outcome { report, exit })
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -255,7 +258,7 @@ fn confirm(ctx: &Context, account: &Identity, steps: &[Step]) -> Result<bool> {
             ));
         }
     }
-    let answer = crate::prompt::ask_line("Go ahead? [y/N] ")?;
+    let answer = ctx.out.ask_line("Go ahead? [y/N] ")?;
     let yes = matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes");
     if !yes {
         ctx.out.note("Nothing was changed.");

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::context::Context;
 use crate::exit::Exit;
-use crate::output::{Style, View};
+use crate::output::{Style, View, Words};
 use crate::sandbox::{AccountsFile, Fixtures, LOG_PATH, LoginKind, Sandbox, SandboxOptions};
 
 #[derive(Debug, Args)]
@@ -91,7 +91,7 @@ pub fn run(ctx: &Context, args: SandboxArgs) -> anyhow::Result<Exit> {
 }
 
 impl View for Started {
-    fn table(&self, s: &Style) -> String {
+    fn table(&self, s: &Style, _: &Words) -> String {
         let mut out = format!(
             "{} a fake LinkedIn on {} (Ctrl-C stops it; requests are logged on stderr)\n\n",
             s.bold("linkedin-privacy sandbox:"),

@@ -5,15 +5,14 @@ use clap::Args;
 use comfy_table::Color;
 use serde::Serialize;
 
-use crate::audit::ErrorView;
-use crate::client::Client;
 use crate::context::{Context, Target};
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::output::{Style, View};
+use crate::linkedin::{Client, Origin, Session};
+use crate::output::{Style, View, Words};
+use crate::report::ErrorView;
 use crate::secret::Secret;
-use crate::session::Session;
-use crate::store::{FileStore, Store};
+use crate::sessions::{SessionSource, Store};
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -32,7 +31,8 @@ struct StatusView {
 struct SessionStatus {
     profile: Option<String>,
     /// `keyring`, `file`, `env` or `sandbox`.
-    store: &'static str,
+    #[serde(serialize_with = "source_name")]
+    store: SessionSource,
     location: String,
     name: Option<String>,
     public_id: Option<String>,
@@ -45,7 +45,7 @@ struct SessionStatus {
 }
 
 impl SessionStatus {
-    fn new(profile: Option<String>, store: &'static str, location: String) -> SessionStatus {
+    fn new(profile: Option<String>, store: SessionSource, location: String) -> SessionStatus {
         SessionStatus {
             profile,
             store,
@@ -96,23 +96,29 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<Exit> {
     let mut sessions = Vec::new();
     if let (Target::Sandbox { account }, Some(sandbox)) = (&ctx.target, &sandbox) {
         if let Some((token, identity)) = sandbox.account(account) {
-            let mut entry =
-                SessionStatus::new(None, "sandbox", format!("sandbox account {account:?}"));
+            let mut entry = SessionStatus::new(
+                None,
+                SessionSource::Sandbox,
+                format!("sandbox account {account:?}"),
+            );
             entry.name = identity.name;
             entry.public_id = identity.public_id;
-            sessions.push(check(entry, Session::new(Secret::new(token), None)));
+            sessions.push(check(entry, ctx.session(Secret::new(token), None)));
         }
     } else {
         if let Some(session) = ctx.env_session().transpose() {
-            let entry = SessionStatus::new(None, "env", "LINKEDIN_LI_AT".to_string());
+            let entry = SessionStatus::new(
+                None,
+                SessionSource::Environment,
+                "LINKEDIN_LI_AT".to_string(),
+            );
             sessions.push(check(entry, session));
         }
-        let dir = ctx.config_dir()?;
-        let keyring = Store::Keyring(crate::store::KeyringStore::system(&dir));
-        let file = FileStore::new(&dir);
+        let keyring = Store::Keyring(ctx.keyring()?);
+        let file = ctx.session_file()?;
         let file_exists = file.path.exists();
         let mut stores = vec![keyring];
-        if file_exists || ctx.session_source() == "file" {
+        if file_exists || ctx.session_source() == SessionSource::File {
             if file_exists {
                 ctx.out.warn(&format!(
                     "reading sessions kept in a plain file, {}",
@@ -125,14 +131,15 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<Exit> {
             let profiles = match store.profiles() {
                 Ok(p) => p,
                 Err(e) => {
-                    sessions
-                        .push(SessionStatus::new(None, store.kind(), store.location()).failed(&e));
+                    sessions.push(
+                        SessionStatus::new(None, store.source(), store.location()).failed(&e),
+                    );
                     continue;
                 }
             };
             for profile in profiles {
                 let entry =
-                    SessionStatus::new(Some(profile.clone()), store.kind(), store.location());
+                    SessionStatus::new(Some(profile.clone()), store.source(), store.location());
                 match store.load(&profile) {
                     Ok(Some(stored)) => {
                         let mut entry = entry;
@@ -140,8 +147,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<Exit> {
                         entry.public_id = stored.public_id.clone();
                         entry.stored_at = Some(stored.stored_at.clone());
                         let elsewhere = ctx.remote_origin().filter(|target| {
-                            crate::client::Origin::parse(&stored.origin).ok().as_ref()
-                                != Some(*target)
+                            Origin::parse(&stored.origin).ok().as_ref() != Some(*target)
                         });
                         if let Some(target) = elsewhere {
                             // Never sent to an origin it was not signed in at, not even to check.
@@ -152,7 +158,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<Exit> {
                             }));
                             continue;
                         }
-                        let session = Session::new(stored.li_at, stored.jsessionid.as_deref());
+                        let session = ctx.session(stored.li_at, stored.jsessionid.as_deref());
                         sessions.push(check(entry, session));
                     }
                     Ok(None) => sessions.push(entry.failed(&Error::NotSignedIn {
@@ -178,9 +184,12 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<Exit> {
 }
 
 impl View for StatusView {
-    fn table(&self, s: &Style) -> String {
+    fn table(&self, s: &Style, w: &Words) -> String {
         if self.sessions.is_empty() {
-            return "No sessions are stored. Sign in with `linkedin-privacy login`.\n".to_string();
+            return format!(
+                "No sessions are stored. Sign in with `{}`.\n",
+                w.command("login")
+            );
         }
         let mut table = s.table(&["Profile", "Member", "Stored in", "Stored at", "Works?"]);
         for e in &self.sessions {
@@ -208,7 +217,7 @@ impl View for StatusView {
             let err = e.error.as_ref().expect("filtered");
             out.push_str(&format!(
                 "  {}: {}\n",
-                e.profile.as_deref().unwrap_or(e.store),
+                e.profile.as_deref().unwrap_or(e.store.as_str()),
                 err.message
             ));
         }
@@ -236,7 +245,7 @@ impl View for StatusView {
             .map(|e| {
                 vec![
                     o(&e.profile),
-                    e.store.to_string(),
+                    e.store.as_str().to_string(),
                     e.location.clone(),
                     o(&e.name),
                     o(&e.public_id),
@@ -251,4 +260,8 @@ impl View for StatusView {
             })
             .collect()
     }
+}
+
+fn source_name<S: serde::Serializer>(source: &SessionSource, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(source.as_str())
 }

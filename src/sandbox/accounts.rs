@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::faults::Fault;
 use super::fixtures::Fixtures;
 use crate::catalog::Toggle;
 use crate::error::{Error, Result};
@@ -42,39 +43,6 @@ pub struct AccountSpec {
 pub enum CardSpec {
     State(Toggle),
     File { file: String },
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Fault {
-    #[default]
-    None,
-    /// Every call redirects to `/uas/login`.
-    Expired,
-    /// Every call redirects to `/checkpoint/challenge/…`.
-    Challenge,
-    /// Every call answers 403 `CSRF check failed.`.
-    Csrf,
-    /// The account's first call answers 429.
-    ThrottleOnce,
-    /// Every call answers 429.
-    Throttle,
-    /// Every call answers 999.
-    Blocked,
-    /// Every call answers 200 with an HTML page.
-    Interstitial,
-    /// Every reply waits `delay_ms`.
-    Slow,
-    /// Every reply is 9 MiB.
-    Huge,
-    /// Writes answer 403.
-    PutForbidden,
-    /// Writes answer 500.
-    PutError,
-    /// Writes answer 200 and change nothing.
-    PutNoop,
-    /// After a write, every call answers 429.
-    RereadThrottled,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -76,9 +76,10 @@ pub fn embedded(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::{State, read_card};
+    use crate::audit::read_card;
     use crate::catalog::{CardRef, Toggle};
-    use crate::client::endpoints::parse_me;
+    use crate::linkedin::endpoints::parse_me;
+    use crate::report::State;
     use serde_json::Value;
 
     fn on_disk() -> Vec<String> {

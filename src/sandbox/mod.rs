@@ -7,11 +7,13 @@
 //! `linkedin-privacy sandbox` runs it in the foreground for users' own scripts.
 
 pub mod accounts;
+pub mod faults;
 pub mod fixtures;
+mod routes;
+mod server;
 
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{Cursor, Read};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -19,24 +21,20 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-pub use accounts::{AccountSpec, AccountsFile, CardSpec, Fault, LoginKind, LoginSpec};
+pub use accounts::{AccountSpec, AccountsFile, CardSpec, LoginKind, LoginSpec};
+pub use faults::Fault;
 pub use fixtures::Fixtures;
 
 use crate::catalog::Toggle;
-use crate::client::endpoints::{
-    AUTHENTICATE, CARD_PREFIX, ME, OBJECTION_FORM, SETTING_PREFIX, parse_me,
-};
 use crate::error::{Error, Result};
-use crate::session::{Identity, mint_jsessionid};
+use crate::linkedin::endpoints::parse_me;
+use crate::report::Identity;
 
 /// The path that lists the request log as JSON (not a LinkedIn path).
 pub const LOG_PATH: &str = "/__sandbox/requests";
 
 /// The most requests the log keeps; older ones are dropped first.
 const LOG_CAPACITY: usize = 100_000;
-
-/// The size of a `huge` reply: above the client's 8 MiB limit.
-const HUGE_BYTES: usize = 9 * 1024 * 1024;
 
 #[derive(Clone, Debug, Default)]
 pub struct SandboxOptions {
@@ -65,24 +63,24 @@ pub struct Sandbox {
     port: u16,
 }
 
-struct Shared {
-    accounts: Vec<Account>,
-    logins: Vec<LoginSpec>,
-    fixtures: Fixtures,
-    latency: Duration,
-    echo: bool,
-    log: Mutex<VecDeque<LoggedRequest>>,
+pub(crate) struct Shared {
+    pub(crate) accounts: Vec<Account>,
+    pub(crate) logins: Vec<LoginSpec>,
+    pub(crate) fixtures: Fixtures,
+    pub(crate) latency: Duration,
+    pub(crate) echo: bool,
+    pub(crate) log: Mutex<VecDeque<LoggedRequest>>,
 }
 
-struct Account {
-    spec: AccountSpec,
-    me_plain: Value,
-    me_normalized: Value,
-    identity: Identity,
-    cards: Mutex<BTreeMap<String, Value>>,
-    fault: Mutex<Fault>,
-    hits: AtomicU64,
-    wrote: AtomicBool,
+pub(crate) struct Account {
+    pub(crate) spec: AccountSpec,
+    pub(crate) me_plain: Value,
+    pub(crate) me_normalized: Value,
+    pub(crate) identity: Identity,
+    pub(crate) cards: Mutex<BTreeMap<String, Value>>,
+    pub(crate) fault: Mutex<Fault>,
+    pub(crate) hits: AtomicU64,
+    pub(crate) wrote: AtomicBool,
 }
 
 impl Sandbox {
@@ -134,7 +132,7 @@ impl Sandbox {
                         // One thread per request, so a slow reply never holds up the others.
                         let _ = std::thread::Builder::new()
                             .name("sandbox-request".into())
-                            .spawn(move || shared.serve(request));
+                            .spawn(move || server::serve(&shared, request));
                     }
                 })
                 .map_err(|e| Error::usage(format!("cannot start the sandbox: {e}"), None))?
@@ -204,7 +202,7 @@ impl Drop for Sandbox {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -274,7 +272,7 @@ fn set_toggle(setting: &mut Value, on: bool) {
     select_value(setting, target);
 }
 
-fn select_value(setting: &mut Value, target: Value) {
+pub(crate) fn select_value(setting: &mut Value, target: Value) {
     if let Some(labels) = setting
         .get_mut("settingDisplayValues")
         .and_then(Value::as_array_mut)
@@ -324,435 +322,6 @@ fn me_shapes(me: &Value) -> Option<(Value, Value)> {
 }
 
 /// A reply before it is written.
-struct Answer {
-    status: u16,
-    content_type: &'static str,
-    body: AnswerBody,
-    headers: Vec<(&'static str, String)>,
-    delay: Duration,
-}
-
-enum AnswerBody {
-    Bytes(Vec<u8>),
-    /// A valid JSON document of this many bytes, streamed without a length.
-    Huge(usize),
-}
-
-impl Answer {
-    fn json(status: u16, value: &Value) -> Answer {
-        Answer {
-            status,
-            content_type: "application/json",
-            body: AnswerBody::Bytes(value.to_string().into_bytes()),
-            headers: Vec::new(),
-            delay: Duration::ZERO,
-        }
-    }
-    fn text(status: u16, content_type: &'static str, text: &str) -> Answer {
-        Answer {
-            status,
-            content_type,
-            body: AnswerBody::Bytes(text.as_bytes().to_vec()),
-            headers: Vec::new(),
-            delay: Duration::ZERO,
-        }
-    }
-    fn status(status: u16) -> Answer {
-        Answer::json(status, &json!({"status": status}))
-    }
-    fn redirect(location: String) -> Answer {
-        let mut a = Answer::text(302, "text/html", "");
-        a.headers.push(("Location", location));
-        a
-    }
-    fn header(mut self, name: &'static str, value: String) -> Answer {
-        self.headers.push((name, value));
-        self
-    }
-}
-
-/// The parts of a request the sandbox looks at.
-struct Incoming {
-    method: String,
-    path: String,
-    cookies: Vec<(String, String)>,
-    csrf: Option<String>,
-    accept: String,
-    content_type: String,
-    body: String,
-}
-
-impl Incoming {
-    fn read(rq: &mut tiny_http::Request) -> Incoming {
-        let header = |name: &str| {
-            rq.headers()
-                .iter()
-                .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-                .map(|h| h.value.as_str().to_string())
-        };
-        let cookies = header("cookie")
-            .map(|c| {
-                c.split(';')
-                    .filter_map(|pair| pair.split_once('='))
-                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let csrf = header("csrf-token");
-        let accept = header("accept").unwrap_or_default();
-        let content_type = header("content-type").unwrap_or_default();
-        let url = rq.url().to_string();
-        let path = url.split('?').next().unwrap_or("/").to_string();
-        let mut body = String::new();
-        let _ = rq.as_reader().take(1 << 20).read_to_string(&mut body);
-        Incoming {
-            method: rq.method().as_str().to_ascii_uppercase(),
-            path,
-            cookies,
-            csrf,
-            accept,
-            content_type,
-            body,
-        }
-    }
-
-    fn cookie(&self, name: &str) -> Option<&str> {
-        self.cookies
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// LinkedIn's CSRF rule: the csrf-token header equals the JSESSIONID cookie without quotes.
-    fn csrf_ok(&self) -> bool {
-        match (self.cookie("JSESSIONID"), &self.csrf) {
-            (Some(cookie), Some(header)) => {
-                let cookie = cookie.trim_matches('"');
-                !cookie.is_empty() && cookie == header
-            }
-            _ => false,
-        }
-    }
-}
-
-fn csrf_failed() -> Answer {
-    Answer::text(403, "text/plain", "CSRF check failed.")
-}
-
-impl Shared {
-    fn serve(&self, mut rq: tiny_http::Request) {
-        if !self.latency.is_zero() {
-            std::thread::sleep(self.latency);
-        }
-        let incoming = Incoming::read(&mut rq);
-        let (account, answer) = self.route(&incoming);
-        let entry = LoggedRequest {
-            method: incoming.method.clone(),
-            path: incoming.path.clone(),
-            account,
-            status: answer.status,
-        };
-        if self.echo {
-            eprintln!(
-                "{} {} {} -> {}",
-                entry.method,
-                entry.path,
-                entry.account.as_deref().unwrap_or("-"),
-                entry.status
-            );
-        }
-        if incoming.path != LOG_PATH {
-            let mut log = lock(&self.log);
-            if log.len() == LOG_CAPACITY {
-                log.pop_front();
-            }
-            log.push_back(entry);
-        }
-        if !answer.delay.is_zero() {
-            std::thread::sleep(answer.delay);
-        }
-        let mut headers = vec![
-            tiny_http::Header::from_bytes("Content-Type", answer.content_type)
-                .expect("static header"),
-        ];
-        for (name, value) in &answer.headers {
-            if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-                headers.push(h);
-            }
-        }
-        let status = tiny_http::StatusCode(answer.status);
-        let _ = match answer.body {
-            AnswerBody::Bytes(bytes) => {
-                let len = bytes.len();
-                let reader: Box<dyn Read + Send> = Box::new(Cursor::new(bytes));
-                rq.respond(tiny_http::Response::new(
-                    status,
-                    headers,
-                    reader,
-                    Some(len),
-                    None,
-                ))
-            }
-            AnswerBody::Huge(size) => {
-                let head = b"{\"settings\": [";
-                let tail = b"]}";
-                let pad = size - head.len() - tail.len();
-                let reader: Box<dyn Read + Send> = Box::new(
-                    Cursor::new(head.to_vec())
-                        .chain(std::io::repeat(b' ').take(pad as u64))
-                        .chain(Cursor::new(tail.to_vec())),
-                );
-                rq.respond(tiny_http::Response::new(
-                    status, headers, reader, None, None,
-                ))
-            }
-        };
-    }
-
-    fn route(&self, rq: &Incoming) -> (Option<String>, Answer) {
-        match (rq.method.as_str(), rq.path.as_str()) {
-            ("GET", LOG_PATH) => {
-                let log = json!(*lock(&self.log));
-                return (None, Answer::json(200, &log));
-            }
-            ("GET", AUTHENTICATE) => return (None, self.login_start(rq)),
-            ("POST", AUTHENTICATE) => return self.login(rq),
-            ("GET", OBJECTION_FORM) if rq.cookie("li_at").is_none() => {
-                return (None, self.form_page("forms/ts-dpro.html"));
-            }
-            _ => {}
-        }
-        let Some(account) = rq
-            .cookie("li_at")
-            .and_then(|t| self.accounts.iter().find(|a| a.spec.li_at == t))
-        else {
-            return (None, Answer::status(401));
-        };
-        let id = Some(account.spec.id.clone());
-        let hit = account.hits.fetch_add(1, Ordering::SeqCst);
-        let spec = &account.spec;
-        let fault = *lock(&account.fault);
-        let retry_after = spec.retry_after.unwrap_or(1).to_string();
-        match fault {
-            Fault::Expired => {
-                let location = format!("/uas/login?session_redirect={}", rq.path);
-                return (id, Answer::redirect(location));
-            }
-            Fault::Challenge => {
-                let location = "/checkpoint/challenge/AgHsandboxChallenge?ut=sandbox".to_string();
-                return (id, Answer::redirect(location));
-            }
-            _ => {}
-        }
-        if fault == Fault::Csrf || !rq.csrf_ok() {
-            return (id, csrf_failed());
-        }
-        let throttled = Answer::status(429).header("Retry-After", retry_after);
-        match fault {
-            Fault::ThrottleOnce if hit == 0 => return (id, throttled),
-            Fault::Throttle => return (id, throttled),
-            Fault::RereadThrottled if account.wrote.load(Ordering::SeqCst) => {
-                return (id, throttled);
-            }
-            Fault::Blocked => {
-                let page = self.page("pages/blocked-999.html");
-                return (id, Answer::text(999, "text/html", &page));
-            }
-            Fault::Interstitial => {
-                let page = self.page("pages/interstitial.html");
-                return (id, Answer::text(200, "text/html; charset=utf-8", &page));
-            }
-            _ => {}
-        }
-        let mut answer = self.account_route(account, rq, fault);
-        match fault {
-            Fault::Slow => answer.delay = Duration::from_millis(spec.delay_ms.unwrap_or(5000)),
-            Fault::Huge if answer.status == 200 && rq.method == "GET" => {
-                answer.body = AnswerBody::Huge(HUGE_BYTES);
-            }
-            _ => {}
-        }
-        (id, answer)
-    }
-
-    fn account_route(&self, account: &Account, rq: &Incoming, fault: Fault) -> Answer {
-        let path = rq.path.as_str();
-        match rq.method.as_str() {
-            "GET" if path == ME => {
-                if rq.accept.contains("normalized") {
-                    Answer::json(200, &account.me_normalized)
-                } else {
-                    Answer::json(200, &account.me_plain)
-                }
-            }
-            "GET" if path == OBJECTION_FORM => {
-                self.form_page(account.spec.form.as_deref().unwrap_or("forms/ts-dpro.html"))
-            }
-            "GET" => match path.strip_prefix(CARD_PREFIX) {
-                Some(key) => match lock(&account.cards).get(key) {
-                    Some(card) => Answer::json(200, card),
-                    None => Answer::status(404),
-                },
-                None => Answer::status(404),
-            },
-            "PUT" => match path.strip_prefix(SETTING_PREFIX) {
-                Some(key) => self.write(account, key, rq, fault),
-                None => Answer::status(404),
-            },
-            _ => Answer::status(405),
-        }
-    }
-
-    fn write(&self, account: &Account, key: &str, rq: &Incoming, fault: Fault) -> Answer {
-        match fault {
-            Fault::PutForbidden => return Answer::status(403),
-            Fault::PutError => return Answer::status(500),
-            _ => {}
-        }
-        if !rq.content_type.starts_with("application/json") {
-            return Answer::status(415);
-        }
-        let Ok(body) = serde_json::from_str::<Value>(&rq.body) else {
-            return Answer::status(400);
-        };
-        if body.get("key").and_then(Value::as_str) != Some(key) {
-            return Answer::status(400);
-        }
-        let mut cards = lock(&account.cards);
-        let setting = cards
-            .values_mut()
-            .filter_map(|card| card.get_mut("settings").and_then(Value::as_array_mut))
-            .flatten()
-            .find(|s| s.get("key").and_then(Value::as_str) == Some(key));
-        let Some(setting) = setting else {
-            return Answer::status(404);
-        };
-        let Some(value) = body.get("value").cloned() else {
-            return Answer::status(400);
-        };
-        if setting.get("onValue") != Some(&value) && setting.get("offValue") != Some(&value) {
-            return Answer::status(400);
-        }
-        if fault != Fault::PutNoop {
-            select_value(setting, value);
-            account.wrote.store(true, Ordering::SeqCst);
-        }
-        Answer::json(200, setting)
-    }
-
-    fn page(&self, name: &str) -> String {
-        self.fixtures
-            .read(name)
-            .unwrap_or_else(|_| "<html><body>sandbox page</body></html>".to_string())
-    }
-
-    fn form_page(&self, name: &str) -> Answer {
-        if name == "none" {
-            return Answer::text(404, "text/html", "<html><body>Page not found</body></html>");
-        }
-        Answer::text(200, "text/html; charset=utf-8", &self.page(name))
-    }
-
-    fn login_start(&self, rq: &Incoming) -> Answer {
-        let jsessionid = rq
-            .cookie("JSESSIONID")
-            .map(|j| j.trim_matches('"').to_string())
-            .filter(|j| !j.is_empty())
-            .unwrap_or_else(mint_jsessionid);
-        Answer::json(200, &json!({"status": "success"})).header(
-            "Set-Cookie",
-            format!("JSESSIONID=\"{jsessionid}\"; Path=/; Secure; SameSite=None"),
-        )
-    }
-
-    fn login(&self, rq: &Incoming) -> (Option<String>, Answer) {
-        if !rq.csrf_ok() {
-            return (None, csrf_failed());
-        }
-        let form = parse_form(&rq.body);
-        let field = |name: &str| {
-            form.iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-                .unwrap_or("")
-        };
-        let (email, password) = (field("session_key"), field("session_password"));
-        let result = |r: &str| json!({"login_result": r});
-        let Some(login) = self
-            .logins
-            .iter()
-            .find(|l| l.email.eq_ignore_ascii_case(email))
-        else {
-            return (None, Answer::json(200, &result("BAD_EMAIL")));
-        };
-        if login.password != password {
-            return (None, Answer::json(200, &result("BAD_PASSWORD")));
-        }
-        match login.result {
-            LoginKind::Challenge => {
-                let mut body = result("CHALLENGE");
-                body["challenge_url"] = json!(
-                    "https://www.linkedin.com/checkpoint/challenge/AgHsandboxLogin?ut=sandbox"
-                );
-                (None, Answer::json(200, &body))
-            }
-            LoginKind::Pass => {
-                let account = login
-                    .account
-                    .as_deref()
-                    .and_then(|id| self.accounts.iter().find(|a| a.spec.id == id));
-                match account {
-                    Some(a) => (
-                        Some(a.spec.id.clone()),
-                        Answer::json(200, &result("PASS")).header(
-                            "Set-Cookie",
-                            format!(
-                                "li_at={}; Path=/; Domain=.linkedin.com; Secure; HttpOnly",
-                                a.spec.li_at
-                            ),
-                        ),
-                    ),
-                    None => (None, Answer::status(500)),
-                }
-            }
-        }
-    }
-}
-
-/// Decodes an `application/x-www-form-urlencoded` body.
-fn parse_form(body: &str) -> Vec<(String, String)> {
-    fn decode(s: &str) -> String {
-        let bytes = s.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < bytes.len() => {
-                    let hex = |c: u8| char::from(c).to_digit(16);
-                    match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                        (Some(h), Some(l)) => {
-                            out.push((h * 16 + l) as u8);
-                            i += 2;
-                        }
-                        _ => out.push(b'%'),
-                    }
-                }
-                b => out.push(b),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-    body.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -760,7 +329,7 @@ mod tests {
     #[test]
     fn form_decoding() {
         assert_eq!(
-            parse_form("a=b+c&d=%41%2b&e=&f=%zz&g=%4"),
+            routes::parse_form("a=b+c&d=%41%2b&e=&f=%zz&g=%4"),
             vec![
                 ("a".into(), "b c".into()),
                 ("d".into(), "A+".into()),

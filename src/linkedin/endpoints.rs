@@ -1,29 +1,161 @@
-//! Every LinkedIn endpoint the tool touches, each a small function: its path, its headers and
-//! how its reply is read. Nothing else in the code knows a LinkedIn path.
+//! Every LinkedIn endpoint the tool reads or writes, as data: its name, method, path pattern, what
+//! it expects back and whether it only reads. The client builds calls from it, the sandbox routes
+//! by it, and `record` lists what it may fetch. Below the registry, one small function per
+//! endpoint reads its reply. Nothing else in the code knows a LinkedIn path.
 
-use reqwest::Method;
 use serde_json::Value;
 
-use super::{Body, Call, Client, Expect, Member};
+use super::client::{Body, Call, Client, Member, Reply};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::text;
 
-pub const ME: &str = "/voyager/api/me";
-pub const CARD_PREFIX: &str = "/mysettings-api/settingsApiSettingCards/";
-pub const SETTING_PREFIX: &str = "/mysettings-api/settingsApiSettings/";
-pub const AUTHENTICATE: &str = "/uas/authenticate";
-pub const OBJECTION_FORM: &str = "/help/linkedin/ask/TS-DPRO";
+/// What a request expects back when it succeeds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    Json,
+    Html,
+}
+
+/// What an endpoint does to the member's account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Only reads: safe to fetch for a recording.
+    Read,
+    /// Changes a setting.
+    Write,
+    /// Part of a password sign-in: never recorded, never retried.
+    SignIn,
+}
+
+/// One endpoint.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// A stable name, used by recordings and `-v`.
+    pub name: &'static str,
+    pub method: &'static str,
+    /// The path; `{}` stands for the one variable part (a card or setting key).
+    pub pattern: &'static str,
+    pub accept: &'static str,
+    pub expect: Expect,
+    pub access: Access,
+    /// Statuses handed back as a reply instead of being turned into errors.
+    pub pass: &'static [u16],
+    /// Whether a 429, 999 or 5xx may be answered by sending the call again.
+    pub retry: bool,
+}
 
 /// The `accept` value LinkedIn's web client sends; `/me` then answers in the normalized shape.
 const NORMALIZED: &str = "application/vnd.linkedin.normalized+json+2.1";
 
-pub fn card_path(card_key: &str) -> String {
-    format!("{CARD_PREFIX}{card_key}")
+/// `GET /voyager/api/me`: who the session belongs to.
+pub static ME: Endpoint = Endpoint {
+    name: "me",
+    method: "GET",
+    pattern: "/voyager/api/me",
+    accept: NORMALIZED,
+    expect: Expect::Json,
+    access: Access::Read,
+    pass: &[],
+    retry: true,
+};
+
+/// `GET` a settings card.
+pub static CARD: Endpoint = Endpoint {
+    name: "card",
+    method: "GET",
+    pattern: "/mysettings-api/settingsApiSettingCards/{}",
+    accept: "application/json",
+    expect: Expect::Json,
+    access: Access::Read,
+    pass: &[404, 410],
+    retry: true,
+};
+
+/// `PUT` one setting.
+pub static SETTING: Endpoint = Endpoint {
+    name: "setting",
+    method: "PUT",
+    pattern: "/mysettings-api/settingsApiSettings/{}",
+    accept: "application/json",
+    expect: Expect::Json,
+    access: Access::Write,
+    pass: &[],
+    // A PUT of the same value is idempotent.
+    retry: true,
+};
+
+/// `GET /uas/authenticate`: sets the JSESSIONID a password sign-in must use.
+pub static LOGIN_START: Endpoint = Endpoint {
+    name: "login-start",
+    method: "GET",
+    pattern: "/uas/authenticate",
+    accept: "application/json",
+    expect: Expect::Json,
+    access: Access::SignIn,
+    pass: &[],
+    retry: true,
+};
+
+/// `POST /uas/authenticate`: the password sign-in itself.
+pub static LOGIN: Endpoint = Endpoint {
+    name: "login",
+    method: "POST",
+    pattern: "/uas/authenticate",
+    accept: "application/json",
+    expect: Expect::Json,
+    access: Access::SignIn,
+    pass: &[401],
+    // A retry would be a second sign-in attempt.
+    retry: false,
+};
+
+/// The Data Processing Objection Form page.
+pub static OBJECTION_FORM: Endpoint = Endpoint {
+    name: "objection-form",
+    method: "GET",
+    pattern: "/help/linkedin/ask/TS-DPRO",
+    accept: "text/html",
+    expect: Expect::Html,
+    access: Access::Read,
+    pass: &[],
+    retry: true,
+};
+
+/// Every endpoint, in the order a recording lists them.
+pub static ALL: &[&Endpoint] = &[&ME, &CARD, &SETTING, &LOGIN_START, &LOGIN, &OBJECTION_FORM];
+
+impl Endpoint {
+    /// The path, with `arg` in place of `{}`.
+    pub fn path(&self, arg: &str) -> String {
+        self.pattern.replacen("{}", arg, 1)
+    }
+
+    /// The variable part of `path` when `method` and `path` are this endpoint's (`""` when it
+    /// has none).
+    pub fn matches<'p>(&self, method: &str, path: &'p str) -> Option<&'p str> {
+        if !self.method.eq_ignore_ascii_case(method) {
+            return None;
+        }
+        match self.pattern.split_once("{}") {
+            None => (path == self.pattern).then_some(""),
+            Some((head, tail)) => {
+                let arg = path.strip_prefix(head)?.strip_suffix(tail)?;
+                (!arg.is_empty() && !arg.contains('/')).then_some(arg)
+            }
+        }
+    }
+
+    /// A call to this endpoint.
+    pub(crate) fn call<'a>(&'static self, arg: &str) -> Call<'a> {
+        Call::new(self, self.path(arg))
+    }
 }
 
-pub fn setting_path(setting_key: &str) -> String {
-    format!("{SETTING_PREFIX}{setting_key}")
+/// The endpoint a request is for, and its variable part.
+pub fn route<'p>(method: &str, path: &'p str) -> Option<(&'static Endpoint, &'p str)> {
+    ALL.iter()
+        .find_map(|e| e.matches(method, path).map(|arg| (*e, arg)))
 }
 
 /// A settings card as the server answered it.
@@ -45,20 +177,13 @@ pub struct Me {
 }
 
 impl Member<'_> {
-    fn call<'c>(&'c self, mut call: Call<'c>) -> Result<super::Reply> {
-        call.session = Some(self.session);
-        self.client.send(&call)
-    }
-
     /// `GET /voyager/api/me`: who the session belongs to. Also the cheapest check that a
     /// session still works.
     pub fn me(&self) -> Result<Me> {
-        let mut call = Call::get(ME);
-        call.accept = NORMALIZED;
-        let reply = self.call(call)?;
+        let reply = self.send(ME.call(""))?;
         let json = reply.json.unwrap_or(Value::Null);
         parse_me(&json).map_err(|what| Error::Drift {
-            path: ME.to_string(),
+            path: ME.pattern.to_string(),
             what,
         })
     }
@@ -67,10 +192,9 @@ impl Member<'_> {
     /// error object; an empty or HTML 404, and any 410, prove nothing (the endpoint may have
     /// moved).
     pub fn card(&self, card_key: &str) -> Result<CardReply> {
-        let path = card_path(card_key);
-        let mut call = Call::get(path.clone());
-        call.pass = &[404, 410];
-        let reply = self.call(call)?;
+        let call = CARD.call(card_key);
+        let path = call.path.clone();
+        let reply = self.send(call)?;
         match reply.status {
             404 => Ok(judge_404(&reply.raw, reply.is_html)),
             410 => Ok(CardReply::Unproven(
@@ -89,23 +213,27 @@ impl Member<'_> {
 
     /// `PUT` one setting. A success status proves nothing; callers read the card again.
     pub fn put_setting(&self, setting_key: &str, body: Value) -> Result<()> {
-        let mut call = Call::get(setting_path(setting_key));
-        call.method = Method::PUT;
+        let mut call = SETTING.call(setting_key);
         call.body = Some(Body::Json(body));
-        self.call(call).map(|_| ())
+        self.send(call).map(|_| ())
     }
 
     /// The Data Processing Objection Form page, fetched with the session.
     pub fn objection_form(&self) -> Result<String> {
-        let mut call = Call::get(OBJECTION_FORM);
-        call.accept = "text/html";
-        call.expect = Expect::Html;
-        let reply = self.call(call)?;
-        reply.text.ok_or_else(|| Error::Drift {
-            path: OBJECTION_FORM.to_string(),
-            what: "the page is empty".to_string(),
-        })
+        form_text(self.send(OBJECTION_FORM.call(""))?)
     }
+}
+
+/// The path of a setting's write, for `--dry-run` to show.
+pub fn setting_path(setting_key: &str) -> String {
+    SETTING.path(setting_key)
+}
+
+fn form_text(reply: Reply) -> Result<String> {
+    reply.text.ok_or_else(|| Error::Drift {
+        path: OBJECTION_FORM.pattern.to_string(),
+        what: "the page is empty".to_string(),
+    })
 }
 
 /// The outcome of a password sign-in attempt.
@@ -116,10 +244,15 @@ pub enum LoginResult {
 }
 
 impl Client {
+    /// The objection form's address, for a person to open.
+    pub fn objection_form_url(&self) -> String {
+        self.origin().url(OBJECTION_FORM.pattern)
+    }
+
     /// `GET /uas/authenticate`: LinkedIn sets the JSESSIONID the password login must use.
     /// Returns that value (without quotes), or the one offered when none is set.
     pub fn login_start(&self, offered: &str) -> Result<String> {
-        let mut call = Call::get(AUTHENTICATE);
+        let mut call = LOGIN_START.call("");
         call.anonymous_jsessionid = Some(offered);
         let reply = self.send(&call)?;
         Ok(reply
@@ -130,12 +263,8 @@ impl Client {
 
     /// `POST /uas/authenticate` with the member's email and password.
     pub fn login(&self, jsessionid: &str, email: &str, password: &Secret) -> Result<LoginResult> {
-        let mut call = Call::get(AUTHENTICATE);
-        call.method = Method::POST;
+        let mut call = LOGIN.call("");
         call.anonymous_jsessionid = Some(jsessionid);
-        call.pass = &[401];
-        // A password is submitted once: a retry would be a second sign-in attempt.
-        call.retry = false;
         call.body = Some(Body::Form(vec![
             ("session_key", Secret::new(email)),
             ("session_password", password.clone()),
@@ -147,7 +276,7 @@ impl Client {
         }
         let json = reply.json.as_ref().unwrap_or(&Value::Null);
         let drift = |what: &str| Error::Drift {
-            path: AUTHENTICATE.to_string(),
+            path: LOGIN.pattern.to_string(),
             what: what.to_string(),
         };
         match json.get("login_result").and_then(Value::as_str) {
@@ -172,14 +301,7 @@ impl Client {
 
     /// The objection form without a session (visitors may use it too).
     pub fn objection_form_anonymous(&self) -> Result<String> {
-        let mut call = Call::get(OBJECTION_FORM);
-        call.accept = "text/html";
-        call.expect = Expect::Html;
-        let reply = self.send(&call)?;
-        reply.text.ok_or_else(|| Error::Drift {
-            path: OBJECTION_FORM.to_string(),
-            what: "the page is empty".to_string(),
-        })
+        form_text(self.send(&OBJECTION_FORM.call(""))?)
     }
 }
 
@@ -236,7 +358,7 @@ fn judge_404(body: &[u8], is_html: bool) -> CardReply {
     }
     let what = if body.iter().all(u8::is_ascii_whitespace) {
         "an empty body"
-    } else if is_html || super::starts_like_html(body) {
+    } else if is_html || super::client::starts_like_html(body) {
         "an HTML page"
     } else {
         "a body that is not LinkedIn's JSON error"
@@ -261,6 +383,33 @@ fn challenge_url(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_registry_builds_and_routes_every_path() {
+        assert_eq!(
+            CARD.path("dataForAiImprovement"),
+            "/mysettings-api/settingsApiSettingCards/dataForAiImprovement"
+        );
+        for e in ALL {
+            let path = e.path("someKey");
+            let (found, arg) = route(e.method, &path).unwrap();
+            // Two endpoints share /uas/authenticate, told apart by their method.
+            assert_eq!(found.name, e.name, "{path}");
+            assert_eq!(
+                arg,
+                if e.pattern.contains("{}") {
+                    "someKey"
+                } else {
+                    ""
+                }
+            );
+        }
+        assert!(route("GET", "/mysettings-api/settingsApiSettingCards/").is_none());
+        assert!(route("GET", "/mysettings-api/settingsApiSettingCards/a/b").is_none());
+        assert!(route("DELETE", "/voyager/api/me").is_none());
+        let names: std::collections::HashSet<_> = ALL.iter().map(|e| e.name).collect();
+        assert_eq!(names.len(), ALL.len(), "names are unique");
+    }
 
     #[test]
     fn only_linkedins_json_error_means_not_offered() {

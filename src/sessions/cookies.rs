@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Hint, Result};
 use crate::secret::Secret;
 
 /// The cookies a session needs.
@@ -154,13 +154,13 @@ fn parse_cookie_lines(text: &str) -> Result<Found> {
         }
     };
     let Some(li_at) = li_at.map(|v| v.trim_matches('"')).filter(|v| !v.is_empty()) else {
-        return Err(bad_input(
+        return Err(Error::usage_with(
             if text.trim().is_empty() {
-                "standard input is empty: expected the li_at value on the first line".to_string()
+                "standard input is empty: expected the li_at value on the first line"
             } else {
-                "standard input holds no li_at value".to_string()
+                "standard input holds no li_at value"
             },
-            "e.g. `printf '%s\\n' \"$LI_AT\" | linkedin-privacy login --cookie-stdin`",
+            Hint::PipeCookie,
         ));
     };
     let jsessionid = jsessionid

@@ -1,8 +1,6 @@
-//! A LinkedIn session (the `li_at` token and the JSESSIONID/CSRF pair) and the identity of the
-//! member it belongs to, as far as the tool knows it.
+//! A LinkedIn session: the `li_at` token and the JSESSIONID/CSRF pair, as the client sends them.
 
-use serde::{Deserialize, Serialize};
-
+use crate::clock::Random;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -18,7 +16,7 @@ pub struct Session {
 impl Session {
     /// Builds a session, minting a JSESSIONID when only `li_at` is known (LinkedIn only checks
     /// that cookie and header agree).
-    pub fn new(li_at: Secret, jsessionid: Option<&str>) -> Result<Session> {
+    pub fn new(li_at: Secret, jsessionid: Option<&str>, random: &dyn Random) -> Result<Session> {
         let trimmed = li_at.expose().trim();
         if trimmed.is_empty() {
             return Err(Error::usage(
@@ -38,7 +36,7 @@ impl Session {
             Secret::new(trimmed)
         };
         let jsessionid = match jsessionid.map(|j| j.trim().trim_matches('"')) {
-            Some("") | None => mint_jsessionid(),
+            Some("") | None => mint_jsessionid(random),
             Some(j) if is_cookie_value(j) => j.to_string(),
             Some(_) => {
                 return Err(Error::usage(
@@ -75,19 +73,9 @@ fn is_cookie_value(v: &str) -> bool {
 }
 
 /// `ajax:` followed by 19 random digits, as LinkedIn's own web client makes them.
-pub fn mint_jsessionid() -> String {
+pub fn mint_jsessionid(random: &dyn Random) -> String {
     let mut bytes = [0u8; 19];
-    // The OS random source failing is not something a CLI can recover from in a useful way;
-    // fall back to the clock so the value still differs between runs.
-    if getrandom::fill(&mut bytes).is_err() {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        for (i, b) in bytes.iter_mut().enumerate() {
-            *b = (nanos >> (i % 16 * 8)) as u8;
-        }
-    }
+    random.fill(&mut bytes);
     let mut out = String::from("ajax:");
     for (i, b) in bytes.iter().enumerate() {
         // The first digit is never 0, so the number always has 19 digits.
@@ -97,32 +85,30 @@ pub fn mint_jsessionid() -> String {
     out
 }
 
-/// Who the session belongs to, for the report header. Every part may be unknown: the tool does
-/// not spend a request on `/me` just to print a name.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Identity {
-    pub profile: Option<String>,
-    pub name: Option<String>,
-    pub public_id: Option<String>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::clock::{OsRandom, SeededRandom};
+
     #[test]
     fn minted_jsessionid_has_the_web_client_form() {
-        let a = mint_jsessionid();
-        let b = mint_jsessionid();
+        let a = mint_jsessionid(&OsRandom);
+        let b = mint_jsessionid(&OsRandom);
         assert!(a.starts_with("ajax:"));
         assert_eq!(a.len(), 5 + 19);
         assert!(a[5..].bytes().all(|c| c.is_ascii_digit()));
         assert_ne!(a, b);
+        // A seed repeats exactly.
+        assert_eq!(
+            mint_jsessionid(&SeededRandom::new(3)),
+            mint_jsessionid(&SeededRandom::new(3))
+        );
     }
 
     #[test]
     fn cookie_header_quotes_jsessionid_and_strips_given_quotes() {
-        let s = Session::new(Secret::new(" tok-1 "), Some("\"ajax:123\"")).unwrap();
+        let s = Session::new(Secret::new(" tok-1 "), Some("\"ajax:123\""), &OsRandom).unwrap();
         assert_eq!(s.jsessionid(), "ajax:123");
         assert_eq!(
             s.cookie_header().expose(),
@@ -133,7 +119,7 @@ mod tests {
     #[test]
     fn bad_tokens_are_refused_without_echoing_them() {
         for bad in ["", "   ", "a b", "x;y", "q\"q"] {
-            let err = Session::new(Secret::new(bad), None).unwrap_err();
+            let err = Session::new(Secret::new(bad), None, &OsRandom).unwrap_err();
             assert_eq!(err.kind(), "usage");
             if bad.trim().len() > 1 {
                 assert!(!err.to_string().contains(bad.trim()), "{err}");

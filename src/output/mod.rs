@@ -1,16 +1,29 @@
-//! The output layer: commands build `Serialize` views and this module renders them as a table
-//! (for people), or JSON, NDJSON or CSV (for scripts). Colour only on a terminal, and never
-//! when `NO_COLOR` is set. Errors and warnings go to stderr in one form.
+//! The output layer: commands build `Serialize` views (and reports, streamed through a [`Sink`])
+//! and this module renders them as a table for people, or JSON, NDJSON or CSV for scripts.
+//! Colour only on a terminal, and never when `NO_COLOR` is set. Everything on stderr (errors,
+//! warnings, notes, prompts) goes through one owner, [`Output`], so lines never interleave.
+//! Advice and hints are data until here: [`advice`] words them.
 
-use std::io::{self, IsTerminal, Write};
+pub mod advice;
+pub mod prompt;
+pub mod report;
+pub mod sink;
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::report::ErrorView;
 use crate::text;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub use advice::Words;
+pub use sink::Sink;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// A table and a sentence, for people.
     Table,
@@ -22,7 +35,7 @@ pub enum Format {
     Csv,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColorChoice {
     Auto,
     Always,
@@ -31,8 +44,8 @@ pub enum ColorChoice {
 
 /// Something a command prints.
 pub trait View: Serialize {
-    /// The human rendering; `style` says whether colour is allowed.
-    fn table(&self, style: &Style) -> String;
+    /// The human rendering; `style` says whether colour is allowed, `words` how to word advice.
+    fn table(&self, style: &Style, words: &Words) -> String;
     /// The CSV header row.
     fn csv_header(&self) -> Vec<&'static str>;
     /// The CSV data rows, in header order.
@@ -94,34 +107,74 @@ impl Style {
     }
 }
 
-/// Where and how a command's results are printed.
-#[derive(Clone, Copy, Debug)]
+/// Where and how a command's results are printed. Cheap to clone; every clone shares the one
+/// owner of stderr.
+#[derive(Clone)]
 pub struct Output {
     pub format: Format,
     pub stdout: Style,
     pub stderr: Style,
+    pub words: Words,
+    term: Arc<Term>,
+}
+
+/// The one owner of stderr.
+#[derive(Default)]
+struct Term {
+    /// Warnings already given once (`warn_once`).
+    warned: Mutex<HashSet<String>>,
+    lock: Mutex<()>,
+}
+
+/// What the terminal is, as the settings saw it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tty {
+    pub stdout: bool,
+    pub stderr: bool,
+    /// `NO_COLOR` is set (to anything but the empty string), or `TERM=dumb`.
+    pub no_color: bool,
 }
 
 impl Output {
-    pub fn new(format: Format, color: ColorChoice) -> Output {
+    pub fn new(format: Format, color: ColorChoice, tty: Tty) -> Output {
         let allowed = |is_tty: bool| match color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                is_tty
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
-            }
+            ColorChoice::Auto => is_tty && !tty.no_color,
         };
         Output {
             format,
             stdout: Style {
-                color: allowed(io::stdout().is_terminal()),
+                color: allowed(tty.stdout),
             },
             stderr: Style {
-                color: allowed(io::stderr().is_terminal()),
+                color: allowed(tty.stderr),
             },
+            words: Words::default(),
+            term: Arc::new(Term::default()),
         }
+    }
+
+    /// The same output, wording advice with these words.
+    pub fn with_words(mut self, words: Words) -> Output {
+        self.words = words;
+        self
+    }
+
+    /// Prints one account's report through the format's sink, and the error that stopped it
+    /// on stderr. In table form a run that never got to read a setting shows the error alone.
+    pub fn emit_report(&self, report: &crate::report::Report) -> io::Result<()> {
+        let nothing_read = report.error.is_some() && report.settings.is_empty();
+        if self.is_machine() || !nothing_read {
+            let mut sink = sink::for_reports(self, false);
+            sink.begin()?;
+            sink.item(report)?;
+            sink.finish()?;
+        }
+        if let Some(e) = &report.error {
+            self.error_view(e);
+        }
+        Ok(())
     }
 
     pub fn is_machine(&self) -> bool {
@@ -136,7 +189,7 @@ impl Output {
 
     pub fn render<V: View>(&self, view: &V) -> io::Result<String> {
         Ok(match self.format {
-            Format::Table => view.table(&self.stdout),
+            Format::Table => view.table(&self.stdout, &self.words),
             Format::Json => {
                 let mut s = serde_json::to_string_pretty(view)?;
                 s.push('\n');
@@ -160,14 +213,19 @@ impl Output {
     /// `linkedin-privacy: error: …` and, where one helps, a hint line. The message may quote a
     /// server, so it is cleaned before the colour is added.
     pub fn error(&self, err: &Error) {
+        self.error_view(&err.into());
+    }
+
+    /// An error kept in a report (its message already cleaned), with its hint.
+    pub fn error_view(&self, err: &ErrorView) {
         let s = &self.stderr;
-        let message = text::clean_line(&err.to_string(), 2 * text::MAX_SHOWN);
+        let message = text::clean_line(&err.message, 2 * text::MAX_SHOWN);
         let mut out = format!("linkedin-privacy: {} {message}\n", s.red("error:"));
-        if let Some(hint) = err.hint() {
-            let hint = text::clean_line(&hint, 2 * text::MAX_SHOWN);
+        if let Some(hint) = &err.hint {
+            let hint = text::clean_line(&self.words.hint(hint), 2 * text::MAX_SHOWN);
             out.push_str(&format!("  {} {hint}\n", s.bold("hint:")));
         }
-        write_stderr(&out);
+        self.stderr_write(&out);
     }
 
     pub fn warn(&self, message: &str) {
@@ -176,12 +234,50 @@ impl Output {
             "linkedin-privacy: {} {message}\n",
             self.stderr.yellow("warning:")
         );
-        write_stderr(&out);
+        self.stderr_write(&out);
     }
 
-    /// A line for the person at the terminal, on stderr so it never mixes with data.
+    /// A warning given once per run, however many accounts meet the same thing.
+    pub fn warn_once(&self, message: &str) {
+        let first = self
+            .term
+            .warned
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(message.to_string());
+        if first {
+            self.warn(message);
+        }
+    }
+
+    /// A line for the person at the terminal, on stderr so it never mixes with data. The text
+    /// is the tool's own; server text in it must already be cleaned.
     pub fn note(&self, message: &str) {
-        write_stderr(&format!("{message}\n"));
+        self.stderr_write(&format!("{message}\n"));
+    }
+
+    /// A dimmed note (the sandbox banner).
+    pub fn quiet_note(&self, message: &str) {
+        let dim = self.stderr.dim(message);
+        self.note(&dim);
+    }
+
+    /// Everything on stderr goes through here, one whole piece at a time.
+    fn stderr_write(&self, text: &str) {
+        let _turn = self.term.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = io::stderr().lock().write_all(text.as_bytes());
+    }
+
+    /// Asks a question on the terminal (stderr) and reads a line from stdin.
+    pub fn ask_line(&self, question: &str) -> crate::error::Result<String> {
+        let _turn = self.term.lock.lock().unwrap_or_else(|p| p.into_inner());
+        prompt::ask_line(question)
+    }
+
+    /// Asks on the terminal with echo off.
+    pub fn ask_hidden(&self, question: &str) -> crate::error::Result<crate::secret::Secret> {
+        let _turn = self.term.lock.lock().unwrap_or_else(|p| p.into_inner());
+        prompt::ask_hidden(question)
     }
 }
 
@@ -191,10 +287,6 @@ pub fn write_stdout(text: &str) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
-}
-
-fn write_stderr(text: &str) {
-    let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Control characters out of a table cell; line breaks the table draws itself stay.
@@ -245,6 +337,28 @@ mod tests {
             ),
             "\"'=HYPERLINK(\"\"x\"\")\",'@a,ok [2J\r\n"
         );
+    }
+
+    #[test]
+    fn colour_follows_the_terminal_and_no_color() {
+        let tty = Tty {
+            stdout: true,
+            stderr: false,
+            no_color: false,
+        };
+        let out = Output::new(Format::Table, ColorChoice::Auto, tty);
+        assert!(out.stdout.color && !out.stderr.color);
+        let out = Output::new(
+            Format::Table,
+            ColorChoice::Auto,
+            Tty {
+                no_color: true,
+                ..tty
+            },
+        );
+        assert!(!out.stdout.color);
+        let out = Output::new(Format::Table, ColorChoice::Always, Tty::default());
+        assert!(out.stdout.color && out.stderr.color);
     }
 
     #[test]

@@ -1,0 +1,13 @@
+//! Everything that knows LinkedIn's side of the wire: the origin, the session's cookies, the
+//! endpoints (as data), the client that sends every request, and its manners.
+
+pub mod client;
+pub mod endpoints;
+pub mod origin;
+pub mod retry;
+pub mod session;
+
+pub use client::{Client, Exchange, Member, NetConfig, Observer};
+pub use endpoints::{CardReply, Me};
+pub use origin::{LINKEDIN, Origin, profile_url};
+pub use session::Session;

@@ -1,0 +1,258 @@
+//! Recognising the form's fields by label or name, and filling what the profile, the user's
+//! flags and the template can fill.
+
+use serde::Serialize;
+
+use super::form::{Field, Form, FormOption};
+use super::letter::explanation;
+use crate::report::State;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Region {
+    /// The EU/EEA: Article 21 GDPR
+    Eea,
+    /// The United Kingdom: Article 21 UK GDPR
+    Uk,
+    /// Switzerland: Article 21 GDPR and the Swiss FADP
+    Ch,
+    /// Elsewhere: the local data protection law
+    Other,
+}
+
+/// Where a value came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Profile,
+    Template,
+    User,
+    Page,
+    NotFilled,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Profile => "profile",
+            Source::Template => "template",
+            Source::User => "user",
+            Source::Page => "page",
+            Source::NotFilled => "not filled",
+        }
+    }
+}
+
+/// A field with the value the tool proposes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Filled {
+    pub name: String,
+    pub label: Option<String>,
+    pub kind: String,
+    pub value: Option<String>,
+    /// For a select: the chosen option's text.
+    pub choice: Option<String>,
+    pub source: Source,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<FormOption>,
+}
+
+/// Everything the filling draws on.
+#[derive(Clone, Debug)]
+pub struct Inputs {
+    pub name: Option<String>,
+    pub public_id: Option<String>,
+    pub email: Option<String>,
+    /// `--type`: text naming one of the select's options.
+    pub objection_type: Option<String>,
+    pub region: Option<Region>,
+    pub reason: Option<String>,
+    pub include_genai: bool,
+    /// The generative-AI toggle, from a fresh audit.
+    pub genai_state: State,
+}
+
+impl Inputs {
+    pub fn profile_url(&self) -> Option<String> {
+        self.public_id.as_deref().map(crate::linkedin::profile_url)
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Role {
+    FullName,
+    FirstName,
+    LastName,
+    Email,
+    ProfileUrl,
+    ObjectionType,
+    Explanation,
+    Other,
+}
+
+/// `fullName` -> `full name`, `contact_email` -> `contact email`.
+fn words(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.push(if c == '_' || c == '-' { ' ' } else { c });
+    }
+    out.to_lowercase()
+}
+
+pub(super) fn role(f: &Field) -> Role {
+    let hay = format!(
+        "{} {}",
+        f.label.as_deref().unwrap_or_default().to_lowercase(),
+        words(&f.name)
+    );
+    let has = |w: &str| hay.contains(w);
+    match f.kind.as_str() {
+        "hidden" | "checkbox" | "radio" | "password" => Role::Other,
+        "textarea" => Role::Explanation,
+        "select" if has("countr") || has("region") || has("language") => Role::Other,
+        "select"
+            if has("object") || has("type") || has("request") || has("category") || has("kind") =>
+        {
+            Role::ObjectionType
+        }
+        "email" => Role::Email,
+        _ if has("email") || has("e-mail") => Role::Email,
+        _ if f.kind == "url" || (has("profile") && (has("url") || has("link"))) => Role::ProfileUrl,
+        "select" => Role::Other,
+        _ if has("first") && has("last") => Role::FullName,
+        _ if has("first") && has("name") => Role::FirstName,
+        _ if (has("last") || has("surname") || has("family")) && has("name") => Role::LastName,
+        _ if has("name") => Role::FullName,
+        _ => Role::Other,
+    }
+}
+
+/// How well an option matches "AI / machine learning / personalisation".
+fn score(option: &FormOption, include_genai: bool) -> i32 {
+    let t = format!("{} {}", option.text, option.value).to_lowercase();
+    let mut s = 0;
+    for (needle, points) in [
+        ("machine learning", 3),
+        ("machine-learning", 3),
+        ("personali", 2),
+        ("recommend", 1),
+        ("moderat", 1),
+        ("artificial intelligence", 1),
+        ("profiling", 1),
+    ] {
+        if t.contains(needle) {
+            s += points;
+        }
+    }
+    if t.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "ai" || w == "ml")
+    {
+        s += 1;
+    }
+    if t.contains("generative") || t.contains("content-generating") || t.contains("genai") {
+        s += if include_genai { 1 } else { -2 };
+    }
+    s
+}
+
+/// Picks the option for the kind of objection: the one `--type` names, else the best match for
+/// AI/ML personalisation, else "Other".
+fn choose<'o>(
+    options: &'o [FormOption],
+    inputs: &Inputs,
+) -> Result<Option<(&'o FormOption, Source)>, String> {
+    let real: Vec<&FormOption> = options.iter().filter(|o| !o.value.is_empty()).collect();
+    if let Some(wanted) = &inputs.objection_type {
+        let w = wanted.trim().to_lowercase();
+        if w.is_empty() {
+            return Err("--type is empty: give part of one option's text".to_string());
+        }
+        let exact = real
+            .iter()
+            .find(|o| o.value.to_lowercase() == w || o.text.to_lowercase() == w);
+        let partial = real
+            .iter()
+            .find(|o| o.value.to_lowercase().contains(&w) || o.text.to_lowercase().contains(&w));
+        return match exact.or(partial) {
+            Some(o) => Ok(Some((o, Source::User))),
+            None => {
+                let mut listed: Vec<String> = real
+                    .iter()
+                    .take(10)
+                    .map(|o| format!("{:?}", o.text))
+                    .collect();
+                if real.len() > 10 {
+                    listed.push(format!("and {} more", real.len() - 10));
+                }
+                Err(format!(
+                    "--type {wanted:?} names none of the form's options: {}",
+                    listed.join(", ")
+                ))
+            }
+        };
+    }
+    let best = real
+        .iter()
+        .map(|o| (score(o, inputs.include_genai), *o))
+        .max_by_key(|(s, _)| *s);
+    Ok(match best {
+        Some((s, o)) if s > 0 => Some((o, Source::Template)),
+        _ => real
+            .iter()
+            .find(|o| {
+                o.text.to_lowercase().starts_with("other") || o.value.eq_ignore_ascii_case("other")
+            })
+            .map(|o| (*o, Source::Template)),
+    })
+}
+
+/// The explanation, from the template.
+pub fn fill(form: &Form, i: &Inputs) -> Result<Vec<Filled>, String> {
+    let text = explanation(i);
+    let (first, last) = match i.name.as_deref().and_then(|n| n.split_once(' ')) {
+        Some((f, l)) => (Some(f.to_string()), Some(l.to_string())),
+        None => (i.name.clone(), None),
+    };
+    let from = |v: Option<String>, s: Source| match v {
+        Some(v) => (Some(v), s),
+        None => (None, Source::NotFilled),
+    };
+    let mut out = Vec::with_capacity(form.fields.len());
+    let mut explained = false;
+    for f in &form.fields {
+        let mut choice = None;
+        let (value, source) = match role(f) {
+            Role::FullName => from(i.name.clone(), Source::Profile),
+            Role::FirstName => from(first.clone(), Source::Profile),
+            Role::LastName => from(last.clone(), Source::Profile),
+            Role::Email => from(i.email.clone(), Source::User),
+            Role::ProfileUrl => from(i.profile_url(), Source::Profile),
+            Role::ObjectionType => match choose(&f.options, i)? {
+                Some((o, s)) => {
+                    choice = Some(o.text.clone());
+                    (Some(o.value.clone()), s)
+                }
+                None => (None, Source::NotFilled),
+            },
+            // One explanation: a second free-text box is left to the person.
+            Role::Explanation if !explained => {
+                explained = true;
+                (Some(text.clone()), Source::Template)
+            }
+            _ if f.kind == "hidden" => from(f.preset.clone(), Source::Page),
+            _ => (None, Source::NotFilled),
+        };
+        out.push(Filled {
+            name: f.name.clone(),
+            label: f.label.clone(),
+            kind: f.kind.clone(),
+            value,
+            choice,
+            source,
+            options: f.options.clone(),
+        });
+    }
+    Ok(out)
+}

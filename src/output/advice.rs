@@ -1,0 +1,133 @@
+//! Advice and hints in words. Below this layer they are data ([`Advice`], [`Hint`]); here they
+//! become sentences and command lines, and a command line repeats the flags that chose the
+//! target (`--sandbox=demo`, `--base-url …`, `--profile …`), so following a suggestion never
+//! acts on another account than the one just shown.
+
+use crate::catalog::DEFAULT_OPT_OUT;
+use crate::error::Hint;
+use crate::report::Advice;
+
+/// How command lines are written for this run.
+#[derive(Clone, Debug)]
+pub struct Words {
+    /// `linkedin-privacy` and the flags that chose the target.
+    prefix: String,
+}
+
+impl Default for Words {
+    fn default() -> Words {
+        Words {
+            prefix: "linkedin-privacy".to_string(),
+        }
+    }
+}
+
+impl Words {
+    /// Words whose command lines carry these global flags (already shell-safe).
+    pub fn with_flags(flags: &[String]) -> Words {
+        let mut prefix = "linkedin-privacy".to_string();
+        for f in flags {
+            prefix.push(' ');
+            prefix.push_str(f);
+        }
+        Words { prefix }
+    }
+
+    /// A command line: the program, the target's flags, then `rest`.
+    pub fn command(&self, rest: &str) -> String {
+        format!("{} {rest}", self.prefix)
+    }
+
+    /// What to do about a row, for the table's last column.
+    pub fn advice(&self, advice: &Advice) -> String {
+        match advice {
+            Advice::Nothing => "nothing".to_string(),
+            Advice::NothingToChange => "nothing to change".to_string(),
+            Advice::TurnOff { id } if id == DEFAULT_OPT_OUT => self.command("opt-out"),
+            Advice::TurnOff { id } => self.command(&format!("opt-out --setting {id}")),
+            Advice::Object => self.command("objection"),
+            Advice::CheckInBrowser => "check the page in a browser".to_string(),
+        }
+    }
+
+    /// A hint line's text.
+    pub fn hint(&self, hint: &Hint) -> String {
+        let login = self.command("login");
+        match hint {
+            Hint::Text(t) => t.clone(),
+            Hint::SignInOrTry => format!(
+                "run `{login}`, set LINKEDIN_LI_AT, or try the demo with `linkedin-privacy --sandbox audit`"
+            ),
+            Hint::SignInAgain => format!(
+                "sign in to LinkedIn in a browser, then run `{login}` again with the new li_at cookie"
+            ),
+            Hint::FinishChallenge => format!(
+                "open that address in a browser, finish the check, then sign in again with `{login}`"
+            ),
+            Hint::FinishChallengeThenCookie => format!(
+                "finish the check in a browser, then sign in with the cookie instead: copy li_at and run `{login}`"
+            ),
+            Hint::CsrfSignInAgain => format!(
+                "sign in again with `{login}`; if you pass JSESSIONID yourself, keep its value exactly as the browser shows it"
+            ),
+            Hint::PasswordOrCookie => format!(
+                "check them and try again, or sign in with the li_at cookie: `{login}`"
+            ),
+            Hint::SignInProfile { profile } => format!(
+                "sign in again with `linkedin-privacy --profile {profile} login`"
+            ),
+            Hint::ReplaceSessionsFile { path } => format!(
+                "move {path} away and sign in again with `linkedin-privacy --insecure-storage login`"
+            ),
+            Hint::SignInAt { origin, profile } => format!(
+                "unset LINKEDIN_PRIVACY_BASE_URL (or drop --base-url) to use it, or sign in at {origin} with `linkedin-privacy --base-url {origin} --profile {profile} login`"
+            ),
+            Hint::LogoutAll => format!(
+                "`{}` finds and removes it once the index can be written",
+                self.command("logout --all")
+            ),
+            Hint::ChangedPage => "LinkedIn may have changed this page; check the setting in a browser and see `linkedin-privacy --help` for --catalog".to_string(),
+            Hint::AuditAgain => format!(
+                "check the setting in a browser, or run `{}` to read it again",
+                self.command("audit")
+            ),
+            Hint::CatalogForm => {
+                "see `linkedin-privacy catalog --toml` for the expected form".to_string()
+            }
+            Hint::PipeCookie => format!(
+                "e.g. `printf '%s\\n' \"$LI_AT\" | {} --cookie-stdin`",
+                self.command("login")
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_lines_keep_the_target() {
+        let w = Words::with_flags(&["--sandbox=demo".to_string()]);
+        assert_eq!(
+            w.advice(&Advice::TurnOff {
+                id: DEFAULT_OPT_OUT.to_string()
+            }),
+            "linkedin-privacy --sandbox=demo opt-out"
+        );
+        assert_eq!(
+            w.advice(&Advice::TurnOff {
+                id: "research-data".into()
+            }),
+            "linkedin-privacy --sandbox=demo opt-out --setting research-data"
+        );
+        assert!(
+            w.hint(&Hint::AuditAgain)
+                .contains("`linkedin-privacy --sandbox=demo audit`")
+        );
+        assert_eq!(
+            Words::default().advice(&Advice::Object),
+            "linkedin-privacy objection"
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! How the sandbox's accounts misbehave on purpose: each [`Fault`] either answers instead of the
+//! account's route (an expired session, a throttle, an interstitial) or changes its answer (slow,
+//! huge), or changes what a write does.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::server::{Answer, AnswerBody, HUGE_BYTES, Incoming, csrf_failed};
+use super::{Account, Shared};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fault {
+    #[default]
+    None,
+    /// Every call redirects to `/uas/login`.
+    Expired,
+    /// Every call redirects to `/checkpoint/challenge/…`.
+    Challenge,
+    /// Every call answers 403 `CSRF check failed.`.
+    Csrf,
+    /// The account's first call answers 429.
+    ThrottleOnce,
+    /// Every call answers 429.
+    Throttle,
+    /// Every call answers 999.
+    Blocked,
+    /// Every call answers 200 with an HTML page.
+    Interstitial,
+    /// Every reply waits `delay_ms`.
+    Slow,
+    /// Every reply is 9 MiB.
+    Huge,
+    /// Writes answer 403.
+    PutForbidden,
+    /// Writes answer 500.
+    PutError,
+    /// Writes answer 200 and change nothing.
+    PutNoop,
+    /// After a write, every call answers 429.
+    RereadThrottled,
+}
+
+/// An answer that replaces the account's route, when the fault calls for one.
+pub(super) fn before(
+    shared: &Shared,
+    account: &Account,
+    rq: &Incoming,
+    fault: Fault,
+    hit: u64,
+) -> Option<Answer> {
+    let retry_after = account.spec.retry_after.unwrap_or(1).to_string();
+    let throttled = || Answer::status(429).header("Retry-After", retry_after.clone());
+    match fault {
+        Fault::Expired => Some(Answer::redirect(format!(
+            "/uas/login?session_redirect={}",
+            rq.path
+        ))),
+        Fault::Challenge => Some(Answer::redirect(
+            "/checkpoint/challenge/AgHsandboxChallenge?ut=sandbox".to_string(),
+        )),
+        Fault::Csrf => Some(csrf_failed()),
+        _ if !rq.csrf_ok() => None,
+        Fault::ThrottleOnce if hit == 0 => Some(throttled()),
+        Fault::Throttle => Some(throttled()),
+        Fault::RereadThrottled if account.wrote.load(Ordering::SeqCst) => Some(throttled()),
+        Fault::Blocked => {
+            let page = shared.page("pages/blocked-999.html");
+            Some(Answer::text(999, "text/html", &page))
+        }
+        Fault::Interstitial => {
+            let page = shared.page("pages/interstitial.html");
+            Some(Answer::text(200, "text/html; charset=utf-8", &page))
+        }
+        _ => None,
+    }
+}
+
+/// Changes the account's answer, when the fault calls for it.
+pub(super) fn after(account: &Account, rq: &Incoming, fault: Fault, answer: &mut Answer) {
+    match fault {
+        Fault::Slow => {
+            answer.delay = Duration::from_millis(account.spec.delay_ms.unwrap_or(5000));
+        }
+        Fault::Huge if answer.status == 200 && rq.method == "GET" => {
+            answer.body = AnswerBody::Huge(HUGE_BYTES);
+        }
+        _ => {}
+    }
+}
