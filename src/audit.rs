@@ -90,6 +90,20 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
             }
         }
     };
+    // A write goes to the setting's key: if another setting of the card shares it, neither the
+    // read nor a write can be sure which one it is about.
+    if let Some(key) = chosen.get("key").and_then(Value::as_str) {
+        let sharing = settings
+            .iter()
+            .filter(|s| s.get("key").and_then(Value::as_str) == Some(key))
+            .count();
+        if sharing > 1 {
+            return Reading::unknown(format!(
+                "the card holds {sharing} settings with the key `{}`, so none of them proves the state",
+                text::clean_line(key, 64)
+            ));
+        }
+    }
     let field = |name: &str| chosen.get(name).cloned();
     let (Some(value), Some(on_value), Some(off_value)) =
         (field("value"), field("onValue"), field("offValue"))
@@ -353,6 +367,14 @@ mod tests {
         assert_eq!(r.state, State::Unknown);
         assert!(r.setting.is_none(), "nothing to write on");
         assert!(r.reason.unwrap().contains("2 settings with the key `a`"));
+        // The only TOGGLE, but its key is shared by a setting of another type: unknown too.
+        let mut other = toggle("a", json!(true), json!(true), json!(false));
+        other["settingDisplayType"] = json!("CHECKBOX");
+        let shared =
+            json!({"settings": [toggle("a", json!(false), json!(true), json!(false)), other]});
+        let r = read_card(&card(None), &shared);
+        assert_eq!(r.state, State::Unknown);
+        assert!(r.reason.unwrap().contains("2 settings with the key `a`"));
     }
 
     #[test]
@@ -465,6 +487,13 @@ mod tests {
                             })
                             .count();
                         prop_assert_eq!(candidates, 1);
+                        if let Some(k) = &s.key {
+                            let same_key = settings
+                                .iter()
+                                .filter(|x| x.get("key").and_then(Value::as_str) == Some(k))
+                                .count();
+                            prop_assert_eq!(same_key, 1, "a key another setting shares");
+                        }
                         prop_assert!(r.reason.is_none());
                     }
                     State::Unknown => prop_assert!(r.reason.is_some()),

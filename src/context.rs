@@ -442,7 +442,11 @@ impl Context {
         let identity = Identity {
             profile: Some(self.profile.clone()),
             name: Some(crate::text::clean_line(&stored.name, 100)),
-            public_id: stored.public_id,
+            // Records from before identifiers were checked may hold anything.
+            public_id: stored
+                .public_id
+                .as_deref()
+                .and_then(crate::linkedin::endpoints::clean_public_id),
         };
         Ok((
             self.session(stored.li_at, stored.jsessionid.as_deref())?,

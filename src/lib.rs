@@ -41,7 +41,9 @@ pub fn run() -> ExitCode {
     let ctx = match Context::new(&flags, env.clone()) {
         Ok(ctx) => ctx,
         Err(e) => {
-            Context::early_output(&flags, &env).error(&e);
+            let out = Context::early_output(&flags, &env);
+            let _ = out.print_error_object(&e);
+            out.error(&e);
             return e.exit().into();
         }
     };
@@ -73,6 +75,8 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<Exit> {
 /// an I/O error here is output that could not be written (a closed pipe is not an error).
 fn report(out: &Output, err: &anyhow::Error) -> Exit {
     if let Some(e) = err.downcast_ref::<Error>() {
+        // In a machine format the answer is still one JSON object, with `error` set.
+        let _ = out.print_error_object(e);
         out.error(e);
         return e.exit();
     }
@@ -87,7 +91,9 @@ fn report(out: &Output, err: &anyhow::Error) -> Exit {
         out.error(&e);
         return e.exit();
     }
-    out.error(&Error::usage(format!("{err:#}"), None));
+    let e = Error::usage(format!("{err:#}"), None);
+    let _ = out.print_error_object(&e);
+    out.error(&e);
     Exit::Usage
 }
 

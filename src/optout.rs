@@ -90,10 +90,24 @@ pub fn write_for(
         .entity_urn
         .as_deref()
         .ok_or("the card does not name the setting's entityUrn")?;
+    // What the write sends back comes from the card: a URN and a value that are not short and
+    // plain are not a toggle's, and are not sent (nor shown by --dry-run).
+    if urn.len() > 200 || !crate::text::is_clean(urn) {
+        return Err(format!(
+            "the card's entityUrn is not a plain URN ({})",
+            crate::text::describe(&json!(urn))
+        ));
+    }
     let value = match card.private_when {
         Toggle::Off => &setting.off_value,
         Toggle::On => &setting.on_value,
     };
+    if value.to_string().len() > 100 {
+        return Err(format!(
+            "the card's value for the private state is {}, not a toggle's value",
+            crate::text::describe(value)
+        ));
+    }
     Ok(PlannedWrite {
         id: entry.id.clone(),
         method: "PUT",
@@ -235,6 +249,24 @@ mod tests {
             assert!(err.contains(why), "{err}");
         }
         assert!(write_for(entry, None).is_err());
+        let huge = CardSetting {
+            entity_urn: Some(format!("urn:\u{9b}{}", "y".repeat(5000))),
+            ..base.clone()
+        };
+        assert!(
+            write_for(entry, Some(&reading(huge)))
+                .unwrap_err()
+                .contains("not a plain URN")
+        );
+        let long_value = CardSetting {
+            off_value: json!("x".repeat(500)),
+            ..base.clone()
+        };
+        assert!(
+            write_for(entry, Some(&reading(long_value)))
+                .unwrap_err()
+                .contains("a string of 500 characters")
+        );
         let other = catalog.get("other-ai-processing").unwrap();
         assert!(write_for(other, Some(&reading(base))).is_err());
     }

@@ -12,7 +12,10 @@ pub const MAX_SHOWN: usize = 200;
 /// isolates.
 pub fn is_control(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// One line of server text, safe for a terminal: each run of control characters becomes one
@@ -83,17 +86,28 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
-/// A short word from a reply (a status name, a cookie name), quoted when short and made of
-/// letters, digits and `_-.:`; otherwise how long it is.
+/// A word from a reply that may echo what was sent (a sign-in result): never quoted, only its
+/// length, so a server reflecting the request cannot put a password on the screen.
 pub fn describe_word(word: &str) -> String {
-    let plain = word
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'));
-    if plain && !word.is_empty() && word.len() <= 32 {
-        format!("{word:?}")
-    } else {
-        format!("a value of {} characters", word.chars().count())
+    format!("a value of {} characters", word.chars().count())
+}
+
+/// JSON text with the control characters JSON itself leaves unescaped (C1 controls, the
+/// bidirectional marks) written as `\uXXXX` escapes: the same JSON, safe on a terminal. They
+/// can only occur inside strings, where an escape means the same character.
+pub fn json_terminal_safe(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(is_control) {
+        return json.into();
     }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_control(c) && !matches!(c, '\n' | '\t' | '\r') {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 /// A CSV cell a spreadsheet will not run as a formula: cells starting with `=`, `+`, `-`, `@`, a
@@ -141,11 +155,24 @@ mod tests {
             "C1 controls are not shown even though JSON does not escape them"
         );
         assert_eq!(describe(&json!([1, 2, 3])), "[1,2,3]");
-        assert_eq!(describe_word("PASS"), "\"PASS\"");
+        assert_eq!(
+            describe_word("Hunter2-Secret.pw"),
+            "a value of 17 characters"
+        );
         assert_eq!(
             describe_word("session_password=hunter2&x"),
             "a value of 26 characters"
         );
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_and_loses_its_controls() {
+        let v = serde_json::json!({"a": "x\u{9b}2J\u{202e}y\u{1b}", "b": [1, "ok"]});
+        let text = serde_json::to_string(&v).unwrap();
+        let safe = json_terminal_safe(&text);
+        assert!(is_clean(&safe.replace('\n', "")), "{safe}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, v);
     }
 
     #[test]

@@ -344,6 +344,32 @@ fn a_reflected_login_reply_is_not_echoed_and_a_sign_in_is_never_retried() {
     assert_eq!(r.code, 3, "{r:?}");
     assert!(r.stderr.contains("unknown login_result"), "{}", r.stderr);
 
+    // A server that answers with the password field alone: a short, plain word is not quoted
+    // either.
+    let h = Hostile::start(|hit, _| match hit.method.as_str() {
+        "POST" => {
+            let password = hit
+                .body
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("session_password="))
+                .unwrap_or("")
+                .to_string();
+            Reply::json(200, &json!({"login_result": password}).to_string())
+        }
+        _ => Reply::json(200, r#"{"status":"success"}"#),
+    });
+    let mut cmd = w.cmd();
+    cmd.env("LINKEDIN_PRIVACY_BASE_URL", &h.base_url).args([
+        "--insecure-storage",
+        "login",
+        "--email",
+        "ada@example.com",
+        "--password-stdin",
+    ]);
+    let r = run_with_stdin(&mut cmd, &format!("{PASSWORD}\n"));
+    assert_safe(&r);
+    assert_eq!(r.code, 3, "{r:?}");
+
     // A 5xx to the password POST: one submission, never four.
     let h = Hostile::start(|hit, _| match hit.method.as_str() {
         "POST" => Reply::json(503, "{}"),
@@ -362,6 +388,81 @@ fn a_reflected_login_reply_is_not_echoed_and_a_sign_in_is_never_retried() {
     assert_eq!(r.code, 3, "{r:?}");
     let posts = h.calls().iter().filter(|c| c.starts_with("POST")).count();
     assert_eq!(posts, 1, "{:?}", h.calls());
+}
+
+#[test]
+fn a_dry_run_never_shows_hostile_card_values_raw() {
+    let w = World::new();
+    // A short value with a C1 control and a bidi override: written back as the card gives it,
+    // but shown escaped.
+    let sneaky = toggle_card(
+        "dataForGenerativeAiImprovement",
+        r#""on""#,
+        r#""on""#,
+        r#""\u009b31m\u202eevil""#,
+    );
+    let h = Hostile::start(move |_, _| Reply::json(200, &sneaky));
+    for args in [
+        &["opt-out", "--dry-run"][..],
+        &["opt-out", "--dry-run", "--json"],
+    ] {
+        let r = run(at(&h, &w).args(args));
+        assert_safe(&r);
+        assert_eq!(r.code, 1, "{r:?}");
+    }
+    let r = run(at(&h, &w).args(["opt-out", "--dry-run", "--json"]));
+    assert_eq!(
+        r.json()["planned"][0]["body"]["value"],
+        "\u{9b}31m\u{202e}evil",
+        "the JSON still means the same value"
+    );
+    // An entityUrn that is not a plain URN is not written back at all.
+    let long = format!(
+        r#"{{"settings":[{{"key":"k","entityUrn":"urn:\u009b2J\u202e{}","settingDisplayType":"TOGGLE","value":"on","onValue":"on","offValue":"off"}}]}}"#,
+        "y".repeat(5000)
+    );
+    let h = Hostile::start(move |_, _| Reply::json(200, &long));
+    for args in [
+        &["opt-out", "--dry-run"][..],
+        &["opt-out", "--yes", "--json"],
+    ] {
+        let r = run(at(&h, &w).args(args));
+        assert_safe(&r);
+        assert_eq!(r.code, 3, "{r:?}");
+        assert!(r.stdout.len() < 8_000);
+        assert!(r.stdout.contains("not a plain URN"), "{}", r.stdout);
+    }
+    assert!(h.calls().iter().all(|c| !c.starts_with("PUT")));
+}
+
+#[test]
+fn a_stored_identity_from_an_older_version_is_cleaned() {
+    let w = World::new();
+    let mut login = w.cmd();
+    login.args(["--insecure-storage", "login", "--cookie-stdin"]);
+    assert_eq!(run_with_stdin(&mut login, &w.token("demo")).code, 0);
+    let file = w.path("config/linkedin-privacy/sessions.json");
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        r#""public_id": "ada-lovelace""#,
+        r#""public_id": "eve\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202e""#,
+    );
+    assert!(text.contains("pwned"));
+    std::fs::write(&file, text).unwrap();
+    for args in [
+        &["--insecure-storage", "audit"][..],
+        &["--insecure-storage", "audit", "--json"],
+        &["--insecure-storage", "status"],
+        &[
+            "--insecure-storage",
+            "objection",
+            "--email",
+            "a@example.com",
+        ],
+    ] {
+        let r = run(w.cmd().args(args));
+        assert_safe(&r);
+        assert!(!r.stdout.contains("pwned"), "{args:?}: {}", r.stdout);
+    }
 }
 
 #[test]
@@ -544,6 +645,78 @@ fn a_form_of_forty_thousand_fields_parses_without_hanging() {
     assert_eq!(v["fields"][8]["label"], "Field 7");
 }
 
+#[test]
+fn a_page_that_parses_slowly_is_given_up_on_and_long_lists_are_cut() {
+    let w = World::new();
+    // Thousands of nested elements: HTML parsing is not linear for these.
+    let deep = format!(
+        "<html><body>{}<form><textarea name=x></textarea></form></body></html>",
+        "<div>".repeat(30_000)
+    );
+    let h = Hostile::start(move |hit, _| match hit.path.as_str() {
+        FORM => Reply::html(200, &deep),
+        ME => Reply::json(200, &me("Ada")),
+        _ => Reply::json(200, &on_card("dataForGenerativeAiImprovement")),
+    });
+    let r = run_within(
+        at(&h, &w).args(["objection", "--email", "a@example.com", "--json"]),
+        Duration::from_secs(60),
+    );
+    assert_safe(&r);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.json()["fetched"], false);
+    assert!(
+        r.json()["note"]
+            .as_str()
+            .unwrap()
+            .contains("took longer than 10 s"),
+        "{}",
+        r.stdout
+    );
+
+    // A select with thousands of options shows the first 200.
+    let mut page = String::from("<html><body><form><select name=objectionType>");
+    for i in 0..5000 {
+        page.push_str(&format!("<option value=v{i}>Option {i}</option>"));
+    }
+    page.push_str("</select><textarea name=details></textarea></form></body></html>");
+    let h = Hostile::start(move |hit, _| match hit.path.as_str() {
+        FORM => Reply::html(200, &page),
+        ME => Reply::json(200, &me("Ada")),
+        _ => Reply::json(200, &on_card("dataForGenerativeAiImprovement")),
+    });
+    let r = run(at(&h, &w).args(["objection", "--email", "a@example.com", "--json"]));
+    assert_safe(&r);
+    assert_eq!(r.code, 0, "{r:?}");
+    let options = r.json()["fields"][0]["options"].as_array().unwrap().len();
+    assert_eq!(options, 200);
+    assert!(r.stderr.contains("4800 more options"), "{}", r.stderr);
+    assert!(r.stdout.len() < 100_000);
+}
+
+#[test]
+fn opening_the_form_never_waits_for_the_browser_to_close() {
+    let w = World::new();
+    let browser = w.path("slow-browser");
+    std::fs::write(&browser, "#!/bin/sh\nsleep 60\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let r = run_within(
+        w.as_account("demo").env("BROWSER", &browser).args([
+            "objection",
+            "--email",
+            "a@example.com",
+            "--open",
+            "--json",
+        ]),
+        Duration::from_secs(20),
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Interrupted: what is known is said, nothing private is left behind
 
@@ -551,9 +724,10 @@ fn a_form_of_forty_thousand_fields_parses_without_hanging() {
 fn interrupting_opt_out_between_write_and_read_back_reports_what_is_known() {
     for signal in [libc::SIGINT, libc::SIGTERM] {
         let w = World::new();
-        let h = Hostile::start(|hit, n| match (hit.method.as_str(), n) {
-            ("GET", 0) => Reply::json(200, &on_card("dataForGenerativeAiImprovement")),
-            ("PUT", _) => Reply::json(200, "{}"),
+        let h = Hostile::start(|hit, n| match (hit.method.as_str(), hit.path.as_str(), n) {
+            ("GET", AI, 0) => Reply::json(200, &on_card("dataForGenerativeAiImprovement")),
+            ("GET", RESEARCH, _) => Reply::json(200, &on_card("allowAnonymizedDataResearch")),
+            ("PUT", _, _) => Reply::json(200, "{}"),
             // The read-back never comes.
             _ => Reply {
                 status: 200,
@@ -562,13 +736,13 @@ fn interrupting_opt_out_between_write_and_read_back_reports_what_is_known() {
             },
         });
         let child = at(&h, &w)
-            .args(["opt-out", "--yes", "--json"])
+            .args(["opt-out", "--all", "--yes", "--json"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let start = Instant::now();
-        while h.hits().len() < 3 {
+        while h.hits().len() < 4 {
             assert!(start.elapsed() < Duration::from_secs(20), "{:?}", h.calls());
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -593,6 +767,9 @@ fn interrupting_opt_out_between_write_and_read_back_reports_what_is_known() {
         );
         assert_eq!(v["error"]["kind"], "interrupted");
         assert_eq!(setting(&v, "generative-ai-training")["state"], "unknown");
+        // The setting read but not yet written is still in the report, and still exposed.
+        assert_eq!(setting(&v, "research-data")["state"], "on");
+        assert_eq!(v["verdict"], "exposed");
         assert!(
             r.stderr.contains("interrupted after a write was sent"),
             "{}",
@@ -746,6 +923,28 @@ fn logout_all_goes_on_past_a_name_this_version_refuses() {
     assert_eq!(r.json()["forgotten"], json!(["../a", "b"]));
     let left = std::fs::read_to_string(&file).unwrap();
     assert!(!left.contains(&w.token("demo")), "{left}");
+}
+
+#[test]
+fn logout_all_never_says_nothing_is_left_when_the_keyring_cannot_be_searched() {
+    let w = World::new();
+    let r = run(w
+        .cmd()
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", w.path("no-bus").display()),
+        )
+        .env("LINKEDIN_PRIVACY_KEYRING", "os")
+        .args(["logout", "--all", "--json"]));
+    assert_eq!(r.code, 4, "{r:?}");
+    let v = r.json();
+    assert!(
+        v["failed"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the keyring search"),
+        "{v}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

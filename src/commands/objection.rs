@@ -41,6 +41,9 @@ impl From<RegionArg> for Region {
     }
 }
 
+/// The most time reading the form's page may take.
+const PARSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[derive(Debug, Args)]
 pub struct ObjectionArgs {
     /// The email address of your LinkedIn account (LinkedIn's profile data does not include
@@ -127,11 +130,18 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
         None => client.objection_form_anonymous(),
     };
     let (form, note) = match page {
-        Ok(html) => match objection::parse_form(&html) {
-            Some(form) if objection::looks_like_objection_form(&form) => (form, None),
-            _ => (
+        Ok(html) => match objection::parse_form_within(html, PARSE_LIMIT) {
+            Ok(Some(form)) if objection::looks_like_objection_form(&form) => (form, None),
+            Ok(_) => (
                 objection::fallback_form(),
                 Some("the page holds no form that looks like the objection form".to_string()),
+            ),
+            Err(()) => (
+                objection::fallback_form(),
+                Some(format!(
+                    "the page took longer than {} s to read (it is not an ordinary page)",
+                    PARSE_LIMIT.as_secs()
+                )),
             ),
         },
         Err(e) => (
@@ -140,6 +150,13 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
         ),
     };
     let fetched = note.is_none();
+    if form.omitted_options > 0 {
+        ctx.out.warn(&format!(
+            "the form's lists have {} more options than the {} shown each; check the page itself",
+            form.omitted_options,
+            objection::MAX_OPTIONS
+        ));
+    }
     if form.omitted > 0 {
         ctx.out.warn(&format!(
             "the form has {} more fields than the {} shown; check the page itself",
@@ -269,20 +286,36 @@ fn open_in_browser(ctx: &Context, url: &str) {
             "xdg-open".to_string()
         }
     });
-    match std::process::Command::new(&program)
+    let child = std::process::Command::new(&program)
         .arg(url)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .status()
-    {
-        Ok(status) if status.success() => {}
-        Ok(status) => ctx.out.warn(&format!(
-            "{program} could not open the form ({status}); open {url} yourself"
-        )),
-        Err(e) => ctx.out.warn(&format!(
-            "cannot start {program} ({e}); open {url} yourself"
-        )),
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            ctx.out.warn(&format!(
+                "cannot start {program} ({e}); open {url} yourself"
+            ));
+            return;
+        }
+    };
+    // `xdg-open` returns at once; a browser started directly may run for hours. Wait a moment
+    // for a failure to report, then leave it running.
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(3) {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return,
+            Ok(Some(status)) => {
+                ctx.out.warn(&format!(
+                    "{program} could not open the form ({status}); open {url} yourself"
+                ));
+                return;
+            }
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(50)),
+            Err(_) => return,
+        }
     }
 }
 

@@ -172,7 +172,13 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
     let mut changes = Vec::new();
     let mut problem = refused;
     let mut error = None;
-    for ((entry, step), read_row) in entries.iter().zip(&steps).zip(read_rows()) {
+    let all_read = read_rows();
+    for (i, ((entry, step), read_row)) in entries
+        .iter()
+        .zip(&steps)
+        .zip(all_read.iter().cloned())
+        .enumerate()
+    {
         let Step::Write { checked, write } = step else {
             rows.push(read_row);
             continue;
@@ -203,8 +209,10 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
                 "a write was sent and not yet read back when the run stopped; it may or may not have taken effect"
                     .to_string(),
             );
+            // What is known: the rows done, this one in doubt, and the rest as they were read.
             let mut pending_rows = rows.clone();
             pending_rows.push(row);
+            pending_rows.extend(all_read[i + 1..].iter().cloned());
             let mut pending_changes = changes.clone();
             pending_changes.push(change);
             publish(&pending_rows, &pending_changes);
@@ -227,7 +235,9 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
                 error = Some(e);
             }
         }
-        publish(&rows, &changes);
+        let mut known_rows = rows.clone();
+        known_rows.extend(all_read[i + 1..].iter().cloned());
+        publish(&known_rows, &changes);
     }
     let mut report = Report::new(account.clone(), rows, now());
     report.changes = Some(changes);

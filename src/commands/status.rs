@@ -144,7 +144,10 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<Exit> {
                     Ok(Some(stored)) => {
                         let mut entry = entry;
                         entry.name = Some(crate::text::clean_line(&stored.name, 100));
-                        entry.public_id = stored.public_id.clone();
+                        entry.public_id = stored
+                            .public_id
+                            .as_deref()
+                            .and_then(crate::linkedin::endpoints::clean_public_id);
                         entry.stored_at = Some(stored.stored_at.clone());
                         let elsewhere = ctx.remote_origin().filter(|target| {
                             Origin::parse(&stored.origin).ok().as_ref() != Some(*target)

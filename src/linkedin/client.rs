@@ -159,7 +159,7 @@ struct Raw {
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<Runtime>,
     cfg: Arc<NetConfig>,
     limiter: Arc<Limiter>,
     observers: Vec<Arc<dyn Observer>>,
@@ -194,7 +194,7 @@ impl Client {
             .map_err(|e| setup_error(innermost(&e)))?;
         Ok(Client {
             http,
-            runtime: Arc::new(runtime),
+            runtime: Arc::new(Runtime(Some(runtime))),
             cfg: Arc::new(cfg),
             limiter: Arc::new(Limiter::new()),
             observers: Vec::new(),
@@ -383,7 +383,7 @@ impl Client {
                 body: Some(body),
             })
         };
-        self.runtime.block_on(async {
+        self.runtime.get().block_on(async {
             match tokio::time::timeout(timeout, work).await {
                 Ok(result) => result,
                 Err(_) => Err(self.timeout_error()),
@@ -563,6 +563,26 @@ impl Client {
         Error::Network {
             host: self.cfg.origin.host(),
             detail: format!("the reply broke off: {}", innermost(e)),
+        }
+    }
+}
+
+/// The client's runtime. When the last client goes it is shut down without waiting: a name
+/// lookup still blocked in the system's resolver (past `--timeout`) must not hold the exit up.
+struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl Runtime {
+    fn get(&self) -> &tokio::runtime::Runtime {
+        self.0
+            .as_ref()
+            .expect("the runtime lives as long as the client")
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
         }
     }
 }

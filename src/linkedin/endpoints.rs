@@ -345,6 +345,18 @@ pub fn parse_me(json: &Value) -> std::result::Result<Me, String> {
     Ok(Me { name, public_id })
 }
 
+/// A public identifier, which becomes part of a profile address: letters, digits, '-' and '_'
+/// only, at most 100 of them; anything else is no identifier at all.
+pub fn clean_public_id(raw: &str) -> Option<String> {
+    let id = raw.trim();
+    let ok = !id.is_empty()
+        && id.chars().count() <= 100
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    ok.then(|| id.to_string())
+}
+
 /// Judges a 404 from a card: LinkedIn's JSON error object (`{"status": 404, …}`) means "not
 /// offered"; anything else proves nothing.
 fn judge_404(body: &[u8], is_html: bool) -> CardReply {

@@ -33,10 +33,14 @@ pub struct Form {
     pub fields: Vec<Field>,
     /// Fields past [`MAX_FIELDS`], counted but not kept.
     pub omitted: usize,
+    /// Options past [`MAX_OPTIONS`] in any select, counted but not kept.
+    pub omitted_options: usize,
 }
 
 /// The most fields a form may show; a page with more is cut (and says so), never echoed whole.
 pub const MAX_FIELDS: usize = 200;
+/// The most options a select may show, likewise.
+pub const MAX_OPTIONS: usize = 200;
 /// The most characters kept of a label, an option's text or a preset value.
 const MAX_TEXT: usize = 200;
 
@@ -67,7 +71,24 @@ struct Control<'a> {
     /// The innermost label around it.
     wrapping: Option<usize>,
     options: Vec<(Option<String>, String)>,
+    omitted_options: usize,
     text: String,
+}
+
+/// [`parse_form`] on a thread of its own, giving up after `limit`: HTML parsing is linear for
+/// ordinary pages but not for every page a hostile server can write (thousands of nested
+/// elements), and a page is never worth a hang. `Err(())` when it took too long.
+pub fn parse_form_within(html: String, limit: std::time::Duration) -> Result<Option<Form>, ()> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("form-parser".into())
+        .spawn(move || {
+            let _ = tx.send(parse_form(&html));
+        });
+    if spawned.is_err() {
+        return Err(());
+    }
+    rx.recv_timeout(limit).map_err(|_| ())
 }
 
 /// Parses the page's form: the one with a textarea, else the one with the most fields. `None`
@@ -153,6 +174,7 @@ fn parse_one(form: ElementRef<'_>) -> (bool, usize, Form) {
                             kind,
                             wrapping: open_labels.last().copied(),
                             options: Vec::new(),
+                            omitted_options: 0,
                             text: String::new(),
                         });
                         match name {
@@ -164,9 +186,13 @@ fn parse_one(form: ElementRef<'_>) -> (bool, usize, Form) {
                     "option" => {
                         in_control += 1;
                         if let Some(c) = select.and_then(|i| controls.get_mut(i)) {
-                            c.options
-                                .push((el.attr("value").map(str::to_string), String::new()));
-                            option_open = true;
+                            if c.options.len() < MAX_OPTIONS {
+                                c.options
+                                    .push((el.attr("value").map(str::to_string), String::new()));
+                                option_open = true;
+                            } else {
+                                c.omitted_options += 1;
+                            }
                         }
                     }
                     "button" => in_control += 1,
@@ -203,7 +229,9 @@ fn parse_one(form: ElementRef<'_>) -> (bool, usize, Form) {
     let mut fields = Vec::new();
     let mut has_textarea = false;
     let mut count = 0;
+    let mut omitted_options = 0;
     for c in controls {
+        omitted_options += c.omitted_options;
         let el = c.el;
         let Some(name) = el.attr("name").map(squash).filter(|n| !n.is_empty()) else {
             continue;
@@ -258,7 +286,15 @@ fn parse_one(form: ElementRef<'_>) -> (bool, usize, Form) {
         });
     }
     let omitted = count - fields.len();
-    (has_textarea, count, Form { fields, omitted })
+    (
+        has_textarea,
+        count,
+        Form {
+            fields,
+            omitted,
+            omitted_options,
+        },
+    )
 }
 
 /// Whether a parsed form is plausibly the objection form: it must have a field for the kind of
@@ -301,5 +337,6 @@ pub fn fallback_form() -> Form {
             field("explanation", "Explanation", "textarea", &[]),
         ],
         omitted: 0,
+        omitted_options: 0,
     }
 }

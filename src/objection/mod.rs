@@ -8,7 +8,8 @@ pub mod letter;
 
 pub use fill::{Filled, Inputs, Region, Source, fill};
 pub use form::{
-    Field, Form, FormOption, MAX_FIELDS, fallback_form, looks_like_objection_form, parse_form,
+    Field, Form, FormOption, MAX_FIELDS, MAX_OPTIONS, fallback_form, looks_like_objection_form,
+    parse_form, parse_form_within,
 };
 pub use letter::{explanation, html_page};
 

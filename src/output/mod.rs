@@ -177,6 +177,26 @@ impl Output {
         Ok(())
     }
 
+    /// For a command that failed before it had anything to show: in JSON or NDJSON, the one
+    /// object the command prints, holding only the error (`{"schema": 1, "error": {…}}`).
+    pub fn print_error_object(&self, err: &Error) -> io::Result<()> {
+        #[derive(Serialize)]
+        struct Failed {
+            schema: u32,
+            error: ErrorView,
+        }
+        let failed = Failed {
+            schema: 1,
+            error: err.into(),
+        };
+        let text = match self.format {
+            Format::Json => serde_json::to_string_pretty(&failed)?,
+            Format::Ndjson => serde_json::to_string(&failed)?,
+            Format::Table | Format::Csv => return Ok(()),
+        };
+        write_stdout(&format!("{}\n", json_text(&text)))
+    }
+
     pub fn is_machine(&self) -> bool {
         self.format != Format::Table
     }
@@ -191,12 +211,12 @@ impl Output {
         Ok(match self.format {
             Format::Table => view.table(&self.stdout, &self.words),
             Format::Json => {
-                let mut s = serde_json::to_string_pretty(view)?;
+                let mut s = json_text(&serde_json::to_string_pretty(view)?);
                 s.push('\n');
                 s
             }
             Format::Ndjson => {
-                let mut s = serde_json::to_string(view)?;
+                let mut s = json_text(&serde_json::to_string(view)?);
                 s.push('\n');
                 s
             }
@@ -287,6 +307,11 @@ pub fn write_stdout(text: &str) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
+}
+
+/// JSON as printed: what JSON leaves unescaped but a terminal would obey is escaped.
+pub fn json_text(json: &str) -> String {
+    text::json_terminal_safe(json).into_owned()
 }
 
 /// Control characters out of a table cell; line breaks the table draws itself stay.

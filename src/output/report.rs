@@ -23,10 +23,12 @@ pub const CSV_HEADER: &[&str] = &[
     "error_message",
 ];
 
+/// The member, for the heading: the last stop before the terminal, so cleaned again.
 fn who(account: &Identity) -> String {
+    let clean = |t: &str| crate::text::clean_line(t, 100);
     match (&account.name, &account.public_id) {
-        (Some(n), Some(p)) => format!("{n} ({p})"),
-        (Some(n), None) => n.clone(),
+        (Some(n), Some(p)) => format!("{} ({})", clean(n), clean(p)),
+        (Some(n), None) => clean(n),
         (None, _) => "this session".to_string(),
     }
 }
@@ -160,7 +162,9 @@ fn planned_requests(s: &Style, planned: &[PlannedWrite]) -> String {
     for w in planned {
         out.push_str(&format!(
             "  {} {}\n  content-type: application/json\n  {}\n",
-            w.method, w.path, w.body
+            w.method,
+            crate::text::clean_line(&w.path, 200),
+            crate::text::clean_line(&w.body.to_string(), 400)
         ));
     }
     out

@@ -6,7 +6,7 @@
 use std::io;
 
 use super::report::CSV_HEADER;
-use super::{Format, Output, View, csv_line, write_stdout};
+use super::{Format, Output, View, csv_line, json_text, write_stdout};
 use crate::report::Report;
 
 /// Where a run's reports go.
@@ -59,7 +59,7 @@ impl Sink for JsonSink {
         Ok(())
     }
     fn item(&mut self, report: &Report) -> io::Result<()> {
-        let mut text = serde_json::to_string_pretty(report)?;
+        let mut text = json_text(&serde_json::to_string_pretty(report)?);
         if self.many && self.count > 0 {
             text.insert_str(0, ",\n");
         }
@@ -85,7 +85,7 @@ impl Sink for NdjsonSink {
     }
     fn item(&mut self, report: &Report) -> io::Result<()> {
         // One write per line, so a crash never leaves half a line for a resume to trip over.
-        let mut line = serde_json::to_string(report)?;
+        let mut line = json_text(&serde_json::to_string(report)?);
         line.push('\n');
         write_stdout(&line)
     }

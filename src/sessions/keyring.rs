@@ -229,12 +229,14 @@ impl KeyringStore {
 
     pub(super) fn forget_all(&self) -> Result<Forgotten> {
         let mut out = Forgotten::default();
-        let mut warnings = Vec::new();
         // A damaged index does not stop the search: the keyring itself knows its items.
-        let mut profiles = self.index.read().unwrap_or_else(|e| {
-            warnings.push(e.to_string());
-            Vec::new()
-        });
+        let mut profiles = match self.index.read() {
+            Ok(p) => p,
+            Err(e) => {
+                out.warning = Some(e.to_string());
+                Vec::new()
+            }
+        };
         match self.search() {
             Ok(found) => {
                 for p in found {
@@ -243,14 +245,10 @@ impl KeyringStore {
                     }
                 }
             }
-            Err(e) if warnings.is_empty() => warnings.push(format!(
-                "the keyring could not be searched for items the index forgot ({e})"
-            )),
-            // Neither the index nor the keyring can say what there is.
-            Err(e) => return Err(e),
-        }
-        if !warnings.is_empty() {
-            out.warning = Some(warnings.join("; "));
+            // Without a search nobody can say nothing is left: the index's profiles are still
+            // forgotten, and the search's failure is reported as one (exit 4), never as "no
+            // sessions".
+            Err(e) => out.failed.push(("(the keyring search)".to_string(), e)),
         }
         for profile in profiles {
             // A name the index or the keyring holds but this version would not accept is still

@@ -98,6 +98,8 @@ pub(super) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     }
     #[cfg(not(unix))]
     let _ = mode;
+    // The temporary file may hold every stored token: an interruption removes it too.
+    let _guard = crate::interrupt::PathGuard::new(tmp.clone());
     let result = (|| {
         let mut file = options.open(&tmp)?;
         file.write_all(bytes)?;
