@@ -136,7 +136,7 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
                 objection::fallback_form(),
                 Some("the page holds no form that looks like the objection form".to_string()),
             ),
-            Err(()) => (
+            Err(objection::form::TooSlow) => (
                 objection::fallback_form(),
                 Some(format!(
                     "the page took longer than {} s to read (it is not an ordinary page)",

@@ -77,8 +77,11 @@ struct Control<'a> {
 
 /// [`parse_form`] on a thread of its own, giving up after `limit`: HTML parsing is linear for
 /// ordinary pages but not for every page a hostile server can write (thousands of nested
-/// elements), and a page is never worth a hang. `Err(())` when it took too long.
-pub fn parse_form_within(html: String, limit: std::time::Duration) -> Result<Option<Form>, ()> {
+/// elements), and a page is never worth a hang.
+pub fn parse_form_within(
+    html: String,
+    limit: std::time::Duration,
+) -> Result<Option<Form>, TooSlow> {
     let (tx, rx) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("form-parser".into())
@@ -86,10 +89,14 @@ pub fn parse_form_within(html: String, limit: std::time::Duration) -> Result<Opt
             let _ = tx.send(parse_form(&html));
         });
     if spawned.is_err() {
-        return Err(());
+        return Err(TooSlow);
     }
-    rx.recv_timeout(limit).map_err(|_| ())
+    rx.recv_timeout(limit).map_err(|_| TooSlow)
 }
+
+/// A page that took longer to read than it was allowed.
+#[derive(Debug)]
+pub struct TooSlow;
 
 /// Parses the page's form: the one with a textarea, else the one with the most fields. `None`
 /// when the page has no form with named fields. One pass over each form, whatever the page
