@@ -592,11 +592,13 @@ fn an_expired_stored_session_is_reported_and_kept() {
 fn a_missing_keyring_is_a_clear_error_naming_the_alternatives() {
     let w = World::new();
     let mut cmd = w.cmd();
-    cmd.env(
-        "DBUS_SESSION_BUS_ADDRESS",
-        format!("unix:path={}", w.path("no-bus").display()),
-    )
-    .args(["login", "--cookie-stdin"]);
+    // The keyring on, and no bus to find it by.
+    cmd.env("LINKEDIN_PRIVACY_KEYRING", "os")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", w.path("no-bus").display()),
+        )
+        .args(["login", "--cookie-stdin"]);
     let r = run_with_stdin(&mut cmd, &w.token("demo"));
     assert_eq!(r.code, 4, "{r:?}");
     assert!(
@@ -614,7 +616,10 @@ fn a_missing_keyring_is_a_clear_error_naming_the_alternatives() {
     let index = w.path("config/linkedin-privacy/profiles.json");
     std::fs::create_dir_all(index.parent().unwrap()).unwrap();
     std::fs::write(&index, r#"{"profiles": ["default"]}"#).unwrap();
-    let r = run(w.cmd().args(["audit", "--json"]));
+    let r = run(w
+        .cmd()
+        .env("LINKEDIN_PRIVACY_KEYRING", "os")
+        .args(["audit", "--json"]));
     assert_eq!(r.code, 4);
     assert_eq!(r.json()["error"]["kind"], "store");
     assert!(r.stderr.contains("--insecure-storage"), "{}", r.stderr);

@@ -128,6 +128,25 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<Exit> {
             stores.push(Store::File(file));
         }
         for store in &stores {
+            if let Store::Keyring(k) = store {
+                for stray in k.strays() {
+                    let entry = SessionStatus::new(
+                        Some(crate::text::clean_line(&stray, 64)),
+                        store.source(),
+                        store.location(),
+                    );
+                    sessions.push(entry.failed(&Error::Store {
+                        message: "the keyring holds this profile but the index beside it does not list it, so no command uses it".to_string(),
+                        hint: Some(crate::error::Hint::text(format!(
+                            "`{}` removes it",
+                            ctx.out.words.command(&format!(
+                                "--profile {} logout",
+                                crate::text::clean_line(&stray, 64)
+                            ))
+                        ))),
+                    }));
+                }
+            }
             let profiles = match store.profiles() {
                 Ok(p) => p,
                 Err(e) => {

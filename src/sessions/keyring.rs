@@ -198,6 +198,17 @@ impl KeyringStore {
         Ok(existed || listed)
     }
 
+    /// Profiles with an item in the keyring that the index does not list (a run stopped between
+    /// the two writes, a deleted index). Empty when the keyring cannot be searched.
+    pub fn strays(&self) -> Vec<String> {
+        let listed = self.index.read().unwrap_or_default();
+        self.search()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| !listed.contains(p))
+            .collect()
+    }
+
     /// Every profile with an item under the service, found by searching the keyring; the index
     /// may have forgotten some (an earlier failure, a hand-edited file).
     fn search(&self) -> Result<Vec<String>> {

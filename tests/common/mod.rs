@@ -1,6 +1,9 @@
 //! Shared test harness: a sandbox on loopback started in the test process, and the real binary
 //! run against it in a hermetic environment (its own HOME and XDG folders, nothing inherited
-//! but PATH).
+//! but PATH). The OS keyring is off (`LINKEDIN_PRIVACY_KEYRING=none`) and D-Bus points at
+//! nothing, so no test can reach the keyring or Keychain of the machine it runs on; the tests
+//! that need a real Secret Service use [`private_keyring`], which only exists inside
+//! `scripts/with-secret-service`.
 
 #![allow(dead_code)]
 
@@ -22,6 +25,7 @@ pub struct World {
 
 /// What one run of the binary did.
 #[derive(Debug)]
+#[must_use = "a run's exit code and output are what a test checks"]
 pub struct Run {
     pub code: i32,
     pub stdout: String,
@@ -135,9 +139,25 @@ impl World {
             .env("XDG_STATE_HOME", self.home.path().join("state"))
             .env("XDG_CACHE_HOME", self.home.path().join("cache"))
             .env("LINKEDIN_PRIVACY_BASE_URL", self.sandbox.base_url())
+            // Never the machine's own keyring: off, and no session bus to reach one by.
+            .env("LINKEDIN_PRIVACY_KEYRING", "none")
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                format!("unix:path={}", self.home.path().join("no-bus").display()),
+            )
             .current_dir(self.home.path())
             .stdin(Stdio::null());
         cmd
+    }
+
+    /// Turns the OS keyring on for this command, on the private Secret Service bus that
+    /// `scripts/with-secret-service` set up. `None` outside it (a desktop's own bus is never
+    /// used).
+    pub fn private_keyring(&self, cmd: &mut Command) -> Option<()> {
+        let bus = private_bus()?;
+        cmd.env("LINKEDIN_PRIVACY_KEYRING", "os")
+            .env("DBUS_SESSION_BUS_ADDRESS", bus);
+        Some(())
     }
 
     /// The binary acting as a sandbox account through LINKEDIN_LI_AT.
@@ -148,6 +168,7 @@ impl World {
     }
 
     /// Runs `args` as `account`.
+    #[must_use = "a run's exit code and output are what a test checks"]
     pub fn run(&self, account: &str, args: &[&str]) -> Run {
         run(self.as_account(account).args(args))
     }
@@ -170,8 +191,32 @@ impl World {
     }
 }
 
+/// The private session bus with a Secret Service on it that `scripts/with-secret-service` made
+/// (it sets LINKEDIN_PRIVACY_PRIVATE_BUS=1); never a desktop's own.
+pub fn private_bus() -> Option<String> {
+    if std::env::var("LINKEDIN_PRIVACY_PRIVATE_BUS").as_deref() != Ok("1") {
+        return None;
+    }
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").ok()?;
+    let out = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            "string:org.freedesktop.secrets",
+        ])
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .contains("boolean true")
+        .then_some(bus)
+}
+
 /// Runs the binary with `input` on stdin; `before_input` sees the process id first, while the
 /// process waits for its input.
+#[must_use = "a run's exit code and output are what a test checks"]
 pub fn run_with_stdin_checked(
     cmd: &mut Command,
     input: &str,
@@ -203,10 +248,12 @@ pub fn run_with_stdin_checked(
 }
 
 /// Runs the binary with `input` on stdin.
+#[must_use = "a run's exit code and output are what a test checks"]
 pub fn run_with_stdin(cmd: &mut Command, input: &str) -> Run {
     run_with_stdin_checked(cmd, input, |_| {})
 }
 
+#[must_use = "a run's exit code and output are what a test checks"]
 pub fn run(cmd: &mut Command) -> Run {
     let Output {
         status,
