@@ -2,10 +2,11 @@
 //! so a code never changes meaning.
 
 /// Every exit status the tool uses on purpose.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]
 pub enum Exit {
     /// Success; for `audit`, every setting checked is private.
+    #[default]
     Ok = 0,
     /// At least one setting lets LinkedIn use the member's data.
     Exposed = 1,
@@ -29,6 +30,20 @@ pub enum Exit {
 }
 
 impl Exit {
+    /// Every exit status, in order.
+    pub const ALL: [Exit; 10] = [
+        Exit::Ok,
+        Exit::Exposed,
+        Exit::Usage,
+        Exit::Unknown,
+        Exit::Session,
+        Exit::Throttled,
+        Exit::Network,
+        Exit::Io,
+        Exit::Bug,
+        Exit::Interrupted,
+    ];
+
     pub fn code(self) -> u8 {
         self as u8
     }
@@ -37,5 +52,29 @@ impl Exit {
 impl From<Exit> for std::process::ExitCode {
     fn from(exit: Exit) -> Self {
         std::process::ExitCode::from(exit.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's exit-code table lists exactly these codes.
+    #[test]
+    fn the_readme_table_and_the_enum_agree() {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split("## Exit codes")
+            .nth(1)
+            .expect("the README has an exit-code section");
+        let table: Vec<u8> = section
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.trim_matches('|').split('|').next())
+            .filter_map(|c| c.trim().parse().ok())
+            .collect();
+        let ours: Vec<u8> = Exit::ALL.iter().map(|e| e.code()).collect();
+        assert_eq!(table, ours);
     }
 }

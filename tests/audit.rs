@@ -501,3 +501,26 @@ fn catalog_command_lists_and_prints_toml() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("dataForAiImprovement"));
 }
+
+#[test]
+fn value_names_are_accepted_in_any_case() {
+    let w = World::new();
+    let r = w.run("demo", &["--format", "JSON", "--color", "NEVER", "audit"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(r.json()["verdict"], "exposed");
+    let r = w.run(
+        "demo",
+        &[
+            "objection",
+            "--region",
+            "EEA",
+            "--email",
+            "a@example.com",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.json()["text"].as_str().unwrap().contains("GDPR"));
+    let r = run(w.cmd().args(["completions", "BASH"]));
+    assert_eq!(r.code, 0, "{r:?}");
+}

@@ -657,3 +657,38 @@ fn sandbox_login_validates_but_stores_nothing() {
     assert!(r.stdout.contains("not stored"), "{}", r.stdout);
     assert!(common::files_below(w.home.path()).is_empty());
 }
+
+/// A session bus that accepts connections and never answers: a hung Secret Service is a clear
+/// error within the keyring's time limit, never a hang, and nothing is stored.
+#[cfg(unix)]
+#[test]
+fn a_hung_keyring_is_an_error_in_bounded_time() {
+    let w = World::new();
+    let socket = w.path("hung-bus");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let started = std::time::Instant::now();
+    let mut cmd = w.cmd();
+    cmd.env("LINKEDIN_PRIVACY_KEYRING", "os")
+        .env("LINKEDIN_PRIVACY_KEYRING_TIMEOUT", "2")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", socket.display()),
+        )
+        .args(["login", "--cookie-stdin"]);
+    let r = run_with_stdin(&mut cmd, &w.token("demo"));
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(
+        r.stderr.contains("did not answer within 2 s"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--insecure-storage"), "{}", r.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(!w.path("config/linkedin-privacy/profiles.json").exists());
+}

@@ -133,10 +133,11 @@ fn prompt_for_cookie(ctx: &Context) -> Result<Found> {
             ),
         ));
     }
-    ctx.out.note(
+    ctx.out.note(&format!(
         "Paste the value of your li_at cookie: in a browser signed in to LinkedIn, open the developer\n\
-         tools, then Application (Storage in Firefox) > Cookies > https://www.linkedin.com > li_at.",
-    );
+         tools, then Application (Storage in Firefox) > Cookies > {} > li_at.",
+        crate::linkedin::LINKEDIN
+    ));
     let li_at = ctx.out.ask_hidden("li_at (hidden): ")?;
     Ok(Found {
         li_at,

@@ -483,6 +483,45 @@ mod tests {
         assert!(store.profiles().unwrap().is_empty());
     }
 
+    /// A keyring that never answers (a hung Secret Service).
+    #[derive(Debug)]
+    struct Hung;
+
+    impl CredentialStoreApi for Hung {
+        fn vendor(&self) -> String {
+            "hung".into()
+        }
+        fn id(&self) -> String {
+            "hung".into()
+        }
+        fn build(
+            &self,
+            _service: &str,
+            _user: &str,
+            _modifiers: Option<&std::collections::HashMap<&str, &str>>,
+        ) -> keyring_core::Result<keyring_core::Entry> {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+            Err(keyring_core::Error::NoEntry)
+        }
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+    }
+
+    #[test]
+    fn a_hung_keyring_is_a_clear_error_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let limit = std::time::Duration::from_millis(300);
+        let k = KeyringStore::with_backend(Arc::new(Hung), dir.path(), limit);
+        let started = std::time::Instant::now();
+        let err = k.save("default", &session("t")).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert_eq!(err.kind(), "store");
+        assert!(err.to_string().contains("did not answer within"), "{err}");
+        // Nothing was half-written: the index does not list the profile.
+        assert!(Store::Keyring(k).profiles().unwrap().is_empty());
+    }
+
     #[test]
     fn forget_all_survives_a_damaged_index() {
         let (k, backend, dir) = mock();

@@ -1,7 +1,8 @@
 //! A hostile server for the tests: raw HTTP/1.1 over TCP on loopback, answering each request
 //! with whatever a test's handler says, byte for byte: wrong statuses, escape sequences, bodies
 //! that trickle in or never end, headers no real server would send. It records every request
-//! (method, path, body), and on drop asserts that its handler never panicked.
+//! (method, path, body), and on drop asserts that its handler never panicked and that it was
+//! hit at all (unless the test said it must not be).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -61,6 +62,7 @@ pub struct Hostile {
     hits: Arc<Mutex<Vec<Hit>>>,
     panicked: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
+    expect_hits: bool,
 }
 
 impl Hostile {
@@ -98,7 +100,14 @@ impl Hostile {
             hits,
             panicked,
             stop,
+            expect_hits: true,
         }
+    }
+
+    /// For a test in which the tool must not send this server anything.
+    pub fn expect_no_hits(mut self) -> Hostile {
+        self.expect_hits = false;
+        self
     }
 
     pub fn hits(&self) -> Vec<Hit> {
@@ -116,6 +125,7 @@ impl Hostile {
 
 impl Drop for Hostile {
     fn drop(&mut self) {
+        let hits = self.hits.lock().map(|h| h.len()).unwrap_or(0);
         self.stop.store(true, Ordering::SeqCst);
         // Wake the accept loop so it sees the flag.
         let _ = TcpStream::connect(self.base_url.trim_start_matches("http://"));
@@ -124,6 +134,14 @@ impl Drop for Hostile {
                 !self.panicked.load(Ordering::SeqCst),
                 "the hostile server's handler panicked"
             );
+            if self.expect_hits {
+                assert!(
+                    hits > 0,
+                    "the hostile server was never hit: the test tested nothing"
+                );
+            } else {
+                assert_eq!(hits, 0, "the hostile server was hit");
+            }
         }
     }
 }
