@@ -524,3 +524,48 @@ fn value_names_are_accepted_in_any_case() {
     let r = run(w.cmd().args(["completions", "BASH"]));
     assert_eq!(r.code, 0, "{r:?}");
 }
+
+/// An audit that stops half-way still reports what it read, and its verdict claims no more than
+/// that proves.
+#[test]
+fn a_run_stopped_half_way_keeps_what_it_read() {
+    let w = World::new();
+    let r = w.run("throttled-later", &["--retries", "0", "audit", "--json"]);
+    assert_eq!(r.code, 5, "{r:?}");
+    let v = r.json();
+    assert_eq!(
+        states(&v),
+        [("generative-ai-training".into(), "off".into())]
+    );
+    assert_eq!(v["error"]["kind"], "throttled");
+    assert_eq!(
+        v["verdict"], "incomplete",
+        "one private toggle is not a private account"
+    );
+    assert_eq!(w.calls("throttled-later"), vec![CARD_AI, CARD_RESEARCH]);
+    // The table shows the row read and says the run stopped; the error follows on stderr.
+    let w = World::new();
+    let r = w.run("throttled-later", &["--retries", "0", "audit"]);
+    assert_eq!(r.code, 5);
+    assert!(r.stdout.contains("generative-ai-training"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("the audit stopped before every setting was read")
+    );
+    assert!(r.stderr.contains("throttled"), "{}", r.stderr);
+}
+
+#[test]
+fn a_pinned_clock_stamps_the_report() {
+    let w = World::new();
+    let r = run(w
+        .as_account("demo")
+        .env("LINKEDIN_PRIVACY_NOW", "2026-10-01T08:00:00Z")
+        .args(["audit", "--json"]));
+    assert_eq!(r.json()["checked_at"], "2026-10-01T08:00:00Z");
+    let r = run(w
+        .as_account("demo")
+        .env("LINKEDIN_PRIVACY_NOW", "yesterday")
+        .args(["audit", "--json"]));
+    assert_eq!(r.code, 2, "{r:?}");
+}

@@ -662,6 +662,54 @@ fn form_encode(value: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Every exchange passes the observers, with the endpoint it was for; a request's cookies
+    /// are not part of what they see.
+    #[test]
+    fn observers_see_every_exchange() {
+        use std::sync::Mutex;
+        #[derive(Default)]
+        struct Seen(Mutex<Vec<(String, String, u16)>>);
+        impl Observer for Seen {
+            fn observe(&self, ex: &Exchange<'_>) {
+                self.0.lock().unwrap().push((
+                    ex.endpoint.name.to_string(),
+                    ex.path.to_string(),
+                    ex.status,
+                ));
+            }
+        }
+        let sandbox = crate::sandbox::Sandbox::start_builtin(Default::default()).unwrap();
+        let seen = Arc::new(Seen::default());
+        let time = Time::system();
+        let client = Client::new(
+            NetConfig::new(Origin::parse(&sandbox.base_url()).unwrap()),
+            time.clone(),
+        )
+        .unwrap()
+        .observe(seen.clone());
+        let (token, _) = sandbox.account("demo").unwrap();
+        let session = Session::new(Secret::new(token), None, &*time.random).unwrap();
+        let member = client.member(&session);
+        member.card("dataForAiImprovement").unwrap();
+        member.card("nope").unwrap();
+        let seen = seen.0.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "card".to_string(),
+                    "/mysettings-api/settingsApiSettingCards/dataForAiImprovement".to_string(),
+                    200
+                ),
+                (
+                    "card".to_string(),
+                    "/mysettings-api/settingsApiSettingCards/nope".to_string(),
+                    404
+                ),
+            ]
+        );
+    }
+
     #[test]
     fn form_encoding() {
         assert_eq!(form_encode("a b&c=d+é"), "a+b%26c%3Dd%2B%C3%A9");

@@ -196,6 +196,10 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
                 if names.len() == 1 { "it" } else { "them" },
             )
         }
+        Verdict::Incomplete if report.error.is_some() => format!(
+            "{} the audit stopped before every setting was read (the error is below); nothing read so far is exposed.",
+            s.yellow("INCOMPLETE:")
+        ),
         Verdict::Incomplete if unknown > 0 => format!(
             "{} {unknown} setting(s) could not be read with certainty (see the notes); nothing read is exposed, but check {} in a browser.",
             s.yellow("INCOMPLETE:"),

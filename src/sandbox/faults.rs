@@ -25,6 +25,8 @@ pub enum Fault {
     ThrottleOnce,
     /// Every call answers 429.
     Throttle,
+    /// The account's first call answers; every later one 429.
+    ThrottleLater,
     /// Every call answers 999.
     Blocked,
     /// Every call answers 200 with an HTML page.
@@ -65,6 +67,7 @@ pub(super) fn before(
         _ if !rq.csrf_ok() => None,
         Fault::ThrottleOnce if hit == 0 => Some(throttled()),
         Fault::Throttle => Some(throttled()),
+        Fault::ThrottleLater if hit > 0 => Some(throttled()),
         Fault::RereadThrottled if account.wrote.load(Ordering::SeqCst) => Some(throttled()),
         Fault::Blocked => {
             let page = shared.page("pages/blocked-999.html");
