@@ -20,6 +20,8 @@ pub enum FormatArg {
     Ndjson,
     /// Comma-separated values with a header row.
     Csv,
+    /// A JUnit XML report, for CI dashboards (audit)
+    Junit,
 }
 
 /// `--color`.
@@ -89,9 +91,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
 
-    /// Output format
-    #[arg(long, global = true, value_enum, ignore_case = true, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    /// Output format [default: table; ndjson for several accounts off a terminal]
+    #[arg(long, global = true, value_enum, ignore_case = true)]
+    pub format: Option<FormatArg>,
 
     /// Shorthand for --format json
     #[arg(long, global = true)]
@@ -108,6 +110,10 @@ pub struct GlobalArgs {
     /// Keep sessions in a 0600 file in the config directory instead of the OS keyring
     #[arg(long, global = true)]
     pub insecure_storage: bool,
+
+    /// No notes, progress or summary on stderr; warnings and errors still show
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
 }
 
 impl GlobalArgs {
@@ -120,14 +126,15 @@ impl GlobalArgs {
             retries: self.retries,
             catalog: self.catalog.clone(),
             format: if self.json {
-                Format::Json
+                Some(Format::Json)
             } else {
-                match self.format {
+                self.format.map(|f| match f {
                     FormatArg::Table => Format::Table,
                     FormatArg::Json => Format::Json,
                     FormatArg::Ndjson => Format::Ndjson,
                     FormatArg::Csv => Format::Csv,
-                }
+                    FormatArg::Junit => Format::Junit,
+                })
             },
             color: match self.color {
                 ColorArg::Auto => ColorChoice::Auto,
@@ -136,6 +143,7 @@ impl GlobalArgs {
             },
             profile: self.profile.clone(),
             insecure_storage: self.insecure_storage,
+            quiet: self.quiet,
         }
     }
 }

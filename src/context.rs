@@ -98,10 +98,12 @@ pub struct Flags {
     pub timeout: f64,
     pub retries: u32,
     pub catalog: Option<PathBuf>,
-    pub format: Format,
+    /// `None`: the command's default (a table; NDJSON for several accounts off a terminal).
+    pub format: Option<Format>,
     pub color: ColorChoice,
     pub profile: Option<String>,
     pub insecure_storage: bool,
+    pub quiet: bool,
 }
 
 /// Where requests go.
@@ -115,6 +117,8 @@ pub enum Target {
 
 pub struct Context {
     pub out: Output,
+    /// Whether `--format` (or `--json`) was given.
+    pub format_given: bool,
     pub target: Target,
     /// The stored session to use (`--profile`, `LINKEDIN_PRIVACY_PROFILE`, `default`).
     pub profile: String,
@@ -146,7 +150,8 @@ impl Connection {
 impl Context {
     /// The output alone, for reporting an error before the settings are resolved.
     pub fn early_output(flags: &Flags, env: &Env) -> Output {
-        Output::new(flags.format, flags.color, tty(env))
+        Output::new(flags.format.unwrap_or(Format::Table), flags.color, tty(env))
+            .with_quiet(flags.quiet)
     }
 
     pub fn new(flags: &Flags, env: Env) -> Result<Context> {
@@ -242,6 +247,7 @@ impl Context {
         }
         Ok(Context {
             out: out.with_words(Words::with_flags(&words)),
+            format_given: flags.format.is_some(),
             target,
             profile,
             time,
@@ -275,20 +281,25 @@ impl Context {
 
     /// A client for the target, without a session (the password login, the public form).
     pub fn client(&self) -> Result<(Client, Option<Sandbox>)> {
-        match &self.target {
+        self.client_with(|_| {})
+    }
+
+    /// A client for the target, its network settings adjusted (a bulk run's pause between
+    /// requests), and the sandbox when there is one.
+    pub fn client_with(
+        &self,
+        adjust: impl FnOnce(&mut NetConfig),
+    ) -> Result<(Client, Option<Sandbox>)> {
+        let (origin, sandbox) = match &self.target {
             Target::Sandbox { .. } => {
                 let sandbox = Sandbox::start_builtin(SandboxOptions::default())?;
-                let client = Client::new(
-                    self.net(Origin::parse(&sandbox.base_url())?),
-                    self.time.clone(),
-                )?;
-                Ok((client, Some(sandbox)))
+                (Origin::parse(&sandbox.base_url())?, Some(sandbox))
             }
-            Target::Remote(origin) => Ok((
-                Client::new(self.net(origin.clone()), self.time.clone())?,
-                None,
-            )),
-        }
+            Target::Remote(origin) => (origin.clone(), None),
+        };
+        let mut cfg = self.net(origin);
+        adjust(&mut cfg);
+        Ok((Client::new(cfg, self.time.clone())?, sandbox))
     }
 
     /// Where short-lived private copies go: the user's runtime folder when there is one (a
@@ -341,7 +352,7 @@ impl Context {
     pub fn store(&self) -> Result<Store> {
         if self.insecure_storage {
             let file = self.session_file()?;
-            self.out.warn(&format!(
+            self.out.warn_once(&format!(
                 "sessions are kept in a plain file, {} (--insecure-storage)",
                 file.path.display()
             ));
@@ -399,7 +410,7 @@ impl Context {
             _ => match self.env_session()? {
                 Some(session) => (session, Identity::default(), SessionSource::Environment),
                 None => {
-                    let (session, identity) = self.stored_session()?;
+                    let (session, identity) = self.stored_session(&self.profile)?;
                     (session, identity, self.session_source())
                 }
             },
@@ -413,17 +424,18 @@ impl Context {
         })
     }
 
-    fn stored_session(&self) -> Result<(Session, Identity)> {
+    /// The stored session of `profile`, bound to the target's origin.
+    pub fn stored_session(&self, profile: &str) -> Result<(Session, Identity)> {
         let store = self.store()?;
-        let Some(stored) = store.load(&self.profile)? else {
+        let Some(stored) = store.load(profile)? else {
             let mut detail = format!(
                 "no session stored for profile {:?} in {}",
-                self.profile,
+                profile,
                 store.location()
             );
             if !self.insecure_storage
                 && let Ok(file) = self.session_file()
-                && let Ok(Some(_)) = Store::File(file).load(&self.profile)
+                && let Ok(Some(_)) = Store::File(file).load(profile)
             {
                 detail.push_str("; the --insecure-storage file has one: add --insecure-storage");
             }
@@ -434,13 +446,14 @@ impl Context {
             && Origin::parse(&stored.origin).ok().as_ref() != Some(target)
         {
             return Err(Error::WrongOrigin {
-                profile: self.profile.clone(),
+                profile: profile.to_string(),
                 stored: crate::text::clean_line(&stored.origin, 100),
                 target: target.as_str().to_string(),
             });
         }
         let identity = Identity {
-            profile: Some(self.profile.clone()),
+            label: None,
+            profile: Some(profile.to_string()),
             name: Some(crate::text::clean_line(&stored.name, 100)),
             // Records from before identifiers were checked may hold anything.
             public_id: stored

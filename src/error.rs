@@ -39,6 +39,8 @@ pub enum Hint {
     CatalogForm,
     /// Pipe the cookie in: an example.
     PipeCookie,
+    /// A bulk run stopped early: `--resume` audits the rest.
+    Resume,
 }
 
 impl Hint {
@@ -130,6 +132,9 @@ pub enum Error {
 
     #[error("interrupted {detail}")]
     Interrupted { detail: String },
+
+    #[error("not audited: {detail}")]
+    NotReached { detail: String },
 }
 
 impl Error {
@@ -172,6 +177,7 @@ impl Error {
             Error::WrongOrigin { .. } => "wrong_origin",
             Error::Io { .. } => "io",
             Error::Interrupted { .. } => "interrupted",
+            Error::NotReached { .. } => "not_reached",
         }
     }
 
@@ -187,7 +193,9 @@ impl Error {
             | Error::WrongOrigin { .. } => Exit::Session,
             Error::Io { .. } => Exit::Io,
             Error::Interrupted { .. } => Exit::Interrupted,
-            Error::Throttled { .. } | Error::Blocked { .. } => Exit::Throttled,
+            Error::Throttled { .. } | Error::Blocked { .. } | Error::NotReached { .. } => {
+                Exit::Throttled
+            }
             Error::Timeout { .. } | Error::Network { .. } => Exit::Network,
             Error::Html { .. }
             | Error::Drift { .. }
@@ -229,6 +237,7 @@ impl Error {
                 });
             }
             Error::Interrupted { .. } => return Some(Hint::AuditAgain),
+            Error::NotReached { .. } => return Some(Hint::Resume),
             Error::Throttled { .. } => {
                 "LinkedIn is rate-limiting this account: wait an hour or so before trying again"
             }

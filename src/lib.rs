@@ -3,6 +3,7 @@
 //! Objection Form. The binary is a thin wrapper around [`run`].
 
 pub mod audit;
+pub mod bulk;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

@@ -95,6 +95,10 @@ pub enum Advice {
 /// Who the report is about, as far as the tool knows without an extra request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
+    /// In a run over several accounts: the account's label (from the accounts file, or the
+    /// profile name). Absent for a single account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub profile: Option<String>,
     pub name: Option<String>,
     pub public_id: Option<String>,

@@ -118,7 +118,7 @@ fn ndjson_is_one_line_and_csv_one_row_per_setting() {
     let lines: Vec<&str> = r.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "profile,name,public_id,checked_at,verdict,id,title,state,private,reason,url,error_kind,error_message"
+        "profile,name,public_id,checked_at,verdict,id,title,state,private,reason,url,error_kind,error_message,label"
     );
     assert_eq!(lines.len(), 4, "{}", r.stdout);
     assert!(lines[1].contains(",exposed,generative-ai-training,"));

@@ -1,29 +1,84 @@
-//! `linkedin-privacy audit`: read each catalog setting with one request and give a verdict.
+//! `linkedin-privacy audit`: read each catalog setting with one request and give a verdict, for
+//! one account or, with `--accounts`, `--profiles` or `--all-profiles`, for many at once.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use clap::Args;
 
 use crate::audit;
+use crate::bulk::{self, Feed, Job, JobSource};
+use crate::catalog::Entry;
 use crate::context::{Connection, Context, Target};
+use crate::error::{Error, Hint, Result};
 use crate::exit::Exit;
-use crate::report::{Identity, Report};
+use crate::linkedin::{Client, Exchange, Observer, Origin};
+use crate::output::progress::Progress;
+use crate::output::{Format, Output, Sink, sink};
+use crate::report::{Identity, Report, Verdict};
+use crate::secret::Secret;
+use crate::sessions::accounts::{Accounts, Item, Source};
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Several accounts: --accounts FILE (label<TAB>li_at[<TAB>JSESSIONID] or a JSON object per line,
+- for stdin), --profiles a,b,c or --all-profiles. One line per account is printed as soon as it
+is known (NDJSON off a terminal); a summary follows on stderr.")]
 pub struct AuditArgs {
     /// Audit only this setting (repeatable); see `linkedin-privacy catalog` for the ids
     #[arg(long = "setting", value_name = "ID")]
     pub settings: Vec<String>,
+
+    /// Audit every account in FILE (`-` for standard input)
+    #[arg(long, value_name = "FILE", group = "many")]
+    pub accounts: Option<PathBuf>,
+
+    /// Audit these stored profiles (sandbox accounts with --sandbox)
+    #[arg(long, value_name = "A,B,…", value_delimiter = ',', group = "many")]
+    pub profiles: Vec<String>,
+
+    /// Audit every stored profile (every sandbox account with --sandbox)
+    #[arg(long, group = "many")]
+    pub all_profiles: bool,
+
+    /// Accounts in flight at once (1 to 32); each account sends one request at a time
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub jobs: u32,
+
+    /// Pause between one account's requests [default: 0 on loopback, 1500 ± 30 % against LinkedIn]
+    #[arg(long, value_name = "MS")]
+    pub delay_ms: Option<u64>,
+
+    /// Skip the accounts FILE (a previous run's NDJSON) already has a result for, and append
+    /// this run's lines to it
+    #[arg(long, value_name = "FILE", requires = "many")]
+    pub resume: Option<PathBuf>,
+}
+
+impl AuditArgs {
+    fn is_bulk(&self) -> bool {
+        self.accounts.is_some() || !self.profiles.is_empty() || self.all_profiles
+    }
 }
 
 pub fn run(ctx: &Context, args: AuditArgs) -> anyhow::Result<Exit> {
+    if args.is_bulk() {
+        return many(ctx, &args);
+    }
     let report = match prepare(ctx, &args) {
         Ok((conn, entries)) => {
-            announce_sandbox(ctx, &conn);
-            let catalog_entries: Vec<&crate::catalog::Entry> = entries.iter().collect();
+            announce_sandbox(ctx, &conn.client, false);
+            let entries: Vec<&Entry> = entries.iter().collect();
             audit::run(
                 &conn.member(),
                 conn.client.origin(),
                 conn.identity.clone(),
-                &catalog_entries,
+                &entries,
             )
         }
         Err(e) => Report::failed(Identity::default(), &e, ctx.time.clock.rfc3339()),
@@ -32,10 +87,7 @@ pub fn run(ctx: &Context, args: AuditArgs) -> anyhow::Result<Exit> {
     Ok(report.exit())
 }
 
-fn prepare(
-    ctx: &Context,
-    args: &AuditArgs,
-) -> crate::error::Result<(Connection, Vec<crate::catalog::Entry>)> {
+fn prepare(ctx: &Context, args: &AuditArgs) -> Result<(Connection, Vec<Entry>)> {
     let catalog = ctx.catalog()?;
     let entries = catalog
         .select(&args.settings)?
@@ -46,13 +98,502 @@ fn prepare(
 }
 
 /// Says on stderr that the results come from the sandbox, so nobody mistakes them for their own.
-fn announce_sandbox(ctx: &Context, conn: &Connection) {
+fn announce_sandbox(ctx: &Context, client: &Client, many: bool) {
     if let Target::Sandbox { account } = &ctx.target
         && !ctx.out.is_machine()
     {
+        let whose = if many {
+            String::new()
+        } else {
+            format!(", account {account:?}")
+        };
         ctx.out.quiet_note(&format!(
-            "sandbox: a fake LinkedIn at {}, account {account:?}; no real account is touched",
-            conn.client.origin().as_str()
+            "sandbox: a fake LinkedIn at {}{whose}; no real account is touched",
+            client.origin().as_str()
         ));
+    }
+}
+
+/// The polite pause between one account's requests against LinkedIn, and how far it varies.
+const POLITE_DELAY: Duration = Duration::from_millis(1500);
+const POLITE_SPREAD: f64 = 0.3;
+
+/// Counts every exchange the client makes.
+#[derive(Default)]
+struct Requests(AtomicU64);
+
+impl Observer for Requests {
+    fn observe(&self, _: &Exchange<'_>) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
+    let started = Instant::now();
+    // Everything that can be wrong with the command line or the input is found before any
+    // request: the catalog, the accounts (malformed lines aside), duplicates, the resume file.
+    let catalog = ctx.catalog()?;
+    let entries: Vec<Entry> = catalog
+        .select(&args.settings)?
+        .into_iter()
+        .cloned()
+        .collect();
+    let (done, resume_out) = match &args.resume {
+        Some(path) => {
+            if ctx.format_given && ctx.out.format != Format::Ndjson {
+                return Err(Error::usage(
+                    "--resume writes NDJSON to its file; it cannot be used with another --format",
+                    Some("leave --format out, or give --format ndjson".to_string()),
+                )
+                .into());
+            }
+            let previous = match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+                Err(e) => {
+                    return Err(Error::usage(
+                        format!("cannot read the --resume file {}: {e}", path.display()),
+                        None,
+                    )
+                    .into());
+                }
+            };
+            (bulk::done_labels(&previous), Some(path.clone()))
+        }
+        None => (HashSet::new(), None),
+    };
+    let input = Input::open(ctx, args)?;
+    let format = match (ctx.format_given, &resume_out) {
+        (_, Some(_)) => Format::Ndjson,
+        (true, None) => ctx.out.format,
+        (false, None) if ctx.out.stdout_tty => Format::Table,
+        (false, None) => Format::Ndjson,
+    };
+    let out = ctx.out.clone().with_format(format);
+
+    let requests = Arc::new(Requests::default());
+    let (client, _sandbox) = ctx.client_with(|cfg| {
+        let (delay, spread) = match (args.delay_ms, cfg.origin.is_loopback()) {
+            (Some(ms), _) => (Duration::from_millis(ms), 0.0),
+            (None, true) => (Duration::ZERO, 0.0),
+            (None, false) => (POLITE_DELAY, POLITE_SPREAD),
+        };
+        cfg.delay = delay;
+        cfg.delay_spread = spread;
+    })?;
+    let client = client.observe(requests.clone());
+    announce_sandbox(ctx, &client, true);
+    let origin = client.origin().clone();
+
+    let total = input.count.saturating_sub(input.already(&done));
+    let skipped = input.count - total;
+    let feed = input.feed(&done)?;
+
+    let sink: Box<dyn Sink> = match &resume_out {
+        Some(path) => Box::new(AppendNdjson::open(path)?),
+        None => sink::for_reports(&out, true),
+    };
+    let mut printer = BulkPrinter {
+        out: out.clone(),
+        sink,
+        progress: Progress::start(&out, total as u64),
+        tally: Tally::default(),
+        io_error: None,
+        started,
+        requests: requests.clone(),
+        skipped,
+        resume: resume_out.clone(),
+    };
+    printer.sink.begin()?;
+    let entries: Vec<&Entry> = entries.iter().collect();
+    let audit_one = |job: &Job| audit_job(ctx, &client, &origin, &entries, job);
+    let not_reached = |label: &str, why: &str| {
+        Report::failed(
+            labelled(label),
+            &Error::NotReached {
+                detail: why.to_string(),
+            },
+            ctx.time.clock.rfc3339(),
+        )
+    };
+    let stop = || client.limiter().is_tripped();
+    bulk::run(
+        args.jobs as usize,
+        feed,
+        &audit_one,
+        &stop,
+        &not_reached,
+        &mut printer,
+    );
+    printer.finish();
+    if let Some(e) = printer.io_error {
+        return Err(e.into());
+    }
+    Ok(printer.tally.exit())
+}
+
+fn labelled(label: &str) -> Identity {
+    Identity {
+        label: Some(label.to_string()),
+        ..Identity::default()
+    }
+}
+
+/// Audits one account of a bulk run; its failures become its report.
+fn audit_job(
+    ctx: &Context,
+    client: &Client,
+    origin: &Origin,
+    entries: &[&Entry],
+    job: &Job,
+) -> Report {
+    let session = match &job.source {
+        JobSource::Token { li_at, jsessionid } => ctx
+            .session(li_at.clone(), jsessionid.as_deref())
+            .map(|s| (s, labelled(&job.label))),
+        JobSource::Profile => profile_session(ctx, &job.label),
+    };
+    match session {
+        Ok((session, identity)) => audit::run(&client.member(&session), origin, identity, entries),
+        Err(e) => Report::failed(labelled(&job.label), &e, ctx.time.clock.rfc3339()),
+    }
+}
+
+/// A stored profile's session, or with `--sandbox` the sandbox account of that name.
+fn profile_session(ctx: &Context, name: &str) -> Result<(crate::linkedin::Session, Identity)> {
+    if let Target::Sandbox { .. } = ctx.target {
+        let token = crate::sandbox::AccountsFile::builtin()
+            .get(name)
+            .map(|a| a.li_at.clone())
+            .ok_or_else(|| Error::usage(format!("the sandbox has no account {name:?}"), None))?;
+        let session = ctx.session(Secret::new(token), None)?;
+        return Ok((session, labelled(name)));
+    }
+    let (session, mut identity) = ctx.stored_session(name)?;
+    identity.label = Some(name.to_string());
+    Ok((session, identity))
+}
+
+/// Where a bulk run's accounts come from.
+struct Input {
+    what: InputKind,
+    count: usize,
+}
+
+enum InputKind {
+    File(Accounts),
+    Profiles(Vec<String>),
+}
+
+impl Input {
+    fn open(ctx: &Context, args: &AuditArgs) -> Result<Input> {
+        if let Some(path) = &args.accounts {
+            let source = if path.as_os_str() == "-" {
+                Source::Stdin
+            } else {
+                Source::File(path.clone())
+            };
+            let accounts = Accounts::open(source, std::io::stdin().lock())?;
+            if let Some(mode) = accounts.survey.too_open {
+                ctx.out.warn(&format!(
+                    "{} holds session tokens and others can read it (mode {mode:o}); run `chmod 600 {}`",
+                    path.display(),
+                    path.display()
+                ));
+            }
+            let count = accounts.survey.accounts;
+            return Ok(Input {
+                what: InputKind::File(accounts),
+                count,
+            });
+        }
+        let names: Vec<String> = if args.all_profiles {
+            match ctx.target {
+                Target::Sandbox { .. } => crate::sandbox::AccountsFile::builtin()
+                    .accounts
+                    .into_iter()
+                    .map(|a| a.id)
+                    .collect(),
+                Target::Remote(_) => ctx.store()?.profiles()?,
+            }
+        } else {
+            args.profiles.clone()
+        };
+        let mut seen = HashSet::new();
+        for name in &names {
+            if !seen.insert(name) {
+                return Err(Error::usage(
+                    format!("the profile {name:?} is named twice"),
+                    Some("name every profile once".to_string()),
+                ));
+            }
+            if !matches!(ctx.target, Target::Sandbox { .. }) {
+                crate::sessions::check_profile(name)?;
+            }
+        }
+        if names.is_empty() {
+            return Err(Error::usage_with(
+                "no stored profiles to audit",
+                Hint::SignInOrTry,
+            ));
+        }
+        let count = names.len();
+        Ok(Input {
+            what: InputKind::Profiles(names),
+            count,
+        })
+    }
+
+    /// How many of the accounts a previous run already did.
+    fn already(&self, done: &HashSet<String>) -> usize {
+        if done.is_empty() {
+            return 0;
+        }
+        match &self.what {
+            InputKind::Profiles(names) => names.iter().filter(|n| done.contains(*n)).count(),
+            InputKind::File(accounts) => accounts
+                .items()
+                .map(|items| {
+                    items
+                        .filter(|i| matches!(i, Item::Account(a) if done.contains(&a.label)))
+                        .count()
+                })
+                .unwrap_or(0),
+        }
+    }
+
+    /// The accounts still to do, as the run's feed.
+    fn feed<'a>(
+        &'a self,
+        done: &'a HashSet<String>,
+    ) -> Result<Box<dyn Iterator<Item = Feed> + Send + 'a>> {
+        match &self.what {
+            InputKind::Profiles(names) => Ok(Box::new(
+                names
+                    .iter()
+                    .filter(move |n| !done.contains(*n))
+                    .enumerate()
+                    .map(|(index, name)| {
+                        Feed::Job(Job {
+                            index,
+                            label: name.clone(),
+                            source: JobSource::Profile,
+                        })
+                    }),
+            )),
+            InputKind::File(accounts) => {
+                let mut index = 0;
+                Ok(Box::new(accounts.items()?.filter_map(
+                    move |item| match item {
+                        Item::Account(a) if done.contains(&a.label) => None,
+                        Item::Account(a) => {
+                            index += 1;
+                            Some(Feed::Job(Job {
+                                index: index - 1,
+                                label: a.label,
+                                source: JobSource::Token {
+                                    li_at: a.li_at,
+                                    jsessionid: a.jsessionid,
+                                },
+                            }))
+                        }
+                        Item::Malformed { line, why } => Some(Feed::Malformed { line, why }),
+                    },
+                )))
+            }
+        }
+    }
+}
+
+/// The counts a run's summary and exit code come from.
+#[derive(Default)]
+struct Tally {
+    private: usize,
+    exposed: usize,
+    incomplete: usize,
+    failed: BTreeMap<String, usize>,
+    not_reached: usize,
+    malformed: usize,
+}
+
+impl Tally {
+    fn add(&mut self, r: &Report) {
+        match (&r.error, r.verdict) {
+            (Some(e), _) if e.kind == "not_reached" => self.not_reached += 1,
+            (_, Verdict::Exposed) => self.exposed += 1,
+            (Some(e), _) => *self.failed.entry(e.kind.clone()).or_default() += 1,
+            (None, Verdict::Private) => self.private += 1,
+            (None, Verdict::Incomplete) => self.incomplete += 1,
+        }
+    }
+
+    fn failed(&self) -> usize {
+        self.failed.values().sum()
+    }
+
+    /// 1 if any account is exposed; else 5 if any was not reached or throttled out; else 3 if
+    /// any could not be audited; else 0.
+    fn exit(&self) -> Exit {
+        let stopped = self.not_reached > 0
+            || self.failed.contains_key("throttled")
+            || self.failed.contains_key("blocked");
+        if self.exposed > 0 {
+            Exit::Exposed
+        } else if stopped {
+            Exit::Throttled
+        } else if self.failed() > 0 || self.incomplete > 0 || self.malformed > 0 {
+            Exit::Unknown
+        } else {
+            Exit::Ok
+        }
+    }
+
+    fn counts(&self) -> String {
+        let mut parts = vec![
+            format!("{} private", self.private),
+            format!("{} exposed", self.exposed),
+            format!("{} incomplete", self.incomplete),
+        ];
+        if self.failed() > 0 {
+            let kinds: Vec<String> = self
+                .failed
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            parts.push(format!("{} failed ({})", self.failed(), kinds.join(", ")));
+        }
+        if self.not_reached > 0 {
+            parts.push(format!("{} not reached", self.not_reached));
+        }
+        parts.join(", ")
+    }
+}
+
+struct BulkPrinter {
+    out: Output,
+    sink: Box<dyn Sink>,
+    progress: Progress,
+    tally: Tally,
+    io_error: Option<std::io::Error>,
+    started: Instant,
+    requests: Arc<Requests>,
+    skipped: usize,
+    resume: Option<PathBuf>,
+}
+
+impl bulk::Printer for BulkPrinter {
+    fn report(&mut self, report: &Report) {
+        self.tally.add(report);
+        if self.io_error.is_none()
+            && let Err(e) = self.sink.item(report)
+        {
+            self.io_error = Some(e);
+        }
+        self.progress.advance(&self.tally.counts());
+    }
+
+    fn malformed(&mut self, line: usize, why: &'static str) {
+        self.tally.malformed += 1;
+        self.out
+            .warn(&format!("accounts line {line} is not audited: {why}"));
+    }
+
+    fn interrupted(&mut self) {
+        self.finish();
+        self.out.error(&Error::Interrupted {
+            detail: "before every account was audited; the rest are reported as not reached"
+                .to_string(),
+        });
+    }
+}
+
+impl BulkPrinter {
+    fn finish(&mut self) {
+        self.progress.finish();
+        if self.io_error.is_none()
+            && let Err(e) = self.sink.finish()
+        {
+            self.io_error = Some(e);
+        }
+        let t = &self.tally;
+        let done = t.private + t.exposed + t.incomplete + t.failed() + t.not_reached;
+        let mut line = format!(
+            "{done} account(s) in {:.1} s: {}; {} request(s) sent",
+            self.started.elapsed().as_secs_f64(),
+            t.counts(),
+            self.requests.0.load(Ordering::Relaxed)
+        );
+        if self.skipped > 0 {
+            line.push_str(&format!(
+                "; {} already done in the --resume file",
+                self.skipped
+            ));
+        }
+        if t.malformed > 0 {
+            line.push_str(&format!(
+                "; {} line(s) of the accounts not audited",
+                t.malformed
+            ));
+        }
+        self.out.summary(&format!("linkedin-privacy: {line}"));
+        if t.not_reached > 0 {
+            let how = match &self.resume {
+                Some(path) => format!(
+                    "run the same command again: --resume {} audits only the accounts not done",
+                    path.display()
+                ),
+                None => "run the same command again with --resume FILE (FILE holding this run's NDJSON) to audit only the accounts not done".to_string(),
+            };
+            self.out.summary(&format!("  hint: {how}"));
+        }
+    }
+}
+
+/// The `--resume` file: this run's NDJSON appended, a line at a time, each written whole. A half
+/// line a crash left is ended first, so the next line starts clean.
+struct AppendNdjson {
+    file: std::fs::File,
+}
+
+impl AppendNdjson {
+    fn open(path: &std::path::Path) -> Result<AppendNdjson> {
+        let fail = |e: std::io::Error| Error::Io {
+            what: path.display().to_string(),
+            detail: e.to_string(),
+        };
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).append(true).read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(path).map_err(fail)?;
+        let len = file.metadata().map_err(fail)?.len();
+        if len > 0 {
+            use std::io::{Read, Seek, SeekFrom};
+            let mut last = [0u8; 1];
+            file.seek(SeekFrom::Start(len - 1)).map_err(fail)?;
+            file.read_exact(&mut last).map_err(fail)?;
+            if last[0] != b'\n' {
+                file.write_all(b"\n").map_err(fail)?;
+            }
+        }
+        Ok(AppendNdjson { file })
+    }
+}
+
+impl Sink for AppendNdjson {
+    fn begin(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn item(&mut self, report: &Report) -> std::io::Result<()> {
+        let mut line = crate::output::json_text(&serde_json::to_string(report)?);
+        line.push('\n');
+        self.file.write_all(line.as_bytes())?;
+        self.file.flush()
+    }
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.file.sync_data()
     }
 }

@@ -20,8 +20,20 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency_ms: u64,
     /// Serve these accounts instead of the built-in ones (see fixtures/accounts.toml)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "generate")]
     pub accounts: Option<PathBuf>,
+    /// Serve N generated accounts (gen-00001…) with a mix of states and faults, for trying a
+    /// run over many accounts
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub generate: Option<u32>,
+    /// Answer this percentage of the accounts' requests with 429 (Retry-After: 1)
+    #[arg(long, value_name = "PERCENT", default_value_t = 0,
+          value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub throttle_percent: u8,
+    /// With --generate: also write the generated accounts as an accounts file for
+    /// `audit --accounts` (label<TAB>li_at, mode 0600)
+    #[arg(long, value_name = "FILE", requires = "generate")]
+    pub accounts_out: Option<PathBuf>,
 }
 
 #[derive(Serialize)]
@@ -48,14 +60,20 @@ struct LoginLine {
 }
 
 pub fn run(ctx: &Context, args: SandboxArgs) -> anyhow::Result<Exit> {
-    let (file, fixtures) = match &args.accounts {
-        Some(path) => AccountsFile::load(path)?,
-        None => (AccountsFile::builtin(), Fixtures::embedded()),
+    let (file, fixtures) = match (&args.accounts, args.generate) {
+        (Some(path), _) => AccountsFile::load(path)?,
+        (None, Some(n)) => (AccountsFile::generate(n as usize), Fixtures::embedded()),
+        (None, None) => (AccountsFile::builtin(), Fixtures::embedded()),
     };
+    if let Some(path) = &args.accounts_out {
+        write_accounts_file(path, &file)?;
+    }
     let options = SandboxOptions {
         port: args.port,
         latency: Duration::from_millis(args.latency_ms),
-        echo: true,
+        // Thousands of generated accounts: one line per request would drown the terminal.
+        echo: args.generate.is_none(),
+        throttle_percent: args.throttle_percent,
     };
     let sandbox = Sandbox::start(options, file, fixtures)?;
     let started = Started {
@@ -90,6 +108,28 @@ pub fn run(ctx: &Context, args: SandboxArgs) -> anyhow::Result<Exit> {
     }
 }
 
+/// The accounts as `audit --accounts` reads them, in a new 0600 file.
+fn write_accounts_file(path: &std::path::Path, file: &AccountsFile) -> crate::error::Result<()> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| crate::error::Error::Io {
+        what: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut out = std::io::BufWriter::new(options.open(path).map_err(fail)?);
+    writeln!(out, "# sandbox accounts (not real LinkedIn tokens)").map_err(fail)?;
+    for a in &file.accounts {
+        writeln!(out, "{}\t{}", a.id, a.li_at).map_err(fail)?;
+    }
+    out.flush().map_err(fail)
+}
+
 impl View for Started {
     fn table(&self, s: &Style, _: &Words) -> String {
         let mut out = format!(
@@ -101,11 +141,19 @@ impl View for Started {
             "Use it:\n  export LINKEDIN_PRIVACY_BASE_URL={}\n  LINKEDIN_LI_AT=sandbox-li_at-demo linkedin-privacy audit\n\n",
             self.base_url
         ));
+        const SHOWN: usize = 30;
         let mut table = s.table(&["Account", "li_at token", "Behaviour"]);
-        for a in &self.accounts {
+        for a in self.accounts.iter().take(SHOWN) {
             table.add_row(vec![a.id.as_str(), a.li_at.as_str(), a.about.as_str()]);
         }
-        out.push_str(&format!("{table}\n\n"));
+        out.push_str(&format!("{table}\n"));
+        if self.accounts.len() > SHOWN {
+            out.push_str(&format!(
+                "… and {} more accounts (--format ndjson lists them all; --accounts-out FILE writes an accounts file)\n",
+                self.accounts.len() - SHOWN
+            ));
+        }
+        out.push('\n');
         out.push_str("Password sign-in (linkedin-privacy login --email ADDRESS):\n");
         for l in &self.logins {
             let whose = l

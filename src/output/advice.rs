@@ -94,6 +94,7 @@ impl Words {
             Hint::CatalogForm => {
                 "see `linkedin-privacy catalog --toml` for the expected form".to_string()
             }
+            Hint::Resume => "run the same command again with `--resume FILE`, FILE holding this run's NDJSON, to audit only the accounts not done".to_string(),
             Hint::PipeCookie => format!(
                 "e.g. `printf '%s\\n' \"$LI_AT\" | {} --cookie-stdin`",
                 self.command("login")

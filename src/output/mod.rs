@@ -5,6 +5,8 @@
 //! Advice and hints are data until here: [`advice`] words them.
 
 pub mod advice;
+pub mod junit;
+pub mod progress;
 pub mod prompt;
 pub mod report;
 pub mod sink;
@@ -33,6 +35,8 @@ pub enum Format {
     Ndjson,
     /// Comma-separated values with a header row.
     Csv,
+    /// A JUnit XML report (audits over several accounts, drift), for CI dashboards.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +119,12 @@ pub struct Output {
     pub stdout: Style,
     pub stderr: Style,
     pub words: Words,
+    /// `--quiet`: no notes, no progress; warnings and errors still show.
+    pub quiet: bool,
+    /// Whether stderr is a terminal (progress is drawn only there).
+    pub stderr_tty: bool,
+    /// Whether stdout is a terminal.
+    pub stdout_tty: bool,
     term: Arc<Term>,
 }
 
@@ -124,6 +134,8 @@ struct Term {
     /// Warnings already given once (`warn_once`).
     warned: Mutex<HashSet<String>>,
     lock: Mutex<()>,
+    /// A progress bar being drawn: every other line on stderr passes above it.
+    bar: Mutex<Option<indicatif::ProgressBar>>,
 }
 
 /// What the terminal is, as the settings saw it.
@@ -151,8 +163,23 @@ impl Output {
                 color: allowed(tty.stderr),
             },
             words: Words::default(),
+            quiet: false,
+            stderr_tty: tty.stderr,
+            stdout_tty: tty.stdout,
             term: Arc::new(Term::default()),
         }
+    }
+
+    /// The same output, quiet or not.
+    pub fn with_quiet(mut self, quiet: bool) -> Output {
+        self.quiet = quiet;
+        self
+    }
+
+    /// The same output in another format (a bulk run's default).
+    pub fn with_format(mut self, format: Format) -> Output {
+        self.format = format;
+        self
     }
 
     /// The same output, wording advice with these words.
@@ -192,7 +219,7 @@ impl Output {
         let text = match self.format {
             Format::Json => serde_json::to_string_pretty(&failed)?,
             Format::Ndjson => serde_json::to_string(&failed)?,
-            Format::Table | Format::Csv => return Ok(()),
+            Format::Table | Format::Csv | Format::Junit => return Ok(()),
         };
         write_stdout(&format!("{}\n", json_text(&text)))
     }
@@ -219,6 +246,9 @@ impl Output {
                 let mut s = json_text(&serde_json::to_string(view)?);
                 s.push('\n');
                 s
+            }
+            Format::Junit => {
+                return Err(io::Error::other("--format junit is only for audit"));
             }
             Format::Csv => {
                 let mut s = csv_line(view.csv_header().iter().map(|h| h.to_string()));
@@ -271,9 +301,16 @@ impl Output {
     }
 
     /// A line for the person at the terminal, on stderr so it never mixes with data. The text
-    /// is the tool's own; server text in it must already be cleaned.
+    /// is the tool's own; server text in it must already be cleaned. Nothing with `--quiet`.
     pub fn note(&self, message: &str) {
-        self.stderr_write(&format!("{message}\n"));
+        if !self.quiet {
+            self.stderr_write(&format!("{message}\n"));
+        }
+    }
+
+    /// A run's summary on stderr; like every note, not with `--quiet` (the data alone).
+    pub fn summary(&self, message: &str) {
+        self.note(message);
     }
 
     /// A dimmed note (the sandbox banner).
@@ -282,10 +319,28 @@ impl Output {
         self.note(&dim);
     }
 
-    /// Everything on stderr goes through here, one whole piece at a time.
+    /// Everything on stderr goes through here, one whole piece at a time, above the progress
+    /// bar when one is drawn.
     fn stderr_write(&self, text: &str) {
         let _turn = self.term.lock.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = io::stderr().lock().write_all(text.as_bytes());
+        let bar = self
+            .term
+            .bar
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let write = || {
+            let _ = io::stderr().lock().write_all(text.as_bytes());
+        };
+        match bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    /// Draws (or, with `None`, stops drawing) a progress bar under everything else on stderr.
+    pub(crate) fn set_bar(&self, bar: Option<indicatif::ProgressBar>) {
+        *self.term.bar.lock().unwrap_or_else(|p| p.into_inner()) = bar;
     }
 
     /// Asks a question on the terminal (stderr) and reads a line from stdin.

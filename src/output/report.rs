@@ -21,6 +21,7 @@ pub const CSV_HEADER: &[&str] = &[
     "url",
     "error_kind",
     "error_message",
+    "label",
 ];
 
 /// The member, for the heading: the last stop before the terminal, so cleaned again.
@@ -106,10 +107,11 @@ impl View for Report {
             .as_ref()
             .map(|e| (e.kind.clone(), e.message.clone()))
             .unwrap_or_default();
+        let label = opt(&self.account.label);
         if self.settings.is_empty() {
             let mut row = account;
             row.extend(std::iter::repeat_n(String::new(), 6));
-            row.extend([kind, message]);
+            row.extend([kind, message, label]);
             return vec![row];
         }
         self.settings
@@ -125,6 +127,7 @@ impl View for Report {
                     r.url.clone(),
                     kind.clone(),
                     message.clone(),
+                    label.clone(),
                 ]);
                 row
             })

@@ -1,13 +1,17 @@
 //! Reports, streamed: a [`Sink`] takes a run's reports one at a time, as soon as each account is
 //! done, so a run over thousands of accounts prints as it goes and keeps nothing it no longer
 //! needs. One sink per format; the CSV header is written once, a JSON array is opened and closed
-//! around the items.
+//! around the items. A table of several accounts, and JUnit, are written at the end (one summary
+//! row, or a few test cases, per account).
 
 use std::io;
 
+use comfy_table::Color;
+
+use super::junit::Junit;
 use super::report::CSV_HEADER;
 use super::{Format, Output, View, csv_line, json_text, write_stdout};
-use crate::report::Report;
+use crate::report::{Report, Verdict};
 
 /// Where a run's reports go.
 pub trait Sink: Send {
@@ -22,11 +26,20 @@ pub trait Sink: Send {
 /// The sink for this output's format. `many` says whether the run covers several accounts: a
 /// single account's JSON is one object (the documented schema), several accounts' an array.
 pub fn for_reports(out: &Output, many: bool) -> Box<dyn Sink> {
-    match out.format {
-        Format::Table => Box::new(TableSink { out: out.clone() }),
-        Format::Json => Box::new(JsonSink { many, count: 0 }),
-        Format::Ndjson => Box::new(NdjsonSink),
-        Format::Csv => Box::new(CsvSink { header: false }),
+    match (out.format, many) {
+        (Format::Table, false) => Box::new(TableSink { out: out.clone() }),
+        (Format::Table, true) => Box::new(SummarySink {
+            out: out.clone(),
+            rows: Vec::new(),
+        }),
+        (Format::Json, _) => Box::new(JsonSink { many, count: 0 }),
+        (Format::Ndjson, _) => Box::new(NdjsonSink),
+        (Format::Csv, _) => Box::new(CsvSink { header: false }),
+        (Format::Junit, _) => Box::new(JunitSink {
+            junit: Junit::default(),
+            started: std::time::Instant::now(),
+            at: None,
+        }),
     }
 }
 
@@ -43,6 +56,84 @@ impl Sink for TableSink {
     }
     fn finish(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+/// One row per account, printed as one table at the end.
+struct SummarySink {
+    out: Output,
+    rows: Vec<[String; 4]>,
+}
+
+impl Sink for SummarySink {
+    fn begin(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn item(&mut self, r: &Report) -> io::Result<()> {
+        let exposed: Vec<&str> = r
+            .settings
+            .iter()
+            .filter(|s| s.private == Some(false))
+            .map(|s| s.id.as_str())
+            .collect();
+        let who = r
+            .account
+            .label
+            .clone()
+            .or_else(|| r.account.profile.clone())
+            .unwrap_or_default();
+        self.rows.push([
+            who,
+            r.verdict.as_str().to_string(),
+            exposed.join(", "),
+            r.error.as_ref().map(|e| e.kind.clone()).unwrap_or_default(),
+        ]);
+        Ok(())
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        let s = &self.out.stdout;
+        let mut table = s.table(&["Account", "Verdict", "Exposed settings", "Error"]);
+        for [who, verdict, exposed, error] in &self.rows {
+            let color = match verdict.as_str() {
+                v if v == Verdict::Private.as_str() => Some(Color::Green),
+                v if v == Verdict::Exposed.as_str() => Some(Color::Red),
+                _ => Some(Color::Yellow),
+            };
+            table.add_row(vec![
+                s.cell(who, None),
+                s.cell(verdict, color),
+                s.cell(exposed, None),
+                s.cell(error, None),
+            ]);
+        }
+        write_stdout(&format!("{table}\n"))
+    }
+}
+
+struct JunitSink {
+    junit: Junit,
+    started: std::time::Instant,
+    at: Option<String>,
+}
+
+impl Sink for JunitSink {
+    fn begin(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn item(&mut self, report: &Report) -> io::Result<()> {
+        if self.at.is_none() {
+            self.at = Some(report.checked_at.clone());
+        }
+        self.junit.add(report);
+        Ok(())
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        let at = self.at.clone().unwrap_or_default();
+        write_stdout(
+            &self
+                .junit
+                .document(&at, self.started.elapsed().as_secs_f64()),
+        )
     }
 }
 

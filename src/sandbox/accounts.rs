@@ -119,6 +119,81 @@ impl AccountsFile {
         Ok(file)
     }
 
+    /// `n` accounts with a mix of states and faults, for trying a bulk run at scale without an
+    /// account. By position, out of every 20: 8 exposed (training on; research on for half of
+    /// them), 6 private, 2 where the AI card is not offered, and one each expired, challenge,
+    /// odd value and interstitial. Labels are `gen-00001`…, tokens `sandbox-li_at-gen-00001`….
+    pub fn generate(n: usize) -> AccountsFile {
+        let mut accounts = Vec::with_capacity(n);
+        for i in 0..n {
+            let id = format!("gen-{:05}", i + 1);
+            let state = |on: bool| CardSpec::State(if on { Toggle::On } else { Toggle::Off });
+            let mut cards = BTreeMap::new();
+            let mut fault = Fault::None;
+            let mut file = None;
+            let about = match i % 20 {
+                0..=7 => {
+                    cards.insert("dataForAiImprovement".to_string(), state(true));
+                    cards.insert("policyAndAcademicResearch".to_string(), state(i % 2 == 0));
+                    "exposed"
+                }
+                8..=13 => {
+                    cards.insert("dataForAiImprovement".to_string(), state(false));
+                    cards.insert("policyAndAcademicResearch".to_string(), state(false));
+                    "private"
+                }
+                14 | 15 => {
+                    cards.insert("policyAndAcademicResearch".to_string(), state(false));
+                    "AI card not offered"
+                }
+                16 => {
+                    fault = Fault::Expired;
+                    "expired"
+                }
+                17 => {
+                    fault = Fault::Challenge;
+                    "challenge"
+                }
+                18 => {
+                    file = Some("cards/dataForAiImprovement.odd-value.json");
+                    "odd value"
+                }
+                _ => {
+                    fault = Fault::Interstitial;
+                    "interstitial"
+                }
+            };
+            if let Some(file) = file {
+                cards.insert(
+                    "dataForAiImprovement".to_string(),
+                    CardSpec::File {
+                        file: file.to_string(),
+                    },
+                );
+                cards.insert("policyAndAcademicResearch".to_string(), state(false));
+            }
+            accounts.push(AccountSpec {
+                li_at: format!("sandbox-li_at-{id}"),
+                id,
+                about: format!("generated: {about}"),
+                me: if i % 2 == 0 {
+                    "me/ada-lovelace.json".to_string()
+                } else {
+                    "me/grace-hopper.normalized.json".to_string()
+                },
+                cards,
+                fault,
+                delay_ms: None,
+                retry_after: None,
+                form: None,
+            });
+        }
+        AccountsFile {
+            accounts,
+            logins: Vec::new(),
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<&AccountSpec> {
         self.accounts.iter().find(|a| a.id == id)
     }

@@ -12,7 +12,7 @@ pub mod fixtures;
 mod routes;
 mod server;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -44,6 +44,9 @@ pub struct SandboxOptions {
     pub latency: Duration,
     /// Print one line per request on stderr.
     pub echo: bool,
+    /// Answer this share of the accounts' requests (0 to 100, picked at random) with 429 and
+    /// `Retry-After: 1`, to try a run's manners.
+    pub throttle_percent: u8,
 }
 
 /// One request as the sandbox saw it. No cookie or header values are kept.
@@ -58,13 +61,17 @@ pub struct LoggedRequest {
 /// A running sandbox; it stops when dropped.
 pub struct Sandbox {
     shared: Arc<Shared>,
-    server: Arc<tiny_http::Server>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
     thread: Option<JoinHandle<()>>,
     port: u16,
 }
 
 pub(crate) struct Shared {
     pub(crate) accounts: Vec<Account>,
+    /// Where each token's account is in `accounts`.
+    pub(crate) by_token: HashMap<String, usize>,
+    pub(crate) throttle_percent: u8,
+    pub(crate) random: crate::clock::OsRandom,
     pub(crate) logins: Vec<LoginSpec>,
     pub(crate) fixtures: Fixtures,
     pub(crate) latency: Duration,
@@ -95,10 +102,15 @@ impl Sandbox {
         fixtures: Fixtures,
     ) -> Result<Sandbox> {
         let mut accounts = Vec::with_capacity(file.accounts.len());
+        let mut parsed = HashMap::new();
         for spec in file.accounts {
-            accounts.push(Account::load(spec, &fixtures)?);
+            accounts.push(Account::load(spec, &fixtures, &mut parsed)?);
         }
-        let server = tiny_http::Server::http(("127.0.0.1", options.port)).map_err(|e| {
+        let mut by_token = HashMap::with_capacity(accounts.len());
+        for (i, a) in accounts.iter().enumerate() {
+            by_token.insert(a.spec.li_at.clone(), i);
+        }
+        let listener = std::net::TcpListener::bind(("127.0.0.1", options.port)).map_err(|e| {
             Error::usage(
                 format!(
                     "the sandbox cannot listen on 127.0.0.1:{}: {e}",
@@ -107,39 +119,33 @@ impl Sandbox {
                 Some("pick another --port, or 0 for any free one".to_string()),
             )
         })?;
-        let port = server
-            .server_addr()
-            .to_ip()
+        let port = listener
+            .local_addr()
             .map(|a| a.port())
             .unwrap_or(options.port);
-        let server = Arc::new(server);
         let shared = Arc::new(Shared {
             accounts,
+            by_token,
+            throttle_percent: options.throttle_percent.min(100),
+            random: crate::clock::OsRandom,
             logins: file.logins,
             fixtures,
             latency: options.latency,
             echo: options.echo,
             log: Mutex::new(VecDeque::new()),
         });
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let thread = {
-            let server = Arc::clone(&server);
             let shared = Arc::clone(&shared);
+            let stop = Arc::clone(&stop);
             std::thread::Builder::new()
                 .name("sandbox".into())
-                .spawn(move || {
-                    for request in server.incoming_requests() {
-                        let shared = Arc::clone(&shared);
-                        // One thread per request, so a slow reply never holds up the others.
-                        let _ = std::thread::Builder::new()
-                            .name("sandbox-request".into())
-                            .spawn(move || server::serve(&shared, request));
-                    }
-                })
+                .spawn(move || server::accept(listener, shared, stop))
                 .map_err(|e| Error::usage(format!("cannot start the sandbox: {e}"), None))?
         };
         Ok(Sandbox {
             shared,
-            server,
+            stop,
             thread: Some(thread),
             port,
         })
@@ -195,7 +201,9 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        self.server.unblock();
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -207,10 +215,22 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Account {
-    fn load(spec: AccountSpec, fixtures: &Fixtures) -> Result<Account> {
-        let parse = |name: &str| -> Result<Value> {
-            serde_json::from_str(&fixtures.read(name)?)
-                .map_err(|e| Error::usage(format!("fixture {name} is not valid JSON: {e}"), None))
+    /// An account from its spec; `parsed` keeps each fixture parsed once, for thousands of
+    /// generated accounts that share them.
+    fn load(
+        spec: AccountSpec,
+        fixtures: &Fixtures,
+        parsed: &mut HashMap<String, Value>,
+    ) -> Result<Account> {
+        let mut parse = |name: &str| -> Result<Value> {
+            if let Some(v) = parsed.get(name) {
+                return Ok(v.clone());
+            }
+            let v: Value = serde_json::from_str(&fixtures.read(name)?).map_err(|e| {
+                Error::usage(format!("fixture {name} is not valid JSON: {e}"), None)
+            })?;
+            parsed.insert(name.to_string(), v.clone());
+            Ok(v)
         };
         let me = parse(&spec.me)?;
         let (me_plain, me_normalized) = me_shapes(&me).ok_or_else(|| {
@@ -222,6 +242,7 @@ impl Account {
         let parsed = parse_me(&me_plain)
             .map_err(|why| Error::usage(format!("fixture {}: {why}", spec.me), None))?;
         let identity = Identity {
+            label: None,
             profile: None,
             name: Some(parsed.name),
             public_id: parsed.public_id,

@@ -30,12 +30,22 @@ impl Shared {
         }
         let Some(account) = rq
             .cookie("li_at")
-            .and_then(|t| self.accounts.iter().find(|a| a.spec.li_at == t))
+            .and_then(|t| self.by_token.get(t))
+            .map(|i| &self.accounts[*i])
         else {
             return (None, Answer::status(401));
         };
         let id = Some(account.spec.id.clone());
         let hit = account.hits.fetch_add(1, Ordering::SeqCst);
+        if self.throttle_percent > 0
+            && rq.csrf_ok()
+            && crate::clock::Random::below(&self.random, 100) < u64::from(self.throttle_percent)
+        {
+            return (
+                id,
+                Answer::status(429).header("Retry-After", "1".to_string()),
+            );
+        }
         let fault = *lock(&account.fault);
         if let Some(answer) = faults::before(self, account, rq, fault, hit) {
             return (id, answer);

@@ -1,12 +1,23 @@
-//! The sandbox's HTTP side: reading a request into what the routes look at, and writing the
-//! answer back (with the latency and the request log on the way).
+//! The sandbox's HTTP side: a small HTTP/1.1 server on `std::net`, one thread per connection
+//! (keep-alive connections never wait for a pool), reading each request into what the routes look
+//! at and writing the answer back, with the latency and the request log on the way.
 
-use std::io::{Cursor, Read};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::{LOG_CAPACITY, LOG_PATH, LoggedRequest, Shared, lock};
+
+/// The most a request's head (request line and headers) may hold.
+const MAX_HEAD: usize = 64 * 1024;
+/// The most a request's body may hold.
+const MAX_BODY: usize = 1 << 20;
+/// How long an idle keep-alive connection is kept.
+const IDLE: Duration = Duration::from_secs(60);
 
 /// The size of a `huge` reply: above the client's 8 MiB limit.
 pub(super) const HUGE_BYTES: usize = 9 * 1024 * 1024;
@@ -67,15 +78,43 @@ pub(super) struct Incoming {
     pub(super) accept: String,
     pub(super) content_type: String,
     pub(super) body: String,
+    /// The client asked to close the connection after this request.
+    close: bool,
 }
 
 impl Incoming {
-    pub(super) fn read(rq: &mut tiny_http::Request) -> Incoming {
+    /// Reads one request; `None` at the end of the connection or on a request that is not one.
+    fn read(reader: &mut BufReader<TcpStream>) -> Option<Incoming> {
+        let mut head = Vec::new();
+        loop {
+            let mut line = Vec::new();
+            let n = reader
+                .by_ref()
+                .take((MAX_HEAD - head.len().min(MAX_HEAD)) as u64)
+                .read_until(b'\n', &mut line)
+                .ok()?;
+            if n == 0 || !line.ends_with(b"\n") {
+                return None;
+            }
+            if line == b"\r\n" || line == b"\n" {
+                break;
+            }
+            head.extend_from_slice(&line);
+        }
+        let head = String::from_utf8_lossy(&head);
+        let mut lines = head.lines();
+        let mut first = lines.next()?.split_whitespace();
+        let method = first.next()?.to_ascii_uppercase();
+        let target = first.next()?.to_string();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
         let header = |name: &str| {
-            rq.headers()
+            headers
                 .iter()
-                .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-                .map(|h| h.value.as_str().to_string())
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
         };
         let cookies = header("cookie")
             .map(|c| {
@@ -85,22 +124,24 @@ impl Incoming {
                     .collect()
             })
             .unwrap_or_default();
-        let csrf = header("csrf-token");
-        let accept = header("accept").unwrap_or_default();
-        let content_type = header("content-type").unwrap_or_default();
-        let url = rq.url().to_string();
-        let path = url.split('?').next().unwrap_or("/").to_string();
-        let mut body = String::new();
-        let _ = rq.as_reader().take(1 << 20).read_to_string(&mut body);
-        Incoming {
-            method: rq.method().as_str().to_ascii_uppercase(),
-            path,
-            cookies,
-            csrf,
-            accept,
-            content_type,
-            body,
+        let length: usize = header("content-length")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(0);
+        if length > MAX_BODY {
+            return None;
         }
+        let mut body = vec![0u8; length];
+        reader.read_exact(&mut body).ok()?;
+        Some(Incoming {
+            method,
+            path: target.split('?').next().unwrap_or("/").to_string(),
+            cookies,
+            csrf: header("csrf-token"),
+            accept: header("accept").unwrap_or_default(),
+            content_type: header("content-type").unwrap_or_default(),
+            body: String::from_utf8_lossy(&body).into_owned(),
+            close: header("connection").is_some_and(|c| c.eq_ignore_ascii_case("close")),
+        })
     }
 
     pub(super) fn cookie(&self, name: &str) -> Option<&str> {
@@ -126,13 +167,61 @@ pub(super) fn csrf_failed() -> Answer {
     Answer::text(403, "text/plain", "CSRF check failed.")
 }
 
-/// Serves one request.
-pub(super) fn serve(shared: &Shared, mut rq: tiny_http::Request) {
+/// Accepts connections until `stop` is set, one thread for each.
+pub(super) fn accept(listener: TcpListener, shared: Arc<Shared>, stop: Arc<AtomicBool>) {
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else { continue };
+        let shared = Arc::clone(&shared);
+        let _ = std::thread::Builder::new()
+            .name("sandbox-connection".into())
+            .spawn(move || connection(&shared, stream));
+    }
+}
+
+/// Serves the requests of one connection, one after another, until it closes.
+fn connection(shared: &Shared, stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_nodelay(true);
+    let Ok(writer) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    let mut writer = writer;
+    while let Some(incoming) = Incoming::read(&mut reader) {
+        let keep = serve(shared, &incoming, &mut writer);
+        if !keep || incoming.close {
+            return;
+        }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        302 => "Found",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        410 => "Gone",
+        415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        _ => "Status",
+    }
+}
+
+/// Answers one request; `false` when the connection must close after it.
+fn serve(shared: &Shared, incoming: &Incoming, out: &mut TcpStream) -> bool {
     if !shared.latency.is_zero() {
         std::thread::sleep(shared.latency);
     }
-    let incoming = Incoming::read(&mut rq);
-    let (account, answer) = shared.route(&incoming);
+    let (account, answer) = shared.route(incoming);
     let entry = LoggedRequest {
         method: incoming.method.clone(),
         path: incoming.path.clone(),
@@ -158,39 +247,47 @@ pub(super) fn serve(shared: &Shared, mut rq: tiny_http::Request) {
     if !answer.delay.is_zero() {
         std::thread::sleep(answer.delay);
     }
-    let mut headers = vec![
-        tiny_http::Header::from_bytes("Content-Type", answer.content_type).expect("static header"),
-    ];
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\n",
+        answer.status,
+        reason(answer.status),
+        answer.content_type
+    );
     for (name, value) in &answer.headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            headers.push(h);
+        // A header value never carries a line break into the reply.
+        if !value.contains(['\r', '\n']) {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
     }
-    let status = tiny_http::StatusCode(answer.status);
-    let _ = match answer.body {
+    match answer.body {
         AnswerBody::Bytes(bytes) => {
-            let len = bytes.len();
-            let reader: Box<dyn Read + Send> = Box::new(Cursor::new(bytes));
-            rq.respond(tiny_http::Response::new(
-                status,
-                headers,
-                reader,
-                Some(len),
-                None,
-            ))
+            head.push_str(&format!("Content-Length: {}\r\n\r\n", bytes.len()));
+            out.write_all(head.as_bytes())
+                .and_then(|()| out.write_all(&bytes))
+                .and_then(|()| out.flush())
+                .is_ok()
         }
         AnswerBody::Huge(size) => {
-            let head = b"{\"settings\": [";
+            // No length: the body ends when the connection does.
+            head.push_str("Connection: close\r\n\r\n");
+            let head_json = b"{\"settings\": [";
             let tail = b"]}";
-            let pad = size - head.len() - tail.len();
-            let reader: Box<dyn Read + Send> = Box::new(
-                Cursor::new(head.to_vec())
-                    .chain(std::io::repeat(b' ').take(pad as u64))
-                    .chain(Cursor::new(tail.to_vec())),
-            );
-            rq.respond(tiny_http::Response::new(
-                status, headers, reader, None, None,
-            ))
+            let pad = size - head_json.len() - tail.len();
+            let spaces = vec![b' '; 64 * 1024];
+            let mut write = || -> std::io::Result<()> {
+                out.write_all(head.as_bytes())?;
+                out.write_all(head_json)?;
+                let mut left = pad;
+                while left > 0 {
+                    let n = left.min(spaces.len());
+                    out.write_all(&spaces[..n])?;
+                    left -= n;
+                }
+                out.write_all(tail)?;
+                out.flush()
+            };
+            let _ = write();
+            false
         }
-    };
+    }
 }

@@ -6,6 +6,7 @@
 //! in the config directory that holds no secret. Every change to the index or the file holds a
 //! lock, and every keyring call is bounded in time.
 
+pub mod accounts;
 pub mod cookies;
 mod file;
 mod index;
