@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
 """Measures the figures the issues ask for, against a sandbox running in its own process.
 
-    scripts/bench.py [--runs N] [--no-build]
+    scripts/bench.py [--runs N] [--no-build] [--only single|bulk]
 
-Prints:
+Prints, for one account:
   - requests made by `audit` with the default catalog (counted by the sandbox's request log);
   - requests made by `opt-out` on an account whose toggle is on, and on one already off;
   - the median wall time of `linkedin-privacy --base-url URL audit --json` against `curl`
     fetching the same cards from the same sandbox (N runs each, default 10);
   - the peak RSS of `audit` and the size of the release binary.
+
+and for many accounts (`audit --accounts`, against `sandbox --generate`):
+  - 1,000 accounts, 50 ms per request, --jobs 8 --delay-ms 0: wall time against the ideal
+    (requests x 50 ms / 8);
+  - peak RSS for 1,000 and for 10,000 accounts;
+  - with 10 % of requests answered 429: that every account ends with a result, and the most
+    requests one account made, against the retry bound.
 
 Needs only Python 3 and cargo; installs curl and GNU time with apt-get when they are missing.
 """
@@ -79,16 +86,95 @@ def peak_rss_kib(argv, env):
     return int(out.stderr.strip().splitlines()[-1])
 
 
+def start_generated(n, latency_ms, throttle_percent, workdir):
+    accounts = os.path.join(workdir, f"accounts-{n}.tsv")
+    proc = subprocess.Popen(
+        [BIN, "sandbox", "--generate", str(n), "--latency-ms", str(latency_ms),
+         "--throttle-percent", str(throttle_percent), "--accounts-out", accounts,
+         "--format", "ndjson"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    started = json.loads(proc.stdout.readline())
+    return proc, started["base_url"], started["log_url"], accounts
+
+
+def bulk_run(base, accounts, jobs, extra=()):
+    """Runs a bulk audit under GNU time; returns (seconds, peak RSS KiB, NDJSON lines)."""
+    out = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", BIN, "--base-url", base, "audit", "--accounts",
+         accounts, "--jobs", str(jobs), "--delay-ms", "0", "--quiet", *extra],
+        env={"PATH": os.environ.get("PATH", ""), "HOME": "/tmp"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    secs, rss = out.stderr.strip().splitlines()[-1].split()
+    lines = [json.loads(l) for l in out.stdout.splitlines()]
+    return float(secs), int(rss), lines
+
+
+def bulk(workdir):
+    # Speed: 1,000 accounts, 50 ms a request, 8 at a time.
+    proc, base, log_url, accounts = start_generated(1000, 50, 0, workdir)
+    try:
+        secs, rss_1k, lines = bulk_run(base, accounts, 8)
+        requests = len(log(log_url))
+        ideal = requests * 0.050 / 8
+        print(f"bulk, 1,000 accounts, 50 ms latency, --jobs 8: {secs:.2f} s for {requests} "
+              f"requests; ideal {ideal:.2f} s; ratio {secs / ideal:.2f}x; "
+              f"{len(lines)} lines; peak RSS {rss_1k / 1024:.1f} MiB")
+    finally:
+        proc.kill()
+        proc.wait()
+    # Memory: 10,000 accounts against 1,000, with a short latency so it runs quickly.
+    rss = {}
+    for n in (1000, 10000):
+        proc, base, log_url, accounts = start_generated(n, 2, 0, workdir)
+        try:
+            secs, rss[n], lines = bulk_run(base, accounts, 8)
+            assert len(lines) == n, (n, len(lines))
+            print(f"bulk, {n} accounts, 2 ms latency: {secs:.2f} s, peak RSS "
+                  f"{rss[n] / 1024:.1f} MiB")
+        finally:
+            proc.kill()
+            proc.wait()
+    print(f"bulk, peak RSS 10,000 / 1,000 accounts: {rss[10000] / rss[1000]:.2f}x")
+    # Manners: 10 % of requests answered 429 (Retry-After: 1), the default 3 retries.
+    proc, base, log_url, accounts = start_generated(100, 10, 10, workdir)
+    try:
+        secs, _, lines = bulk_run(base, accounts, 8)
+        entries = log(log_url)
+        per_account = {}
+        for e in entries:
+            if e["account"]:
+                per_account[e["account"]] = per_account.get(e["account"], 0) + 1
+        throttled = sum(1 for e in entries if e["status"] == 429)
+        labels = {l["account"]["label"] for l in lines}
+        not_reached = sum(1 for l in lines if (l.get("error") or {}).get("kind") == "not_reached")
+        gave_up = sum(1 for l in lines if (l.get("error") or {}).get("kind") == "throttled")
+        bound = 2 * (1 + 3)
+        print(f"bulk, 100 accounts, 10 % of requests 429: {secs:.1f} s, {len(entries)} "
+              f"requests ({throttled} answered 429); {len(labels)} of 100 accounts with a "
+              f"line, {not_reached} not reached, {gave_up} throttled out; most requests by "
+              f"one account {max(per_account.values())} (bound {bound})")
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--only", choices=["single", "bulk"])
     args = ap.parse_args()
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT,
                        check=True)
     ensure("curl", "curl")
     ensure("/usr/bin/time", "time")
+    if args.only != "single":
+        import tempfile
+        with tempfile.TemporaryDirectory() as workdir:
+            bulk(workdir)
+        if args.only == "bulk":
+            return
     proc, base, log_url, tokens = start_sandbox()
     try:
         audit = [BIN, "--base-url", base, "audit", "--json"]
