@@ -10,6 +10,10 @@ Prints, for one account:
     fetching the same cards from the same sandbox (N runs each, default 10);
   - the peak RSS of `audit` and the size of the release binary.
 
+for `record` and `drift`:
+  - requests made by `record` (one per endpoint the tool reads);
+  - the median wall time of `drift fixtures/ DIR` over N runs (DIR a fresh recording);
+
 and for many accounts (`audit --accounts`, against `sandbox --generate`):
   - 1,000 accounts, 50 ms per request, --jobs 8 --delay-ms 0: wall time against the ideal
     (requests x 50 ms / 8);
@@ -158,19 +162,42 @@ def bulk(workdir):
         proc.wait()
 
 
+def drift(workdir, runs):
+    proc, base, log_url, tokens = start_sandbox()
+    try:
+        rec = os.path.join(workdir, "rec")
+        n, calls = requests_made(log_url, [BIN, "--base-url", base, "record", "--out", rec],
+                                 tokens["demo"])
+        print(f"requests by record: {n}  {calls}")
+        cmd = [BIN, "drift", os.path.join(ROOT, "fixtures"), rec, "--json"]
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": "/tmp"}
+        wall(cmd, env, 1)
+        median, least = wall(cmd, env, runs)
+        print(f"drift fixtures/ DIR: median {median * 1000:.1f} ms (min {least * 1000:.1f}) over "
+              f"{runs} runs")
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--no-build", action="store_true")
-    ap.add_argument("--only", choices=["single", "bulk"])
+    ap.add_argument("--only", choices=["single", "bulk", "drift"])
     args = ap.parse_args()
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT,
                        check=True)
     ensure("curl", "curl")
     ensure("/usr/bin/time", "time")
-    if args.only != "single":
-        import tempfile
+    import tempfile
+    if args.only in (None, "drift"):
+        with tempfile.TemporaryDirectory() as workdir:
+            drift(workdir, args.runs)
+        if args.only == "drift":
+            return
+    if args.only in (None, "bulk"):
         with tempfile.TemporaryDirectory() as workdir:
             bulk(workdir)
         if args.only == "bulk":

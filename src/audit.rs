@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::catalog::{CardRef, Entry, Kind, Toggle};
 use crate::error::Result;
 use crate::linkedin::{CardReply, Member, Origin};
-use crate::report::{Advice, Identity, Report, SettingRow, State};
+use crate::report::{Advice, Identity, ReasonCode, Report, SettingRow, State};
 use crate::text;
 
 fn state_of(toggle: Toggle) -> State {
@@ -34,17 +34,31 @@ pub struct CardSetting {
 pub struct Reading {
     pub state: State,
     pub reason: Option<String>,
+    pub code: Option<ReasonCode>,
     /// The setting that was read, when one was found; a write needs it.
     pub setting: Option<CardSetting>,
 }
 
 impl Reading {
-    fn unknown(reason: impl Into<String>) -> Reading {
+    fn unknown(code: ReasonCode, reason: impl Into<String>) -> Reading {
         Reading {
             state: State::Unknown,
             reason: Some(reason.into()),
+            code: Some(code),
             setting: None,
         }
+    }
+}
+
+/// The code of an error that made a setting `unknown`.
+fn code_of(e: &crate::error::Error) -> ReasonCode {
+    use crate::error::Error as E;
+    match e {
+        E::Html { .. } => ReasonCode::Html,
+        E::Drift { .. } => ReasonCode::NotJson,
+        E::TooLarge { .. } => ReasonCode::TooLarge,
+        E::Server { .. } => ReasonCode::ServerError,
+        _ => ReasonCode::HttpStatus,
     }
 }
 
@@ -53,6 +67,7 @@ impl Reading {
 pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
     let Some(settings) = json.get("settings").and_then(Value::as_array) else {
         return Reading::unknown(
+            ReasonCode::CardShapeChanged,
             "the card reply has no `settings` list (LinkedIn may have changed it)",
         );
     };
@@ -64,12 +79,20 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
                 .collect();
             match named.as_slice() {
                 [only] => *only,
-                [] => return Reading::unknown(format!("the card has no setting `{key}`")),
+                [] => {
+                    return Reading::unknown(
+                        ReasonCode::NoSuchSetting,
+                        format!("the card has no setting `{key}`"),
+                    );
+                }
                 many => {
-                    return Reading::unknown(format!(
-                        "the card holds {} settings with the key `{key}`, so none of them proves the state",
-                        many.len()
-                    ));
+                    return Reading::unknown(
+                        ReasonCode::DuplicateKey,
+                        format!(
+                            "the card holds {} settings with the key `{key}`, so none of them proves the state",
+                            many.len()
+                        ),
+                    );
                 }
             }
         }
@@ -80,12 +103,20 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
                 .collect();
             match toggles.as_slice() {
                 [only] => *only,
-                [] => return Reading::unknown("the card holds no TOGGLE setting"),
+                [] => {
+                    return Reading::unknown(
+                        ReasonCode::NoToggle,
+                        "the card holds no TOGGLE setting",
+                    );
+                }
                 many => {
-                    return Reading::unknown(format!(
-                        "the card holds {} toggles and the catalog names none",
-                        many.len()
-                    ));
+                    return Reading::unknown(
+                        ReasonCode::SeveralToggles,
+                        format!(
+                            "the card holds {} toggles and the catalog names none",
+                            many.len()
+                        ),
+                    );
                 }
             }
         }
@@ -98,17 +129,23 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
             .filter(|s| s.get("key").and_then(Value::as_str) == Some(key))
             .count();
         if sharing > 1 {
-            return Reading::unknown(format!(
-                "the card holds {sharing} settings with the key `{}`, so none of them proves the state",
-                text::clean_line(key, 64)
-            ));
+            return Reading::unknown(
+                ReasonCode::DuplicateKey,
+                format!(
+                    "the card holds {sharing} settings with the key `{}`, so none of them proves the state",
+                    text::clean_line(key, 64)
+                ),
+            );
         }
     }
     let field = |name: &str| chosen.get(name).cloned();
     let (Some(value), Some(on_value), Some(off_value)) =
         (field("value"), field("onValue"), field("offValue"))
     else {
-        return Reading::unknown("the setting lacks one of value, onValue, offValue");
+        return Reading::unknown(
+            ReasonCode::MissingField,
+            "the setting lacks one of value, onValue, offValue",
+        );
     };
     let setting = CardSetting {
         key: chosen
@@ -128,9 +165,10 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
         off_value,
         has_child: chosen.get("hasChild").and_then(Value::as_bool),
     };
-    let with = |state: State, reason: Option<String>| Reading {
+    let with = |state: State, code: Option<ReasonCode>, reason: Option<String>| Reading {
         state,
         reason,
+        code,
         setting: Some(setting.clone()),
     };
     for (name, v) in [
@@ -141,6 +179,7 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
         if is_empty(v) {
             return with(
                 State::Unknown,
+                Some(ReasonCode::EmptyValue),
                 Some(format!(
                     "{name} is {}, and an empty value proves nothing",
                     text::describe(v)
@@ -151,6 +190,7 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
     if setting.on_value == setting.off_value {
         return with(
             State::Unknown,
+            Some(ReasonCode::SameOnOff),
             Some("onValue and offValue are the same, so the value proves nothing".into()),
         );
     }
@@ -161,6 +201,7 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
     } else {
         return with(
             State::Unknown,
+            Some(ReasonCode::ValueMatchesNeither),
             Some(format!(
                 "value {} matches neither onValue {} nor offValue {}",
                 text::describe(&setting.value),
@@ -184,10 +225,11 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
     if selected.iter().any(|v| **v != setting.value) {
         return with(
             State::Unknown,
+            Some(ReasonCode::LabelsContradict),
             Some("the card contradicts itself: the selected label differs from value".into()),
         );
     }
-    with(state, None)
+    with(state, None, None)
 }
 
 /// `null`, `[]` and `{}` prove nothing, on either side of a comparison.
@@ -222,6 +264,7 @@ pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Chec
                     "{} (informational: it never changes the verdict)",
                     entry.meaning
                 )),
+                Some(ReasonCode::Informational),
             ),
             reading: None,
         });
@@ -234,18 +277,29 @@ pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Chec
                 "LinkedIn does not offer this setting to this account (the card answers 404)"
                     .into(),
             ),
+            code: Some(ReasonCode::NotOffered),
             setting: None,
         },
-        Ok(CardReply::Unproven(why)) => Reading::unknown(why),
+        Ok(CardReply::Unproven(code, why)) => Reading::unknown(code, why),
         Err(e) if e.is_fatal_for_account() => return Err(e),
-        Err(e) => Reading::unknown(text::clean_line(&e.to_string(), 2 * text::MAX_SHOWN)),
+        Err(e) => Reading::unknown(
+            code_of(&e),
+            text::clean_line(&e.to_string(), 2 * text::MAX_SHOWN),
+        ),
     };
     let private = match reading.state {
         State::On | State::Off => Some(reading.state == state_of(card.private_when)),
         State::NotOffered | State::Unknown => None,
     };
     Ok(Checked {
-        result: row(entry, url, reading.state, private, reading.reason.clone()),
+        result: row(
+            entry,
+            url,
+            reading.state,
+            private,
+            reading.reason.clone(),
+            reading.code,
+        ),
         reading: Some(reading),
     })
 }
@@ -256,6 +310,7 @@ fn row(
     state: State,
     private: Option<bool>,
     reason: Option<String>,
+    reason_code: Option<ReasonCode>,
 ) -> SettingRow {
     let advice = match (entry.kind, state, private) {
         (Kind::Informational, ..) => Advice::Object,
@@ -272,6 +327,7 @@ fn row(
         state,
         private,
         reason,
+        reason_code,
         url,
         advice,
     }
@@ -523,6 +579,7 @@ mod tests {
                         state,
                         private,
                         reason: None,
+                        reason_code: None,
                         url: String::new(),
                         advice: Advice::Nothing,
                     })

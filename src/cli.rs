@@ -164,6 +164,10 @@ pub enum Command {
     Status(commands::status::StatusArgs),
     /// Show the settings catalog
     Catalog(commands::catalog::CatalogArgs),
+    /// Record LinkedIn's replies to every endpoint the tool reads, redacted, for `drift`
+    Record(commands::record::RecordArgs),
+    /// Compare a recording with the tool's own understanding; say what changed and how much
+    Drift(commands::drift::DriftArgs),
     /// Run the fake LinkedIn in the foreground, for trying scripts without an account
     Sandbox(commands::sandbox::SandboxArgs),
     /// Print shell completions

@@ -395,7 +395,19 @@ impl Context {
     /// A client and the session to act with: the sandbox account's, the environment's, or the
     /// stored profile's.
     pub fn connect(&self) -> Result<Connection> {
+        self.connect_observed(None)
+    }
+
+    /// Like [`Context::connect`], with an observer that sees every exchange (the recorder).
+    pub fn connect_observed(
+        &self,
+        observer: Option<std::sync::Arc<dyn crate::linkedin::Observer>>,
+    ) -> Result<Connection> {
         let (client, sandbox) = self.client()?;
+        let client = match observer {
+            Some(o) => client.observe(o),
+            None => client,
+        };
         let (session, identity, source) = match (&self.target, &sandbox) {
             (Target::Sandbox { account }, Some(sandbox)) => {
                 let (token, identity) = sandbox

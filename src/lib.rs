@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod context;
+pub mod drift;
 pub mod error;
 pub mod exit;
 pub mod interrupt;
@@ -57,6 +58,14 @@ pub fn run() -> ExitCode {
 /// Runs the subcommand; nothing else.
 fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<Exit> {
     use crate::commands::*;
+    if ctx.out.format == Format::Junit && !matches!(command, Command::Audit(_) | Command::Drift(_))
+    {
+        return Err(Error::usage(
+            "--format junit is for audit and drift",
+            Some("use --format json, ndjson, csv or table".to_string()),
+        )
+        .into());
+    }
     match command {
         Command::Audit(args) => audit::run(ctx, args),
         Command::OptOut(args) => opt_out::run(ctx, args),
@@ -65,6 +74,8 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<Exit> {
         Command::Logout(args) => logout::run(ctx, args),
         Command::Status(args) => status::run(ctx, args),
         Command::Catalog(args) => catalog::run(ctx, args),
+        Command::Record(args) => record::run(ctx, args),
+        Command::Drift(args) => drift::run(ctx, args),
         Command::Sandbox(args) => sandbox::run(ctx, args),
         Command::Completions(args) => {
             completions::run(ctx, args, <Cli as clap::CommandFactory>::command())

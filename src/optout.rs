@@ -9,7 +9,7 @@ use crate::catalog::{Entry, Toggle};
 use crate::error::Result;
 use crate::linkedin::endpoints::setting_path;
 use crate::linkedin::{Member, Origin};
-use crate::report::{Change, PlannedWrite, State};
+use crate::report::{Change, PlannedWrite, ReasonCode, State};
 
 /// What reading one setting decided.
 pub enum Step {
@@ -17,8 +17,12 @@ pub enum Step {
     AlreadyPrivate(Checked),
     /// Not offered to this account: nothing to write.
     NotOffered(Checked),
-    /// The read was not certain enough to write: the reason says why.
-    Refused { checked: Checked, reason: String },
+    /// The read was not certain enough to write: the reason says why, the code what kind.
+    Refused {
+        checked: Checked,
+        reason: String,
+        code: ReasonCode,
+    },
     /// The setting is not private and the card says how to change it.
     Write {
         checked: Checked,
@@ -51,13 +55,19 @@ pub fn plan(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Step>
                     .as_deref()
                     .unwrap_or("no reason given")
             );
-            Step::Refused { checked, reason }
+            let code = checked.result.reason_code.unwrap_or(ReasonCode::NotWritten);
+            Step::Refused {
+                checked,
+                reason,
+                code,
+            }
         }
         _ => match write_for(entry, checked.reading.as_ref()) {
             Ok(write) => Step::Write { checked, write },
             Err(reason) => Step::Refused {
                 checked,
                 reason: format!("not written: {reason}"),
+                code: ReasonCode::NotWritten,
             },
         },
     })
@@ -126,8 +136,8 @@ pub fn write_for(
 pub struct Applied {
     pub after: Checked,
     pub change: Change,
-    /// Why the change is not verified, when it is not.
-    pub problem: Option<String>,
+    /// Why the change is not verified, when it is not, and the kind of problem.
+    pub problem: Option<(ReasonCode, String)>,
 }
 
 /// Sends the write, then reads the card again. Errors that concern the whole account are
@@ -150,10 +160,16 @@ pub fn apply(
     let verified = after.result.private == Some(true);
     let problem = match (&sent, verified) {
         (_, true) => None,
-        (Err(why), false) => Some(format!("LinkedIn refused the write ({why})")),
-        (Ok(()), false) => Some(format!(
-            "LinkedIn answered the write with success, but the setting still reads {}",
-            after.result.state.as_str()
+        (Err(why), false) => Some((
+            ReasonCode::WriteRefused,
+            format!("LinkedIn refused the write ({why})"),
+        )),
+        (Ok(()), false) => Some((
+            ReasonCode::WriteNotApplied,
+            format!(
+                "LinkedIn answered the write with success, but the setting still reads {}",
+                after.result.state.as_str()
+            ),
         )),
     };
     let change = Change {
@@ -212,6 +228,7 @@ mod tests {
         let reading = |s: CardSetting| Reading {
             state: State::On,
             reason: None,
+            code: None,
             setting: Some(s),
         };
         assert!(write_for(entry, Some(&reading(base.clone()))).is_ok());

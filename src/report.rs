@@ -76,6 +76,123 @@ impl Verdict {
     }
 }
 
+/// Why a row's state is what it is, for scripts: the machine's side of `reason`. The table in
+/// the README lists them all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCode {
+    /// The card answers 404 with LinkedIn's JSON error object.
+    NotOffered,
+    /// The catalog entry has no toggle.
+    Informational,
+    /// The card answers 404 with an empty body.
+    NotFoundEmptyBody,
+    /// The card answers 404 with an HTML page.
+    NotFoundHtml,
+    /// The card answers 404 with a body that is not LinkedIn's JSON error.
+    NotFoundOther,
+    /// The card answers 410 Gone.
+    Gone,
+    /// The card has no `settings` list.
+    CardShapeChanged,
+    /// The catalog's setting key is not in the card.
+    NoSuchSetting,
+    /// Several settings share the key that would be read.
+    DuplicateKey,
+    /// Several toggles and no catalog key to choose.
+    SeveralToggles,
+    /// No TOGGLE setting in the card.
+    NoToggle,
+    /// The setting lacks `value`, `onValue` or `offValue`.
+    MissingField,
+    /// A value is `null`, `[]` or `{}`.
+    EmptyValue,
+    /// `onValue` equals `offValue`.
+    SameOnOff,
+    /// `value` equals neither.
+    ValueMatchesNeither,
+    /// The selected label and `value` disagree.
+    LabelsContradict,
+    /// HTML where JSON was expected.
+    Html,
+    /// The reply is not JSON.
+    NotJson,
+    /// The reply is over the size limit.
+    TooLarge,
+    /// An unexpected status.
+    HttpStatus,
+    /// A 5xx after the retries.
+    ServerError,
+    /// `opt-out`: LinkedIn refused the write.
+    WriteRefused,
+    /// `opt-out`: the write "succeeded" but the setting still reads the same.
+    WriteNotApplied,
+    /// `opt-out`: written, but the read-back failed.
+    NotReadBack,
+    /// `opt-out`: the read was not certain, so nothing was written.
+    NotWritten,
+    /// The run was interrupted.
+    Interrupted,
+}
+
+impl ReasonCode {
+    pub fn as_str(self) -> &'static str {
+        ReasonCode::ALL
+            .iter()
+            .find(|(code, _)| *code == self)
+            .map(|(_, name)| *name)
+            .unwrap_or("unknown")
+    }
+
+    /// Every code and its name, in the README's order.
+    pub const ALL: &'static [(ReasonCode, &'static str)] = &[
+        (ReasonCode::NotOffered, "not_offered"),
+        (ReasonCode::Informational, "informational"),
+        (ReasonCode::NotFoundEmptyBody, "not_found_empty_body"),
+        (ReasonCode::NotFoundHtml, "not_found_html"),
+        (ReasonCode::NotFoundOther, "not_found_other"),
+        (ReasonCode::Gone, "gone"),
+        (ReasonCode::CardShapeChanged, "card_shape_changed"),
+        (ReasonCode::NoSuchSetting, "no_such_setting"),
+        (ReasonCode::DuplicateKey, "duplicate_key"),
+        (ReasonCode::SeveralToggles, "several_toggles"),
+        (ReasonCode::NoToggle, "no_toggle"),
+        (ReasonCode::MissingField, "missing_field"),
+        (ReasonCode::EmptyValue, "empty_value"),
+        (ReasonCode::SameOnOff, "same_on_off"),
+        (ReasonCode::ValueMatchesNeither, "value_matches_neither"),
+        (ReasonCode::LabelsContradict, "labels_contradict"),
+        (ReasonCode::Html, "html"),
+        (ReasonCode::NotJson, "not_json"),
+        (ReasonCode::TooLarge, "too_large"),
+        (ReasonCode::HttpStatus, "http_status"),
+        (ReasonCode::ServerError, "server_error"),
+        (ReasonCode::WriteRefused, "write_refused"),
+        (ReasonCode::WriteNotApplied, "write_not_applied"),
+        (ReasonCode::NotReadBack, "not_read_back"),
+        (ReasonCode::NotWritten, "not_written"),
+        (ReasonCode::Interrupted, "interrupted"),
+    ];
+
+    /// Whether the reply no longer has the shape this version knows (LinkedIn changed it):
+    /// `drift` shows what changed.
+    pub fn is_drift(self) -> bool {
+        matches!(
+            self,
+            ReasonCode::CardShapeChanged
+                | ReasonCode::NoToggle
+                | ReasonCode::MissingField
+                | ReasonCode::SeveralToggles
+                | ReasonCode::Html
+                | ReasonCode::NotJson
+                | ReasonCode::Gone
+                | ReasonCode::NotFoundEmptyBody
+                | ReasonCode::NotFoundHtml
+                | ReasonCode::NotFoundOther
+        )
+    }
+}
+
 /// What the person should do about a row. The output layer turns it into words (and, for the
 /// commands, into a command line that keeps the flags that chose the target).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,6 +230,8 @@ pub struct SettingRow {
     pub state: State,
     pub private: Option<bool>,
     pub reason: Option<String>,
+    /// `reason`'s machine-readable code.
+    pub reason_code: Option<ReasonCode>,
     pub url: String,
     #[serde(skip)]
     pub advice: Advice,
@@ -224,6 +343,7 @@ mod tests {
             state,
             private,
             reason: None,
+            reason_code: None,
             url: String::new(),
             advice: Advice::Nothing,
         }
@@ -283,5 +403,25 @@ mod tests {
         )
         .stopped(&throttled);
         assert_eq!(r.verdict, Verdict::Exposed, "what was proven stays proven");
+    }
+}
+
+#[cfg(test)]
+mod reason_codes {
+    use super::*;
+
+    #[test]
+    fn every_code_has_its_name_and_its_row_in_the_readme() {
+        let readme = include_str!("../README.md");
+        for (code, name) in ReasonCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), *name);
+            assert_eq!(code.as_str(), *name);
+            let listed = readme.lines().any(|l| {
+                l.starts_with("| `")
+                    && (l.contains(&format!("`{name}`"))
+                        || (name.starts_with("not_found_") && l.contains("`not_found_empty_body`")))
+            });
+            assert!(listed, "the README's reason-code table lacks {name}");
+        }
     }
 }

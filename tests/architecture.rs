@@ -183,11 +183,38 @@ fn the_tools_command_lines_are_only_worded_at_the_edge() {
         if edge {
             continue;
         }
-        for needle in ["`linkedin-privacy ", "\"linkedin-privacy "] {
-            assert!(
-                !text.contains(needle),
-                "{rel} words a command line ({needle}); say it as a Hint or an Advice instead"
-            );
+        // `linkedin-privacy ` followed by a subcommand or a flag is a command line.
+        let words = [
+            "audit",
+            "opt-out",
+            "objection",
+            "login",
+            "logout",
+            "status",
+            "catalog",
+            "sandbox",
+            "completions",
+            "record",
+            "drift",
+            "history",
+            "--",
+        ];
+        for quote in ["`", "\""] {
+            for word in words {
+                let needle = format!("{quote}linkedin-privacy {word}");
+                // The whole word: "linkedin-privacy recording" is a name, not a command.
+                let found = text.match_indices(&needle).any(|(i, _)| {
+                    text[i + needle.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric())
+                        || word == "--"
+                });
+                assert!(
+                    !found,
+                    "{rel} words a command line ({needle}); say it as a Hint or an Advice instead"
+                );
+            }
         }
     }
 }

@@ -65,7 +65,15 @@ fn json_has_exactly_the_documented_keys() {
     for s in v["settings"].as_array().unwrap() {
         assert_eq!(
             keys(s),
-            ["id", "private", "reason", "state", "title", "url"]
+            [
+                "id",
+                "private",
+                "reason",
+                "reason_code",
+                "state",
+                "title",
+                "url"
+            ]
         );
     }
     assert_eq!(v["schema"], 1);
@@ -118,7 +126,7 @@ fn ndjson_is_one_line_and_csv_one_row_per_setting() {
     let lines: Vec<&str> = r.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "profile,name,public_id,checked_at,verdict,id,title,state,private,reason,url,error_kind,error_message,label"
+        "profile,name,public_id,checked_at,verdict,id,title,state,private,reason,reason_code,url,error_kind,error_message,label"
     );
     assert_eq!(lines.len(), 4, "{}", r.stdout);
     assert!(lines[1].contains(",exposed,generative-ai-training,"));

@@ -4,9 +4,11 @@
 pub mod audit;
 pub mod catalog;
 pub mod completions;
+pub mod drift;
 pub mod login;
 pub mod logout;
 pub mod objection;
 pub mod opt_out;
+pub mod record;
 pub mod sandbox;
 pub mod status;

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::interrupt;
 use crate::optout::{self, Step};
-use crate::report::{Change, Identity, Report, SettingRow, State};
+use crate::report::{Change, Identity, ReasonCode, Report, SettingRow, State};
 
 #[derive(Debug, Args)]
 pub struct OptOutArgs {
@@ -115,8 +115,17 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
             .iter()
             .map(|s| {
                 let mut row = s.checked().result.clone();
-                if let Step::Refused { reason, .. } = s {
-                    row.reason = Some(reason.clone());
+                if let Step::Refused { reason, code, .. } = s {
+                    let mut reason = reason.clone();
+                    // A reply whose shape has drifted: say so, and how to see what changed.
+                    if code.is_drift() {
+                        reason.push_str(&format!(
+                            "; LinkedIn's reply no longer has the shape this version knows: see what changed with `{}`",
+                            ctx.out.words.command("drift --live")
+                        ));
+                    }
+                    row.reason = Some(reason);
+                    row.reason_code = Some(*code);
                 }
                 row
             })
@@ -188,11 +197,12 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
             continue;
         }
         let before = checked.result.state;
-        let unverified = |reason: String| {
+        let unverified = |code: ReasonCode, reason: String| {
             let mut row = checked.result.clone();
             row.state = State::Unknown;
             row.private = None;
             row.reason = Some(reason);
+            row.reason_code = Some(code);
             (
                 row,
                 Change {
@@ -206,6 +216,7 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         // Until the read-back says otherwise, the write may or may not have reached LinkedIn.
         {
             let (row, change) = unverified(
+                ReasonCode::Interrupted,
                 "a write was sent and not yet read back when the run stopped; it may or may not have taken effect"
                     .to_string(),
             );
@@ -220,8 +231,9 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         match optout::apply(&member, origin, entry, before, write) {
             Ok(applied) => {
                 let mut row = applied.after.result;
-                if let Some(problem_text) = applied.problem {
+                if let Some((code, problem_text)) = applied.problem {
                     row.reason = Some(problem_text);
+                    row.reason_code = Some(code);
                     problem = true;
                 }
                 changes.push(applied.change);
@@ -229,7 +241,10 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
             }
             Err(e) => {
                 // The write may have been sent but could not be read back.
-                let (row, change) = unverified(format!("written, but could not be read back: {e}"));
+                let (row, change) = unverified(
+                    ReasonCode::NotReadBack,
+                    format!("written, but could not be read back: {e}"),
+                );
                 changes.push(change);
                 rows.push(row);
                 error = Some(e);

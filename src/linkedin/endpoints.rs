@@ -166,7 +166,7 @@ pub enum CardReply {
     /// 404 with LinkedIn's JSON error object: the setting is not offered to this member.
     NotOffered,
     /// A reply that proves nothing about the setting (an empty or HTML 404, a 410): why.
-    Unproven(String),
+    Unproven(crate::report::ReasonCode, String),
 }
 
 /// The member, as `/voyager/api/me` describes them.
@@ -198,6 +198,7 @@ impl Member<'_> {
         match reply.status {
             404 => Ok(judge_404(&reply.raw, reply.is_html)),
             410 => Ok(CardReply::Unproven(
+                crate::report::ReasonCode::Gone,
                 "the card answered 410 Gone: LinkedIn may have moved or retired this endpoint"
                     .to_string(),
             )),
@@ -368,16 +369,23 @@ fn judge_404(body: &[u8], is_html: bool) -> CardReply {
     if !is_html && status == Some(404) {
         return CardReply::NotOffered;
     }
-    let what = if body.iter().all(u8::is_ascii_whitespace) {
-        "an empty body"
+    use crate::report::ReasonCode;
+    let (code, what) = if body.iter().all(u8::is_ascii_whitespace) {
+        (ReasonCode::NotFoundEmptyBody, "an empty body")
     } else if is_html || super::client::starts_like_html(body) {
-        "an HTML page"
+        (ReasonCode::NotFoundHtml, "an HTML page")
     } else {
-        "a body that is not LinkedIn's JSON error"
+        (
+            ReasonCode::NotFoundOther,
+            "a body that is not LinkedIn's JSON error",
+        )
     };
-    CardReply::Unproven(format!(
-        "the card answered 404 with {what}, not LinkedIn's JSON error: the endpoint may have moved"
-    ))
+    CardReply::Unproven(
+        code,
+        format!(
+            "the card answered 404 with {what}, not LinkedIn's JSON error: the endpoint may have moved"
+        ),
+    )
 }
 
 /// The address of a challenge, for a person to open: only an http(s) URL, as the URL parser
@@ -438,7 +446,7 @@ mod tests {
             (b"[]", false, "not LinkedIn's JSON error"),
         ] {
             match judge_404(body, html) {
-                CardReply::Unproven(why) => assert!(why.contains(want), "{why}"),
+                CardReply::Unproven(_, why) => assert!(why.contains(want), "{why}"),
                 other => panic!("{other:?} for {body:?}"),
             }
         }

@@ -18,6 +18,7 @@ pub const CSV_HEADER: &[&str] = &[
     "state",
     "private",
     "reason",
+    "reason_code",
     "url",
     "error_kind",
     "error_message",
@@ -110,7 +111,7 @@ impl View for Report {
         let label = opt(&self.account.label);
         if self.settings.is_empty() {
             let mut row = account;
-            row.extend(std::iter::repeat_n(String::new(), 6));
+            row.extend(std::iter::repeat_n(String::new(), 7));
             row.extend([kind, message, label]);
             return vec![row];
         }
@@ -124,6 +125,9 @@ impl View for Report {
                     r.state.as_str().to_string(),
                     r.private.map(|p| p.to_string()).unwrap_or_default(),
                     opt(&r.reason),
+                    r.reason_code
+                        .map(|c| c.as_str().to_string())
+                        .unwrap_or_default(),
                     r.url.clone(),
                     kind.clone(),
                     message.clone(),

@@ -35,6 +35,9 @@ pub struct AccountSpec {
     pub retry_after: Option<u64>,
     /// The objection form page this account is served; "none" answers 404.
     pub form: Option<String>,
+    /// The member's email address (shown by the form page when signed in).
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// A card: the built-in card file with its value set, or a file served as it is.
@@ -186,6 +189,7 @@ impl AccountsFile {
                 delay_ms: None,
                 retry_after: None,
                 form: None,
+                email: None,
             });
         }
         AccountsFile {

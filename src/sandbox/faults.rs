@@ -43,6 +43,10 @@ pub enum Fault {
     PutNoop,
     /// After a write, every call answers 429.
     RereadThrottled,
+    /// Every card answers 410 Gone.
+    Gone,
+    /// Every card answers 404 with an empty body.
+    Moved,
 }
 
 /// An answer that replaces the account's route, when the fault calls for one.
@@ -83,7 +87,12 @@ pub(super) fn before(
 
 /// Changes the account's answer, when the fault calls for it.
 pub(super) fn after(account: &Account, rq: &Incoming, fault: Fault, answer: &mut Answer) {
+    let is_card = crate::linkedin::endpoints::CARD
+        .matches(&rq.method, &rq.path)
+        .is_some();
     match fault {
+        Fault::Gone if is_card => *answer = Answer::json(410, &serde_json::json!({"status": 410})),
+        Fault::Moved if is_card => *answer = Answer::text(404, "text/plain", ""),
         Fault::Slow => {
             answer.delay = Duration::from_millis(account.spec.delay_ms.unwrap_or(5000));
         }

@@ -13,10 +13,17 @@ macro_rules! embed {
 
 /// Every fixture file, by its path under `fixtures/`.
 pub const EMBEDDED: &[(&str, &str)] = embed![
+    "README.md",
+    "manifest.json",
     "accounts.toml",
     "cards/dataForAiImprovement.json",
     "cards/dataForAiImprovement.drifted.json",
+    "cards/dataForAiImprovement.enabled-disabled.json",
+    "cards/dataForAiImprovement.new-field.json",
+    "cards/dataForAiImprovement.no-off-value.json",
     "cards/dataForAiImprovement.odd-value.json",
+    "cards/dataForAiImprovement.relabelled.json",
+    "cards/dataForAiImprovement.switch.json",
     "cards/dataForAiImprovement.two-toggles.json",
     "cards/policyAndAcademicResearch.json",
     "forms/ts-dpro.html",
@@ -76,11 +83,6 @@ pub fn embedded(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::read_card;
-    use crate::catalog::{CardRef, Toggle};
-    use crate::linkedin::endpoints::parse_me;
-    use crate::report::State;
-    use serde_json::Value;
 
     fn on_disk() -> Vec<String> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -97,9 +99,7 @@ mod tests {
                         .unwrap()
                         .to_string_lossy()
                         .replace('\\', "/");
-                    if rel != "README.md" {
-                        out.push(rel);
-                    }
+                    out.push(rel);
                 }
             }
         }
@@ -128,40 +128,19 @@ mod tests {
         }
     }
 
-    /// Every fixture parses, and each card proves exactly the state it was written to show.
+    /// Every fixture parses and reads as the manifest says, the hashes match, every file has
+    /// its provenance, and the sandbox serves what the fixtures say (`drift --self-check`).
     #[test]
-    fn every_fixture_parses() {
-        let card = |setting| CardRef {
-            card: "x",
-            setting,
-            private_when: Toggle::Off,
-        };
-        for (name, text) in EMBEDDED {
-            if name.ends_with(".json") {
-                let v: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
-                if name.starts_with("me/") {
-                    parse_me(&v).unwrap_or_else(|e| panic!("{name}: {e}"));
-                    continue;
-                }
-                let want = match *name {
-                    "cards/dataForAiImprovement.json" => (None, State::On),
-                    "cards/policyAndAcademicResearch.json" => {
-                        (Some("allowAnonymizedDataResearch"), State::On)
-                    }
-                    "cards/dataForAiImprovement.odd-value.json" => (None, State::Unknown),
-                    "cards/dataForAiImprovement.drifted.json" => (None, State::Unknown),
-                    "cards/dataForAiImprovement.two-toggles.json" => (None, State::Unknown),
-                    other => panic!("no expectation for {other}"),
-                };
-                assert_eq!(read_card(&card(want.0), &v).state, want.1, "{name}");
-            } else if name.ends_with(".html") {
-                assert!(text.contains("<html"), "{name}");
-            } else if *name == "accounts.toml" {
-                super::super::AccountsFile::parse(text, name).unwrap();
-            } else {
-                panic!("no parser for {name}");
-            }
-        }
+    fn the_builtin_fixtures_pass_the_self_check() {
+        let time = crate::clock::Time::system();
+        let checks = crate::drift::selfcheck::run(
+            &crate::drift::recording::Recording::builtin(),
+            None,
+            &time,
+        );
+        let failed: Vec<_> = checks.iter().filter(|c| !c.ok).collect();
+        assert!(failed.is_empty(), "{failed:#?}");
+        assert!(checks.len() > 40, "{}", checks.len());
     }
 
     #[test]

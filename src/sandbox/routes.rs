@@ -24,7 +24,7 @@ impl Shared {
             Some((e, _)) if std::ptr::eq(e, &LOGIN_START) => return (None, self.login_start(rq)),
             Some((e, _)) if std::ptr::eq(e, &LOGIN) => return self.login(rq),
             Some((e, _)) if std::ptr::eq(e, &OBJECTION_FORM) && rq.cookie("li_at").is_none() => {
-                return (None, self.form_page("forms/ts-dpro.html"));
+                return (None, self.form_page("forms/ts-dpro.html", None));
             }
             _ => {}
         }
@@ -76,7 +76,10 @@ impl Shared {
                 Answer::json(200, &account.me_plain)
             }
         } else if std::ptr::eq(endpoint, &OBJECTION_FORM) {
-            self.form_page(account.spec.form.as_deref().unwrap_or("forms/ts-dpro.html"))
+            self.form_page(
+                account.spec.form.as_deref().unwrap_or("forms/ts-dpro.html"),
+                Some(account),
+            )
         } else if std::ptr::eq(endpoint, &CARD) {
             match lock(&account.cards).get(arg) {
                 Some(card) => Answer::json(200, card),
@@ -132,11 +135,28 @@ impl Shared {
             .unwrap_or_else(|_| "<html><body>sandbox page</body></html>".to_string())
     }
 
-    fn form_page(&self, name: &str) -> Answer {
+    /// The form page, with the member's name and email where the page has `{{name}}` and
+    /// `{{email}}` (empty for a visitor).
+    fn form_page(&self, name: &str, member: Option<&Account>) -> Answer {
         if name == "none" {
             return Answer::text(404, "text/html", "<html><body>Page not found</body></html>");
         }
-        Answer::text(200, "text/html; charset=utf-8", &self.page(name))
+        let escape = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('<', "&lt;")
+        };
+        let who = member
+            .and_then(|a| a.identity.name.clone())
+            .unwrap_or_default();
+        let email = member
+            .and_then(|a| a.spec.email.clone())
+            .unwrap_or_default();
+        let page = self
+            .page(name)
+            .replace("{{name}}", &escape(&who))
+            .replace("{{email}}", &escape(&email));
+        Answer::text(200, "text/html; charset=utf-8", &page)
     }
 
     fn login_start(&self, rq: &Incoming) -> Answer {

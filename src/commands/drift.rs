@@ -1,0 +1,320 @@
+//! `linkedin-privacy drift`: compare a recording with a baseline (the fixtures by default) and
+//! say, by severity, where LinkedIn's replies no longer match what the tool reads; or, with
+//! `--self-check`, prove the fixtures themselves are right.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+use comfy_table::Color;
+use serde::Serialize;
+
+use crate::context::Context;
+use crate::drift::compare::{self, Finding, Severity};
+use crate::drift::recording::Recording;
+use crate::drift::selfcheck::{self, Check};
+use crate::drift::{self, Recorder};
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::output::{Format, Style, View, Words, write_stdout};
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  linkedin-privacy record --out today/ && linkedin-privacy drift fixtures/ today/
+  linkedin-privacy drift --live                 # record now, compare with the built-in fixtures
+  linkedin-privacy drift --self-check fixtures/ # the fixtures parse; the sandbox serves them
+
+Exit 0 without breaking drift, 3 with it.")]
+pub struct DriftArgs {
+    /// The baseline recording [default: the fixtures built into the tool]
+    #[arg(value_name = "BASELINE")]
+    pub baseline: Option<PathBuf>,
+
+    /// The recording to compare with the baseline
+    #[arg(value_name = "CURRENT", conflicts_with_all = ["live", "self_check"])]
+    pub current: Option<PathBuf>,
+
+    /// Record the current replies now (one request per endpoint) and compare those
+    #[arg(long, conflicts_with = "self_check")]
+    pub live: bool,
+
+    /// With --live: keep the recording in DIR (default: a temporary folder, deleted after)
+    #[arg(long, value_name = "DIR", requires = "live")]
+    pub out: Option<PathBuf>,
+
+    /// Check the baseline itself: every file parses, the hashes match, every file has its
+    /// provenance, the sandbox serves what they say
+    #[arg(long)]
+    pub self_check: bool,
+}
+
+#[derive(Serialize)]
+struct DriftView {
+    schema: u32,
+    baseline: String,
+    current: String,
+    breaking: usize,
+    notable: usize,
+    info: usize,
+    findings: Vec<Finding>,
+    /// The replies compared, for JUnit.
+    #[serde(skip)]
+    replies: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct SelfCheckView {
+    schema: u32,
+    fixtures: String,
+    passed: usize,
+    failed: usize,
+    checks: Vec<Check>,
+}
+
+pub fn run(ctx: &Context, args: DriftArgs) -> anyhow::Result<Exit> {
+    let baseline = match &args.baseline {
+        Some(dir) => Recording::open(dir)?,
+        None => Recording::builtin(),
+    };
+    if args.self_check {
+        let checks = selfcheck::run(&baseline, args.baseline.as_deref(), &ctx.time);
+        let failed = checks.iter().filter(|c| !c.ok).count();
+        let view = SelfCheckView {
+            schema: 1,
+            fixtures: baseline.name.clone(),
+            passed: checks.len() - failed,
+            failed,
+            checks,
+        };
+        ctx.out.print(&view)?;
+        return Ok(if failed == 0 { Exit::Ok } else { Exit::Unknown });
+    }
+    let (current, _keep) = match (&args.current, args.live) {
+        (Some(dir), _) => (Recording::open(dir)?, None),
+        (None, true) => {
+            let (dir, guard) = match &args.out {
+                Some(d) => (d.clone(), None),
+                None => {
+                    let t = tempfile::Builder::new()
+                        .prefix("linkedin-privacy-drift.")
+                        .tempdir()
+                        .map_err(|e| Error::Io {
+                            what: "a temporary folder".to_string(),
+                            detail: e.to_string(),
+                        })?;
+                    (t.path().to_path_buf(), Some(t))
+                }
+            };
+            drift::prepare_dir(&dir)?;
+            let catalog = ctx.catalog()?;
+            let recorder = Arc::new(Recorder::default());
+            let conn = ctx.connect_observed(Some(recorder.clone()))?;
+            drift::record(
+                &conn.member(),
+                &conn.session,
+                &catalog,
+                &recorder,
+                &dir,
+                ctx.time.clock.rfc3339(),
+            )?;
+            let mut rec = Recording::open(&dir)?;
+            if guard.is_some() {
+                rec.name = "a recording made now".to_string();
+            }
+            (rec, guard)
+        }
+        (None, false) => {
+            return Err(Error::usage(
+                "drift needs a recording to compare: CURRENT, or --live to record one now",
+                Some("e.g. `linkedin-privacy drift fixtures/ today/` or `linkedin-privacy drift --live`".to_string()),
+            )
+            .into());
+        }
+    };
+    let findings = compare::compare(&baseline, &current);
+    let count = |s| findings.iter().filter(|f| f.severity == s).count();
+    let view = DriftView {
+        schema: 1,
+        baseline: baseline.name.clone(),
+        current: current.name.clone(),
+        breaking: count(Severity::Breaking),
+        notable: count(Severity::Notable),
+        info: count(Severity::Info),
+        replies: baseline.manifest.replies.iter().map(|r| r.name()).collect(),
+        findings,
+    };
+    if ctx.out.format == Format::Junit {
+        write_stdout(&junit(&view, &ctx.time.clock.rfc3339()))?;
+    } else {
+        ctx.out.print(&view)?;
+    }
+    Ok(if view.breaking > 0 {
+        Exit::Unknown
+    } else {
+        Exit::Ok
+    })
+}
+
+fn xml(text: &str) -> String {
+    crate::text::clean_line(text, 400)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One test case per baseline reply: a failure when it drifted in a breaking way; notable
+/// findings in its output.
+fn junit(v: &DriftView, at: &str) -> String {
+    let mut cases = String::new();
+    let mut failures = 0;
+    for reply in &v.replies {
+        let of = |s: Severity| {
+            v.findings
+                .iter()
+                .filter(|f| &f.reply == reply && f.severity == s)
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+        };
+        let (breaking, notable) = (of(Severity::Breaking), of(Severity::Notable));
+        let mut body = String::new();
+        if !breaking.is_empty() {
+            failures += 1;
+            body.push_str(&format!(
+                "<failure type=\"breaking\" message=\"{}\"/>",
+                xml(&breaking.join("; "))
+            ));
+        }
+        if !notable.is_empty() {
+            body.push_str(&format!(
+                "<system-out>notable: {}</system-out>",
+                xml(&notable.join("; "))
+            ));
+        }
+        cases.push_str(&format!(
+            "    <testcase classname=\"drift\" name=\"{}\">{body}</testcase>\n",
+            xml(reply)
+        ));
+    }
+    let attrs = format!(
+        "tests=\"{}\" failures=\"{failures}\" errors=\"0\"",
+        v.replies.len()
+    );
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"linkedin-privacy\" {attrs}>\n  <testsuite name=\"linkedin-privacy drift\" timestamp=\"{}\" {attrs}>\n{cases}  </testsuite>\n</testsuites>\n",
+        xml(at)
+    )
+}
+
+impl View for DriftView {
+    fn table(&self, s: &Style, w: &Words) -> String {
+        let mut out = format!(
+            "{} {} against {}\n",
+            s.bold("Drift of"),
+            self.current,
+            self.baseline
+        );
+        if self.findings.is_empty() {
+            out.push_str(&format!(
+                "{} LinkedIn's replies have the shapes the tool knows.\n",
+                s.green("NO DRIFT:")
+            ));
+            return out;
+        }
+        let mut table = s.table(&["Severity", "Reply", "What changed"]);
+        for f in &self.findings {
+            let color = match f.severity {
+                Severity::Breaking => Some(Color::Red),
+                Severity::Notable => Some(Color::Yellow),
+                Severity::Info => None,
+            };
+            table.add_row(vec![
+                s.cell(f.severity.as_str(), color),
+                s.cell(&f.reply, None),
+                s.cell(&f.message, None),
+            ]);
+        }
+        out.push_str(&format!("{table}\n"));
+        let counts = format!(
+            "{} breaking, {} notable, {} info",
+            self.breaking, self.notable, self.info
+        );
+        if self.breaking > 0 {
+            out.push_str(&format!(
+                "{} {counts}. The tool can no longer read or write what changed: settings will read `unknown` and `opt-out` will refuse to write until the catalog (`{}`) or a new version follows the change.\n",
+                s.red("BREAKING DRIFT:"),
+                w.command("catalog --toml")
+            ));
+        } else {
+            out.push_str(&format!(
+                "{} {counts}; nothing the tool relies on changed.\n",
+                s.yellow("DRIFT:")
+            ));
+        }
+        out
+    }
+
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec!["severity", "reply", "path", "change", "message"]
+    }
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        self.findings
+            .iter()
+            .map(|f| {
+                vec![
+                    f.severity.as_str().to_string(),
+                    f.reply.clone(),
+                    f.path.clone().unwrap_or_default(),
+                    f.change.to_string(),
+                    f.message.clone(),
+                ]
+            })
+            .collect()
+    }
+}
+
+impl View for SelfCheckView {
+    fn table(&self, s: &Style, _: &Words) -> String {
+        let mut out = String::new();
+        for c in self.checks.iter().filter(|c| !c.ok) {
+            out.push_str(&format!(
+                "{} {}: {}\n",
+                s.red("FAILED"),
+                c.check,
+                c.detail.as_deref().unwrap_or("")
+            ));
+        }
+        out.push_str(&format!(
+            "{} {} checks of {}: {} passed, {} failed.\n",
+            if self.failed == 0 {
+                s.green("OK:")
+            } else {
+                s.red("FIXTURES BROKEN:")
+            },
+            self.checks.len(),
+            self.fixtures,
+            self.passed,
+            self.failed
+        ));
+        out
+    }
+
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec!["check", "ok", "detail"]
+    }
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        self.checks
+            .iter()
+            .map(|c| {
+                vec![
+                    c.check.clone(),
+                    c.ok.to_string(),
+                    c.detail.clone().unwrap_or_default(),
+                ]
+            })
+            .collect()
+    }
+}
