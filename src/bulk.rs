@@ -3,12 +3,15 @@
 //! calling thread receives every report as soon as it is done, in completion order: it is the one
 //! printer, so lines never interleave. A 999 stops new accounts from starting (the ones in flight
 //! finish; the rest are reported as not reached); Ctrl-C reports everything not yet printed as not
-//! reached, then the run exits 130. Memory holds the accounts in flight, never the whole list.
+//! reached, then the run exits 130. Memory holds the accounts in flight and a bounded number of
+//! finished reports waiting for the printer, never the whole list: a slow reader of the output
+//! slows the workers down instead of piling reports up.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::report::Report;
@@ -43,10 +46,19 @@ pub enum Feed {
     },
 }
 
+/// Whether the run goes on after the printer's turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    Continue,
+    /// The output is gone (a closed pipe, a full disk): no account starts any more, and nothing
+    /// more is printed.
+    Stop,
+}
+
 /// What the run tells its printer.
 pub trait Printer {
     /// One account's report, as soon as it is done.
-    fn report(&mut self, report: &Report);
+    fn report(&mut self, report: &Report) -> Next;
     /// A line of the input that held no account.
     fn malformed(&mut self, line: usize, why: &'static str);
     /// The run was interrupted; everything not done has been reported as not reached. The
@@ -54,130 +66,233 @@ pub trait Printer {
     fn interrupted(&mut self);
 }
 
-enum Msg {
-    Started(usize, String),
-    Done(usize, Box<Report>),
-    Malformed(usize, &'static str),
-    FeedEnd(usize),
-    Interrupt(mpsc::Sender<()>),
+/// What a run does per account, and what it says of accounts it never audited.
+pub struct Work<'a> {
+    /// Audits one account, on a worker thread. A panic here becomes that account's report, made
+    /// by `failed`; the run goes on.
+    pub audit: &'a (dyn Fn(&Job) -> Report + Sync),
+    /// Asked before each account starts: true once LinkedIn refused automated access.
+    pub stop: &'a (dyn Fn() -> bool + Sync),
+    /// The report of an account that was never audited, with the reason.
+    pub not_reached: &'a (dyn Fn(&str, &str) -> Report + Sync),
+    /// The report of an account whose audit failed inside the tool (a bug), with what is known.
+    pub failed: &'a (dyn Fn(&str, &str) -> Report + Sync),
 }
 
-/// Runs the audit over every account the feed yields, and returns once every one is reported.
-/// (An interruption never returns: the printer says its last words and the process exits 130.)
-///
-/// `audit` runs on the worker threads; `stop` is asked before each account starts (true once
-/// LinkedIn refused automated access); `not_reached` makes the report of an account that was
-/// never audited, with the reason.
+enum Msg {
+    Done(Box<Report>),
+    Malformed(usize, &'static str),
+    FeedEnd(usize),
+}
+
+/// What the threads of a run share.
+struct Shared {
+    /// Accounts a worker has taken and not yet handed over: index → label. A worker takes a job
+    /// and enters it here under the queue's lock, so an account is always either queued, here,
+    /// or handed over.
+    in_flight: Mutex<BTreeMap<usize, String>>,
+    /// Reports handed over (taken out of `in_flight`) but not yet in the channel.
+    sending: AtomicUsize,
+    /// Set once no account may start and no report be handed over any more.
+    halt: AtomicBool,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What the signal handler and the run share: the flag, and where to acknowledge.
+#[derive(Default)]
+struct Interrupt {
+    asked: AtomicBool,
+    ack: Mutex<Option<mpsc::Sender<()>>>,
+}
+
+/// Runs the audit over every account the feed yields, and returns once every one is reported, or
+/// once the printer said [`Next::Stop`]. (An interruption never returns: the printer says its
+/// last words and the process exits 130.)
 pub fn run<'a>(
     jobs: usize,
     feed: Box<dyn Iterator<Item = Feed> + Send + 'a>,
-    audit: &(dyn Fn(&Job) -> Report + Sync),
-    stop: &(dyn Fn() -> bool + Sync),
-    not_reached: &(dyn Fn(&str, &str) -> Report + Sync),
+    work: &Work<'_>,
     printer: &mut dyn Printer,
 ) {
     let jobs = jobs.max(1);
-    let (tx, rx) = mpsc::channel::<Msg>();
-    // A bounded queue: the feeder never runs far ahead of the workers.
+    // Bounded both ways: the feeder never runs far ahead of the workers, and finished reports
+    // wait for a slow printer in a queue of fixed size.
+    let (tx, rx) = mpsc::sync_channel::<Msg>(jobs * 4);
     let (queue_tx, queue_rx) = mpsc::sync_channel::<Job>(jobs * 2);
     let queue_rx = Mutex::new(queue_rx);
     let feed = Mutex::new(feed);
-    let halt = AtomicBool::new(false);
+    let shared = Shared {
+        in_flight: Mutex::new(BTreeMap::new()),
+        sending: AtomicUsize::new(0),
+        halt: AtomicBool::new(false),
+    };
     let feeder_done = AtomicBool::new(false);
+    let interrupt = Arc::new(Interrupt::default());
     let _last_word = {
-        let tx = Mutex::new(tx.clone());
+        let interrupt = interrupt.clone();
         crate::interrupt::last_word(move || {
             let (ack_tx, ack_rx) = mpsc::channel();
-            let sent = tx
-                .lock()
-                .map(|t| t.send(Msg::Interrupt(ack_tx)).is_ok())
-                .unwrap_or(false);
-            if sent {
-                let _ = ack_rx.recv_timeout(Duration::from_secs(30));
-            }
+            *lock(&interrupt.ack) = Some(ack_tx);
+            interrupt.asked.store(true, Ordering::SeqCst);
+            let _ = ack_rx.recv_timeout(Duration::from_secs(30));
         })
     };
     std::thread::scope(|scope| {
         {
-            let (tx, feed, halt, feeder_done) = (tx.clone(), &feed, &halt, &feeder_done);
+            let (tx, feed, shared, feeder_done) = (tx.clone(), &feed, &shared, &feeder_done);
             scope.spawn(move || {
-                feeder(&tx, queue_tx, feed, halt);
+                feeder(&tx, queue_tx, feed, &shared.halt);
                 feeder_done.store(true, Ordering::SeqCst);
             });
         }
         for _ in 0..jobs {
-            let (tx, queue_rx, halt) = (tx.clone(), &queue_rx, &halt);
-            scope.spawn(move || worker(&tx, queue_rx, halt, audit, stop, not_reached));
+            let (tx, queue_rx, shared) = (tx.clone(), &queue_rx, &shared);
+            scope.spawn(move || worker(&tx, queue_rx, shared, work));
         }
         drop(tx);
-        let mut in_flight: BTreeMap<usize, String> = BTreeMap::new();
         let mut fed: Option<usize> = None;
         let mut done = 0usize;
         loop {
             if fed.is_some_and(|n| done >= n) {
                 return;
             }
-            let Ok(msg) = rx.recv() else {
-                return;
-            };
-            match msg {
-                Msg::Started(i, label) => {
-                    in_flight.insert(i, label);
-                }
-                Msg::Done(i, report) => {
-                    in_flight.remove(&i);
-                    done += 1;
-                    printer.report(&report);
-                }
-                Msg::Malformed(line, why) => printer.malformed(line, why),
-                Msg::FeedEnd(n) => fed = Some(n),
-                Msg::Interrupt(ack) => {
-                    halt.store(true, Ordering::SeqCst);
-                    let why = "the run was interrupted before this account was audited";
-                    // The accounts being audited now, then the ones waiting, then the rest of
-                    // the input: every one is reported, once.
-                    for label in in_flight.values() {
-                        printer.report(&not_reached(label, why));
-                    }
-                    loop {
-                        while let Ok(job) = queue_rx
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .try_recv()
-                        {
-                            printer.report(&not_reached(&job.label, why));
-                        }
-                        if feeder_done.load(Ordering::SeqCst) {
-                            break;
-                        }
-                        std::thread::sleep(Duration::from_millis(5));
-                    }
-                    while let Ok(job) = queue_rx
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .try_recv()
-                    {
-                        printer.report(&not_reached(&job.label, why));
-                    }
-                    let mut rest = feed.lock().unwrap_or_else(|p| p.into_inner());
-                    for item in rest.by_ref() {
-                        match item {
-                            Feed::Job(job) => printer.report(&not_reached(&job.label, why)),
-                            Feed::Malformed { line, why } => printer.malformed(line, why),
-                        }
-                    }
-                    printer.interrupted();
+            if interrupt.asked.load(Ordering::SeqCst) {
+                let ack = lock(&interrupt.ack).take();
+                interrupted(&shared, &rx, &queue_rx, &feed, &feeder_done, work, printer);
+                if let Some(ack) = ack {
                     let _ = ack.send(());
-                    // Workers may be waiting on LinkedIn: the process ends here, not after them.
-                    std::process::exit(i32::from(crate::interrupt::EXIT_INTERRUPTED));
                 }
+                // Workers may be waiting on LinkedIn: the process ends here, not after them.
+                std::process::exit(i32::from(crate::interrupt::EXIT_INTERRUPTED));
+            }
+            match rx.recv_timeout(Duration::from_millis(50)) {
+                Ok(Msg::Done(report)) => {
+                    done += 1;
+                    if printer.report(&report) == Next::Stop {
+                        shared.halt.store(true, Ordering::SeqCst);
+                        // Let the threads end: nothing more is printed, nothing more starts.
+                        drain_quietly(&rx, &queue_rx, &feeder_done);
+                        return;
+                    }
+                }
+                Ok(Msg::Malformed(line, why)) => printer.malformed(line, why),
+                Ok(Msg::FeedEnd(n)) => fed = Some(n),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
             }
         }
     })
 }
 
+/// After the output is gone: takes what the threads still send until they have all ended, so
+/// none waits on a full channel.
+fn drain_quietly(rx: &Receiver<Msg>, queue: &Mutex<Receiver<Job>>, feeder_done: &AtomicBool) {
+    loop {
+        while lock(queue).try_recv().is_ok() {}
+        match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        if feeder_done.load(Ordering::SeqCst) && lock(queue).try_recv().is_err() {
+            // The workers end at their next look at `halt`; the scope waits for them.
+            match rx.try_recv() {
+                Err(TryRecvError::Disconnected) => return,
+                _ => continue,
+            }
+        }
+    }
+}
+
+/// Ctrl-C: every account is reported once — the finished ones with their result, the ones in
+/// flight, queued or not yet read as not reached — then the printer says its last words.
+fn interrupted(
+    shared: &Shared,
+    rx: &Receiver<Msg>,
+    queue: &Mutex<Receiver<Job>>,
+    feed: &Mutex<Box<dyn Iterator<Item = Feed> + Send + '_>>,
+    feeder_done: &AtomicBool,
+    work: &Work<'_>,
+    printer: &mut dyn Printer,
+) {
+    let why = "the run was interrupted before this account was audited";
+    shared.halt.store(true, Ordering::SeqCst);
+    // Holding the queue, no worker takes a job; after one pass through `in_flight` with the halt
+    // set, no worker hands a report over any more. Reports already handed over are awaited.
+    let queue = lock(queue);
+    drop(lock(&shared.in_flight));
+    let mut printing = true;
+    loop {
+        let sending = shared.sending.load(Ordering::SeqCst);
+        loop {
+            match rx.try_recv() {
+                Ok(Msg::Done(report)) if printing => {
+                    printing = printer.report(&report) == Next::Continue;
+                }
+                Ok(Msg::Malformed(line, why)) => printer.malformed(line, why),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        if sending == 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let mut tell = Tell {
+        printer,
+        printing,
+        not_reached: |label: &str| (work.not_reached)(label, why),
+    };
+    for label in lock(&shared.in_flight).values() {
+        tell.not_reached(label);
+    }
+    // The feeder may be waiting for room in the queue, or in the channel: make room until it
+    // sees the halt and ends.
+    loop {
+        let ended = feeder_done.load(Ordering::SeqCst);
+        while let Ok(job) = queue.try_recv() {
+            tell.not_reached(&job.label);
+        }
+        while let Ok(msg) = rx.try_recv() {
+            if let Msg::Malformed(line, why) = msg {
+                tell.printer.malformed(line, why);
+            }
+        }
+        if ended {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let mut rest = lock(feed);
+    for item in rest.by_ref() {
+        match item {
+            Feed::Job(job) => tell.not_reached(&job.label),
+            Feed::Malformed { line, why } => tell.printer.malformed(line, why),
+        }
+    }
+    tell.printer.interrupted();
+}
+
+/// Reports accounts as not reached until the printer says stop.
+struct Tell<'p, F> {
+    printer: &'p mut dyn Printer,
+    printing: bool,
+    not_reached: F,
+}
+
+impl<F: Fn(&str) -> Report> Tell<'_, F> {
+    fn not_reached(&mut self, label: &str) {
+        if self.printing {
+            self.printing = self.printer.report(&(self.not_reached)(label)) == Next::Continue;
+        }
+    }
+}
+
 fn feeder(
-    tx: &mpsc::Sender<Msg>,
+    tx: &SyncSender<Msg>,
     queue: SyncSender<Job>,
     feed: &Mutex<Box<dyn Iterator<Item = Feed> + Send + '_>>,
     halt: &AtomicBool,
@@ -187,7 +302,7 @@ fn feeder(
         if halt.load(Ordering::SeqCst) {
             return;
         }
-        let next = feed.lock().unwrap_or_else(|p| p.into_inner()).next();
+        let next = lock(feed).next();
         match next {
             None => break,
             Some(Feed::Malformed { line, why }) => {
@@ -204,66 +319,185 @@ fn feeder(
     let _ = tx.send(Msg::FeedEnd(count));
 }
 
-fn worker(
-    tx: &mpsc::Sender<Msg>,
-    queue: &Mutex<Receiver<Job>>,
-    halt: &AtomicBool,
-    audit: &(dyn Fn(&Job) -> Report + Sync),
-    stop: &(dyn Fn() -> bool + Sync),
-    not_reached: &(dyn Fn(&str, &str) -> Report + Sync),
-) {
+fn worker(tx: &SyncSender<Msg>, queue: &Mutex<Receiver<Job>>, shared: &Shared, work: &Work<'_>) {
     loop {
-        if halt.load(Ordering::SeqCst) {
+        if shared.halt.load(Ordering::SeqCst) {
             return;
         }
         // A short wait, so the lock is let go often (the interrupt drains the queue too).
-        let next = queue
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .recv_timeout(Duration::from_millis(50));
-        let job = match next {
-            Ok(job) => job,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => return,
+        let job = {
+            let queue = lock(queue);
+            match queue.recv_timeout(Duration::from_millis(50)) {
+                Ok(job) => {
+                    lock(&shared.in_flight).insert(job.index, job.label.clone());
+                    job
+                }
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
         };
-        if stop() {
-            let report = not_reached(
+        if shared.halt.load(Ordering::SeqCst) {
+            // Left in `in_flight`: the interruption reports it.
+            return;
+        }
+        let report = if (work.stop)() {
+            (work.not_reached)(
                 &job.label,
                 "LinkedIn refused automated access (HTTP 999), so no new account was started",
-            );
-            let _ = tx.send(Msg::Done(job.index, Box::new(report)));
-            continue;
+            )
+        } else {
+            match catch_unwind(AssertUnwindSafe(|| (work.audit)(&job))) {
+                Ok(report) => report,
+                Err(panic) => (work.failed)(&job.label, panic_text(panic.as_ref())),
+            }
+        };
+        {
+            let mut in_flight = lock(&shared.in_flight);
+            if shared.halt.load(Ordering::SeqCst) {
+                return;
+            }
+            in_flight.remove(&job.index);
+            shared.sending.fetch_add(1, Ordering::SeqCst);
         }
-        let _ = tx.send(Msg::Started(job.index, job.label.clone()));
-        let report = audit(&job);
-        if tx.send(Msg::Done(job.index, Box::new(report))).is_err() {
+        let sent = tx.send(Msg::Done(Box::new(report))).is_ok();
+        shared.sending.fetch_sub(1, Ordering::SeqCst);
+        if !sent {
             return;
         }
     }
 }
 
-/// The labels a previous run's NDJSON already has a result for: every line with an account
-/// label, except those whose error says the account was not reached, throttled, blocked, timed
-/// out, cut off from the network or interrupted (those are audited again). A line that does not
-/// parse (the half line a crash may leave) is ignored.
-pub fn done_labels(ndjson: &str) -> std::collections::HashSet<String> {
-    const AGAIN: &[&str] = &[
-        "not_reached",
-        "throttled",
-        "blocked",
-        "network",
-        "timeout",
-        "interrupted",
-    ];
-    ndjson
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| {
-            let kind = v["error"]["kind"].as_str();
-            !kind.is_some_and(|k| AGAIN.contains(&k))
-        })
-        .filter_map(|v| v["account"]["label"].as_str().map(str::to_string))
-        .collect()
+/// A panic's message when it is a fixed string from the code; a formatted one may hold text
+/// from a reply, so it is withheld (as the panic hook does).
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &'static str {
+    panic
+        .downcast_ref::<&'static str>()
+        .copied()
+        .unwrap_or("(details withheld)")
+}
+
+/// What a previous run's NDJSON says: the last line per account label counts (a file `--resume`
+/// appended to holds an account again once it was audited again).
+pub struct Previous {
+    last: std::collections::HashMap<String, Outcome>,
+}
+
+/// One account's result as a line of NDJSON gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub verdict: Option<crate::report::Verdict>,
+    /// `error.kind`, if the line has an error.
+    pub error: Option<String>,
+}
+
+/// Error kinds whose accounts a resumed run audits again: they were never read, or were cut off.
+const AGAIN: &[&str] = &[
+    "not_reached",
+    "throttled",
+    "blocked",
+    "network",
+    "timeout",
+    "interrupted",
+    "internal",
+];
+
+/// The longest line of a resume file read; a longer one is skipped.
+const MAX_RESUME_LINE: usize = 1024 * 1024;
+
+impl Previous {
+    /// Reads the file a line at a time (a missing file is an empty run). It must be a regular
+    /// file: the run appends to it. Lines that do not parse (the half line a crash may leave,
+    /// text that is not UTF-8) are skipped.
+    pub fn read(path: &std::path::Path) -> crate::error::Result<Previous> {
+        use crate::error::Error;
+        let unreadable = |e: &dyn std::fmt::Display| {
+            Error::usage(
+                format!("cannot read the --resume file {}: {e}", path.display()),
+                Some("give the NDJSON file of an earlier run, or a new file's path".to_string()),
+            )
+        };
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Previous {
+                    last: Default::default(),
+                });
+            }
+            Err(e) => return Err(unreadable(&e)),
+        };
+        let meta = file.metadata().map_err(|e| unreadable(&e))?;
+        if !meta.is_file() {
+            return Err(Error::usage(
+                format!(
+                    "the --resume file {} is not a regular file; the run appends its results to it",
+                    path.display()
+                ),
+                Some("give the path of an ordinary file (it is created if missing)".to_string()),
+            ));
+        }
+        Previous::from_reader(std::io::BufReader::new(file)).map_err(|e| unreadable(&e))
+    }
+
+    pub fn from_reader(mut reader: impl std::io::BufRead) -> std::io::Result<Previous> {
+        use std::io::BufRead as _;
+        let mut last = std::collections::HashMap::new();
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            let n = std::io::Read::take(&mut reader, MAX_RESUME_LINE as u64 + 1)
+                .read_until(b'\n', &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            if buf.len() > MAX_RESUME_LINE && !buf.ends_with(b"\n") {
+                // Too long to be a line this tool wrote: skip to its end.
+                let mut skipped = Vec::new();
+                loop {
+                    skipped.clear();
+                    let n = std::io::Read::take(&mut reader, MAX_RESUME_LINE as u64)
+                        .read_until(b'\n', &mut skipped)?;
+                    if n == 0 || skipped.ends_with(b"\n") {
+                        break;
+                    }
+                }
+                continue;
+            }
+            let Ok(v) = serde_json::from_slice::<serde_json::Value>(&buf) else {
+                continue;
+            };
+            let Some(label) = v["account"]["label"].as_str() else {
+                continue;
+            };
+            let outcome = Outcome {
+                verdict: serde_json::from_value(v["verdict"].clone()).ok(),
+                error: v["error"]["kind"].as_str().map(str::to_string),
+            };
+            last.insert(label.to_string(), outcome);
+        }
+        Ok(Previous { last })
+    }
+
+    /// The labels that have a result and are not audited again.
+    pub fn done(&self) -> std::collections::HashSet<String> {
+        self.last
+            .iter()
+            .filter(|(_, o)| !o.error.as_deref().is_some_and(|k| AGAIN.contains(&k)))
+            .map(|(label, _)| label.clone())
+            .collect()
+    }
+
+    /// Every account's last result.
+    pub fn outcomes(&self) -> impl Iterator<Item = &Outcome> {
+        self.last.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.last.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.last.is_empty()
+    }
 }
 
 #[cfg(test)]
@@ -286,6 +520,7 @@ mod tests {
         };
         let r = Report::new(identity, Vec::new(), "t".into());
         match kind {
+            Some("internal") => r.stopped(&crate::error::Error::Internal { detail: "x".into() }),
             Some(_) => r.stopped(&crate::error::Error::NotReached { detail: "x".into() }),
             None => r,
         }
@@ -294,17 +529,41 @@ mod tests {
     #[derive(Default)]
     struct Collect {
         labels: Vec<String>,
+        kinds: Vec<Option<String>>,
         malformed: Vec<usize>,
+        /// Say `Stop` after this many reports.
+        stop_after: Option<usize>,
     }
 
     impl Printer for Collect {
-        fn report(&mut self, r: &Report) {
+        fn report(&mut self, r: &Report) -> Next {
             self.labels.push(r.account.label.clone().unwrap());
+            self.kinds.push(r.error.as_ref().map(|e| e.kind.clone()));
+            match self.stop_after {
+                Some(n) if self.labels.len() >= n => Next::Stop,
+                _ => Next::Continue,
+            }
         }
         fn malformed(&mut self, line: usize, _: &'static str) {
             self.malformed.push(line);
         }
         fn interrupted(&mut self) {}
+    }
+
+    fn run_with(
+        jobs: usize,
+        feed: Vec<Feed>,
+        audit: &(dyn Fn(&Job) -> Report + Sync),
+        stop: &(dyn Fn() -> bool + Sync),
+        p: &mut Collect,
+    ) {
+        let work = Work {
+            audit,
+            stop,
+            not_reached: &|l, _| report(l, Some("not_reached")),
+            failed: &|l, _| report(l, Some("internal")),
+        };
+        run(jobs, Box::new(feed.into_iter()), &work, p);
     }
 
     #[test]
@@ -314,14 +573,7 @@ mod tests {
             .chain([Feed::Malformed { line: 7, why: "x" }])
             .collect();
         let mut p = Collect::default();
-        run(
-            7,
-            Box::new(feed.into_iter()),
-            &|j| report(&j.label, None),
-            &|| false,
-            &|l, _| report(l, Some("not_reached")),
-            &mut p,
-        );
+        run_with(7, feed, &|j| report(&j.label, None), &|| false, &mut p);
         let mut labels = p.labels.clone();
         labels.sort();
         labels.dedup();
@@ -332,12 +584,12 @@ mod tests {
 
     #[test]
     fn once_stopped_no_account_starts() {
-        let started = std::sync::atomic::AtomicUsize::new(0);
+        let started = AtomicUsize::new(0);
         let tripped = AtomicBool::new(false);
         let mut p = Collect::default();
-        run(
+        run_with(
             2,
-            Box::new((0..50).map(job)),
+            (0..50).map(job).collect(),
             &|j| {
                 started.fetch_add(1, Ordering::SeqCst);
                 if j.index == 3 {
@@ -346,7 +598,6 @@ mod tests {
                 report(&j.label, None)
             },
             &|| tripped.load(Ordering::SeqCst),
-            &|l, _| report(l, Some("not_reached")),
             &mut p,
         );
         assert_eq!(p.labels.len(), 50, "every account is still reported");
@@ -354,20 +605,122 @@ mod tests {
     }
 
     #[test]
-    fn a_resume_skips_what_has_a_result() {
+    fn a_panicking_account_is_reported_and_the_run_goes_on() {
+        let mut p = Collect::default();
+        run_with(
+            3,
+            (0..20).map(job).collect(),
+            &|j| {
+                if j.index == 5 {
+                    panic!("a bug in one account's audit");
+                }
+                report(&j.label, None)
+            },
+            &|| false,
+            &mut p,
+        );
+        assert_eq!(p.labels.len(), 20, "no hang, no lost account");
+        let at = p.labels.iter().position(|l| l == "a5").unwrap();
+        assert_eq!(p.kinds[at].as_deref(), Some("internal"));
+        assert_eq!(p.kinds.iter().filter(|k| k.is_some()).count(), 1);
+    }
+
+    #[test]
+    fn a_printer_that_stops_ends_the_run_early() {
+        let started = AtomicUsize::new(0);
+        let mut p = Collect {
+            stop_after: Some(3),
+            ..Collect::default()
+        };
+        run_with(
+            2,
+            (0..10_000).map(job).collect(),
+            &|j| {
+                started.fetch_add(1, Ordering::SeqCst);
+                report(&j.label, None)
+            },
+            &|| false,
+            &mut p,
+        );
+        assert_eq!(p.labels.len(), 3, "nothing is printed after Stop");
+        // The workers finish what they hold and start nothing new.
+        assert!(started.load(Ordering::SeqCst) < 50, "{started:?}");
+    }
+
+    #[test]
+    fn a_slow_printer_holds_back_the_workers() {
+        // The channel to the printer is bounded: while the printer is slow, the workers wait
+        // rather than piling up finished reports.
+        let started = AtomicUsize::new(0);
+        struct Slow<'a>(&'a AtomicUsize, usize);
+        impl Printer for Slow<'_> {
+            fn report(&mut self, _: &Report) -> Next {
+                if self.1 == 0 {
+                    std::thread::sleep(Duration::from_millis(300));
+                    // Two workers, a channel of 8 and a queue of 4: far fewer than 100 started.
+                    assert!(self.0.load(Ordering::SeqCst) < 20, "{:?}", self.0);
+                }
+                self.1 += 1;
+                Next::Continue
+            }
+            fn malformed(&mut self, _: usize, _: &'static str) {}
+            fn interrupted(&mut self) {}
+        }
+        let mut p = Slow(&started, 0);
+        let work = Work {
+            audit: &|j| {
+                started.fetch_add(1, Ordering::SeqCst);
+                report(&j.label, None)
+            },
+            stop: &|| false,
+            not_reached: &|l, _| report(l, Some("not_reached")),
+            failed: &|l, _| report(l, Some("internal")),
+        };
+        run(2, Box::new((0..100).map(job)), &work, &mut p);
+        assert_eq!(p.1, 100);
+    }
+
+    #[test]
+    fn a_resume_skips_what_has_a_result_and_the_last_line_counts() {
         let previous = concat!(
-            r#"{"account":{"label":"a"},"error":null}"#,
+            r#"{"account":{"label":"a"},"verdict":"private","error":null}"#,
             "\n",
-            r#"{"account":{"label":"b"},"error":{"kind":"session_expired"}}"#,
+            r#"{"account":{"label":"b"},"verdict":"incomplete","error":{"kind":"session_expired"}}"#,
             "\n",
             r#"{"account":{"label":"c"},"error":{"kind":"not_reached"}}"#,
             "\n",
             r#"{"account":{"label":"d"},"error":{"kind":"throttled"}}"#,
             "\n",
+            r#"{"account":{"label":"c"},"verdict":"exposed","error":null}"#,
+            "\n",
+            "\u{0}\u{ff}not json\n",
+            r#"{"account":{"label":"a"},"error":{"kind":"timeout"}}"#,
+            "\n",
             r#"{"account":{"label":"e"},"er"#,
         );
-        let mut done: Vec<String> = done_labels(previous).into_iter().collect();
+        let prev = Previous::from_reader(previous.as_bytes()).unwrap();
+        let mut done: Vec<String> = prev.done().into_iter().collect();
         done.sort();
-        assert_eq!(done, ["a", "b"]);
+        assert_eq!(
+            done,
+            ["b", "c"],
+            "a's last line is a timeout: audited again"
+        );
+        assert_eq!(prev.len(), 4);
+        let exposed = prev
+            .outcomes()
+            .filter(|o| o.verdict == Some(crate::report::Verdict::Exposed))
+            .count();
+        assert_eq!(exposed, 1);
+    }
+
+    #[test]
+    fn a_resume_file_with_bytes_that_are_not_text_still_reads() {
+        let mut bytes = b"{\"account\":{\"label\":\"a\"},\"error\":null}\n".to_vec();
+        bytes.extend_from_slice(&[0xff, 0xfe, b'\n']);
+        bytes.extend(std::iter::repeat_n(b'x', MAX_RESUME_LINE * 2));
+        bytes.extend_from_slice(b"\n{\"account\":{\"label\":\"b\"},\"error\":null}\n");
+        let prev = Previous::from_reader(&bytes[..]).unwrap();
+        assert_eq!(prev.len(), 2);
     }
 }

@@ -231,22 +231,27 @@ impl Context {
         };
         let time = time_from(&env)?;
         // Suggested command lines repeat the flags that chose the target.
+        // Every value is quoted for a shell and cleaned for a terminal.
+        let word = |v: &str| crate::text::shell_word(&crate::text::clean_line(v, 200)).into_owned();
         let mut words = Vec::new();
         match (&target, &flags.base_url) {
-            (Target::Sandbox { account }, _) => words.push(format!("--sandbox={account}")),
+            (Target::Sandbox { account }, _) => words.push(format!("--sandbox={}", word(account))),
             (Target::Remote(origin), Some(_)) => {
-                words.push(format!("--base-url {}", origin.as_str()))
+                words.push(format!("--base-url {}", word(origin.as_str())))
             }
             _ => {}
         }
         if profile != sessions::DEFAULT_PROFILE {
-            words.push(format!("--profile {profile}"));
+            words.push(format!("--profile {}", word(&profile)));
         }
         if flags.insecure_storage {
             words.push("--insecure-storage".to_string());
         }
         Ok(Context {
-            out: out.with_words(Words::with_flags(&words)),
+            out: out.with_words(Words::with_flags(&words).in_sandbox(match &target {
+                Target::Sandbox { account } => Some(crate::text::clean_line(account, 200)),
+                Target::Remote(_) => None,
+            })),
             format_given: flags.format.is_some(),
             target,
             profile,

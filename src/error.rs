@@ -135,6 +135,11 @@ pub enum Error {
 
     #[error("not audited: {detail}")]
     NotReached { detail: String },
+
+    /// A bug inside the tool (a panic caught while auditing one account of many). The detail
+    /// is a fixed message from the code, never text from a reply.
+    #[error("internal error: {detail}")]
+    Internal { detail: String },
 }
 
 impl Error {
@@ -178,6 +183,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Interrupted { .. } => "interrupted",
             Error::NotReached { .. } => "not_reached",
+            Error::Internal { .. } => "internal",
         }
     }
 
@@ -192,6 +198,7 @@ impl Error {
             | Error::Login { .. }
             | Error::WrongOrigin { .. } => Exit::Session,
             Error::Io { .. } => Exit::Io,
+            Error::Internal { .. } => Exit::Bug,
             Error::Interrupted { .. } => Exit::Interrupted,
             Error::Throttled { .. } | Error::Blocked { .. } | Error::NotReached { .. } => {
                 Exit::Throttled
@@ -253,6 +260,7 @@ impl Error {
             }
             Error::Unverified { .. } => "check the setting in a browser at the address shown",
             Error::Io { .. } => "check the free space and the permissions where the output goes",
+            Error::Internal { .. } => "this is a bug; please report it",
         };
         Some(Hint::text(text))
     }

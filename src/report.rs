@@ -324,10 +324,13 @@ impl Report {
     }
 
     /// The exit code: the error's when the run stopped, else the verdict's.
+    /// An exposed verdict decides (a setting proven on matters more than what failed after it);
+    /// otherwise the error's code, or the verdict's.
     pub fn exit(&self) -> Exit {
-        match &self.error {
-            Some(e) => e.exit,
-            None => self.verdict.exit(),
+        match (&self.error, self.verdict) {
+            (_, Verdict::Exposed) => Exit::Exposed,
+            (Some(e), _) => e.exit,
+            (None, verdict) => verdict.exit(),
         }
     }
 }

@@ -95,6 +95,16 @@ pub fn describe_word(word: &str) -> String {
 /// JSON text with the control characters JSON itself leaves unescaped (C1 controls, the
 /// bidirectional marks) written as `\uXXXX` escapes: the same JSON, safe on a terminal. They
 /// can only occur inside strings, where an escape means the same character.
+/// A word a POSIX shell reads back as itself: as is when it holds only characters no shell
+/// treats specially, otherwise in single quotes (a single quote inside becomes `'\''`).
+pub fn shell_word(word: &str) -> std::borrow::Cow<'_, str> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:@=,+-%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    std::borrow::Cow::Owned(format!("'{}'", word.replace('\'', "'\\''")))
+}
+
 pub fn json_terminal_safe(json: &str) -> std::borrow::Cow<'_, str> {
     if !json.chars().any(is_control) {
         return json.into();
@@ -123,6 +133,17 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn shell_words_read_back_as_themselves() {
+        assert_eq!(shell_word("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(shell_word("work-2"), "work-2");
+        assert_eq!(shell_word(""), "''");
+        assert_eq!(shell_word("a b"), "'a b'");
+        assert_eq!(shell_word("x;rm -rf ~"), "'x;rm -rf ~'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word("$(id)`id`"), "'$(id)`id`'");
+    }
 
     #[test]
     fn control_sequences_never_survive() {

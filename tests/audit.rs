@@ -577,3 +577,36 @@ fn a_pinned_clock_stamps_the_report() {
         .args(["audit", "--json"]));
     assert_eq!(r.code, 2, "{r:?}");
 }
+
+/// A suggested command line is one a shell reads back as written: values with characters a
+/// shell treats specially are quoted.
+#[test]
+fn suggested_command_lines_are_shell_safe() {
+    let w = World::new();
+    let r = run(w.cmd().args(["--base-url", "http://[::1]:1", "audit"]));
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("`linkedin-privacy --base-url 'http://[::1]:1' login`"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A sandbox account that fails to sign in does so on purpose: the hint says so and points at
+/// one that works, instead of asking to sign in again.
+#[test]
+fn sandbox_sign_in_troubles_point_at_a_working_account() {
+    let w = World::new();
+    for account in ["expired", "challenge", "csrf"] {
+        let r = run(w.cmd().args([&format!("--sandbox={account}"), "audit"]));
+        assert_eq!(r.code, 4, "{account}: {r:?}");
+        assert!(r.stderr.contains("on purpose"), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("`linkedin-privacy --sandbox audit`"),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("login`"), "{}", r.stderr);
+    }
+}

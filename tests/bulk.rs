@@ -462,3 +462,214 @@ fn progress_on_a_terminal_only() {
         "{quiet}"
     );
 }
+
+/// An accounts file of `n` generated sandbox accounts.
+fn generated_file(w: &World, n: usize) -> std::path::PathBuf {
+    let path = w.path("generated.tsv");
+    let text: String = (1..=n)
+        .map(|i| format!("gen-{i:05}\tsandbox-li_at-gen-{i:05}\n"))
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Ctrl-C at several moments, with many accounts in flight: each time every account is on
+/// stdout exactly once (the ones in flight included), and the hint names --resume.
+#[test]
+fn ctrl_c_never_drops_an_account_in_flight() {
+    for (jobs, after) in [("8", 3), ("8", 17), ("3", 9)] {
+        let options = SandboxOptions {
+            latency: Duration::from_millis(60),
+            ..SandboxOptions::default()
+        };
+        let w = World::with(options, AccountsFile::generate(60));
+        let path = generated_file(&w, 60);
+        let child = w
+            .cmd()
+            .args(["--retries", "0", "audit", "--jobs", jobs, "--accounts"])
+            .arg(&path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while w.requests().len() < after {
+            assert!(start.elapsed() < Duration::from_secs(20));
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // SAFETY: a signal to our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(130), "{out:?}");
+        let got = by_label(&String::from_utf8(out.stdout).unwrap());
+        assert_eq!(
+            got.len(),
+            60,
+            "jobs {jobs}, after {after}: every account once"
+        );
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("--resume"), "{stderr}");
+        assert!(!stderr.contains("to read it again"), "{stderr}");
+    }
+}
+
+/// A reader that goes away (`| head -1`) ends the run: no more accounts are audited for nobody,
+/// and the exit is quiet. A full disk is an I/O error, exit 7.
+#[test]
+fn the_run_stops_when_its_output_is_gone() {
+    let options = SandboxOptions {
+        latency: Duration::from_millis(10),
+        ..SandboxOptions::default()
+    };
+    let w = World::with(options, AccountsFile::generate(300));
+    let path = generated_file(&w, 300);
+    let mut child = w
+        .cmd()
+        .args(["--retries", "0", "audit", "--jobs", "2", "--accounts"])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    assert!(first.starts_with('{'), "{first}");
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let sent = w.requests().len();
+    assert!(
+        sent < 100,
+        "{sent} requests for a reader that left after one line"
+    );
+
+    if std::path::Path::new("/dev/full").exists() {
+        let w = World::with(SandboxOptions::default(), AccountsFile::generate(300));
+        let path = generated_file(&w, 300);
+        let out = w
+            .cmd()
+            .args([
+                "--retries",
+                "0",
+                "audit",
+                "--format",
+                "ndjson",
+                "--accounts",
+            ])
+            .arg(&path)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(7), "{out:?}");
+        assert!(w.requests().len() < 100, "{}", w.requests().len());
+    }
+}
+
+/// A pipe or a process substitution given as the accounts file is read once, like stdin; an
+/// input with no account at all is a usage error, not an empty success.
+#[test]
+fn accounts_from_a_pipe_and_an_empty_input() {
+    let w = World::new();
+    let mut cmd = w.cmd();
+    cmd.args(["audit", "--accounts", "/dev/stdin"]);
+    let r = run_with_stdin(
+        &mut cmd,
+        &format!("p\t{}\nd\t{}\n", w.token("private"), w.token("demo")),
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(by_label(&r.stdout).keys().collect::<Vec<_>>(), ["d", "p"]);
+
+    for input in ["", "# only a comment\n\n"] {
+        let mut cmd = w.cmd();
+        cmd.args(["audit", "--accounts", "-"]);
+        let r = run_with_stdin(&mut cmd, input);
+        assert_eq!(r.code, 2, "{input:?}: {r:?}");
+        assert!(r.stderr.contains("holds no account"), "{}", r.stderr);
+    }
+    let empty = w.path("empty.tsv");
+    std::fs::write(&empty, "").unwrap();
+    let r = bulk(&w, &empty, &[]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(w.requests().len() == 4, "only the first run sent requests");
+}
+
+/// --resume: the exit code and the summary cover every account the file holds (the last line
+/// per label), not only the ones this run audited; the file must be a regular file.
+#[test]
+fn a_resume_answers_for_the_whole_file() {
+    let w = World::new();
+    let file = accounts_file(&w, "accounts.tsv", &["demo", "private"]);
+    let out = w.path("run.ndjson");
+    // demo (exposed) is done already; only private is audited now.
+    let demo_line =
+        r#"{"schema":1,"account":{"label":"demo"},"verdict":"exposed","settings":[],"error":null}"#;
+    std::fs::write(&out, format!("{demo_line}\n")).unwrap();
+    let r = bulk(&w, &file, &["--resume", out.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "demo is still exposed: {r:?}");
+    assert!(w.calls("demo").is_empty());
+    assert!(
+        r.stderr.contains("2 account(s): 1 private, 1 exposed"),
+        "{}",
+        r.stderr
+    );
+    // A label twice in the file: the last line counts.
+    let fixed =
+        r#"{"schema":1,"account":{"label":"demo"},"verdict":"private","settings":[],"error":null}"#;
+    let mut text = std::fs::read_to_string(&out).unwrap();
+    text.push_str(fixed);
+    text.push('\n');
+    std::fs::write(&out, text).unwrap();
+    let r = bulk(&w, &file, &["--resume", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{r:?}");
+
+    for not_a_file in ["/dev/null", "/dev/full"] {
+        if std::path::Path::new(not_a_file).exists() {
+            let r = bulk(&w, &file, &["--resume", not_a_file]);
+            assert_eq!(r.code, 2, "{not_a_file}: {r:?}");
+            assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
+        }
+    }
+}
+
+/// An account proven exposed exits 1 whether audited alone or among many, even when a later read
+/// failed.
+#[test]
+fn exposed_then_throttled_exits_one_alone_and_in_bulk() {
+    let text = r#"
+[[account]]
+id = "exposed-later"
+about = "AI training on, then every call 429"
+li_at = "sandbox-li_at-exposed-later"
+me = "me/ada-lovelace.json"
+fault = "throttle-later"
+cards = { dataForAiImprovement = "on", policyAndAcademicResearch = "on" }
+"#;
+    let accounts = AccountsFile::parse(text, "test").unwrap();
+    let w = World::with(SandboxOptions::default(), accounts.clone());
+    let r = w.run("exposed-later", &["--retries", "0", "audit", "--json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(r.json()["verdict"], "exposed");
+    assert_eq!(r.json()["error"]["kind"], "throttled");
+    // A fresh sandbox: the account answers its first call again.
+    let w = World::with(SandboxOptions::default(), accounts);
+    let file = accounts_file(&w, "accounts.tsv", &["exposed-later"]);
+    let r = bulk(&w, &file, &[]);
+    assert_eq!(r.code, 1, "{r:?}");
+}
+
+/// One worker's pacer spans its accounts: the first request of the next account waits its
+/// turn too. Three accounts of two requests each on one worker with 300 ms ± 30 % between
+/// requests: five pauses of at least 210 ms (a pacer per account would make only three).
+#[test]
+fn the_pause_between_requests_spans_accounts() {
+    let w = World::new();
+    let file = accounts_file(&w, "accounts.tsv", &["demo", "private", "region"]);
+    let start = Instant::now();
+    let r = bulk(&w, &file, &["--jobs", "1", "--delay-ms", "300"]);
+    let took = start.elapsed();
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(w.requests().len(), 6);
+    assert!(took >= Duration::from_millis(1050), "{took:?}");
+}

@@ -138,3 +138,89 @@ fn a_bad_accounts_file_is_a_usage_error() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("invalid accounts file"), "{}", r.stderr);
 }
+
+/// What a request sends is shown cleaned and cut short on the sandbox's own terminal: a path
+/// with escape sequences never reaches it raw, a long one is not echoed whole.
+#[test]
+fn the_echo_of_a_hostile_request_is_clean_and_short() {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Killed(
+        Command::new(BIN)
+            .env_clear()
+            .env("HOME", home.path())
+            .args(["sandbox", "--format", "ndjson"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let started: Value = serde_json::from_str(&line).unwrap();
+    let addr = started["base_url"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_string();
+    let long = "a".repeat(5000);
+    for path in ["/x\x1b]0;owned\x07/\x1b[2J".to_string(), format!("/{long}")] {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nConnection: close\r\n\r\n").unwrap();
+        let mut reply = Vec::new();
+        s.read_to_end(&mut reply).unwrap();
+    }
+    // The log as scripts read it is clean too.
+    let log = http_get(
+        &format!("http://{addr}"),
+        linkedin_privacy::sandbox::LOG_PATH,
+    );
+    assert!(log.contains("/x"), "{log}");
+    assert!(!log.contains('\x1b'), "{log}");
+    drop(child.0.stdin.take());
+    let _ = child.0.kill();
+    let mut stderr = String::new();
+    child
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(stderr.contains("GET /x"), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+    assert!(!stderr.contains('\x07'), "{stderr:?}");
+    assert!(!stderr.contains(&long), "the long path was echoed whole");
+}
+
+/// Connections beyond the cap are closed at once, and the sandbox serves again once the idle
+/// ones go.
+#[test]
+fn connections_beyond_the_cap_are_closed() {
+    let w = linkedin_privacy::sandbox::Sandbox::start(
+        linkedin_privacy::sandbox::SandboxOptions::default(),
+        linkedin_privacy::sandbox::AccountsFile::builtin(),
+        linkedin_privacy::sandbox::Fixtures::embedded(),
+    )
+    .unwrap();
+    let base = w.base_url();
+    let addr = base.trim_start_matches("http://").to_string();
+    let idle: Vec<std::net::TcpStream> = (0..256)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    // Give the accept loop time to take them all.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut extra = std::net::TcpStream::connect(&addr).unwrap();
+    extra
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let _ = write!(extra, "GET /x HTTP/1.1\r\nConnection: close\r\n\r\n");
+    let mut reply = Vec::new();
+    let _ = extra.read_to_end(&mut reply);
+    assert!(reply.is_empty(), "{}", String::from_utf8_lossy(&reply));
+    drop(idle);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let body = http_get(&base, linkedin_privacy::sandbox::LOG_PATH);
+    assert!(body.trim_start().starts_with('['), "{body}");
+}

@@ -50,12 +50,12 @@ pub struct AuditArgs {
           value_parser = clap::value_parser!(u32).range(1..=32))]
     pub jobs: u32,
 
-    /// Pause between one account's requests [default: 0 on loopback, 1500 ± 30 % against LinkedIn]
+    /// Pause between requests, ± 30 % [default: 0 on loopback, 1500 against LinkedIn]
     #[arg(long, value_name = "MS")]
     pub delay_ms: Option<u64>,
 
     /// Skip the accounts FILE (a previous run's NDJSON) already has a result for, and append
-    /// this run's lines to it
+    /// this run's lines to it; the last line per label counts
     #[arg(long, value_name = "FILE", requires = "many")]
     pub resume: Option<PathBuf>,
 }
@@ -147,18 +147,7 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
                 )
                 .into());
             }
-            let previous = match std::fs::read_to_string(path) {
-                Ok(text) => text,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-                Err(e) => {
-                    return Err(Error::usage(
-                        format!("cannot read the --resume file {}: {e}", path.display()),
-                        None,
-                    )
-                    .into());
-                }
-            };
-            (bulk::done_labels(&previous), Some(path.clone()))
+            (bulk::Previous::read(path)?.done(), Some(path.clone()))
         }
         None => (HashSet::new(), None),
     };
@@ -174,8 +163,8 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
     let requests = Arc::new(Requests::default());
     let (client, _sandbox) = ctx.client_with(|cfg| {
         let (delay, spread) = match (args.delay_ms, cfg.origin.is_loopback()) {
-            (Some(ms), _) => (Duration::from_millis(ms), 0.0),
-            (None, true) => (Duration::ZERO, 0.0),
+            (Some(ms), _) => (Duration::from_millis(ms), POLITE_SPREAD),
+            (None, true) => (Duration::ZERO, POLITE_SPREAD),
             (None, false) => (POLITE_DELAY, POLITE_SPREAD),
         };
         cfg.delay = delay;
@@ -199,6 +188,7 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
         progress: Progress::start(&out, total as u64),
         tally: Tally::default(),
         io_error: None,
+        output_gone: false,
         started,
         requests: requests.clone(),
         skipped,
@@ -207,29 +197,71 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
     printer.sink.begin()?;
     let entries: Vec<&Entry> = entries.iter().collect();
     let audit_one = |job: &Job| audit_job(ctx, &client, &origin, &entries, job);
+    let failed_with =
+        |label: &str, e: Error| Report::failed(labelled(label), &e, ctx.time.clock.rfc3339());
     let not_reached = |label: &str, why: &str| {
-        Report::failed(
-            labelled(label),
-            &Error::NotReached {
+        failed_with(
+            label,
+            Error::NotReached {
                 detail: why.to_string(),
             },
-            ctx.time.clock.rfc3339(),
+        )
+    };
+    let internal = |label: &str, what: &str| {
+        failed_with(
+            label,
+            Error::Internal {
+                detail: what.to_string(),
+            },
         )
     };
     let stop = || client.limiter().is_tripped();
-    bulk::run(
-        args.jobs as usize,
-        feed,
-        &audit_one,
-        &stop,
-        &not_reached,
-        &mut printer,
-    );
+    let work = bulk::Work {
+        audit: &audit_one,
+        stop: &stop,
+        not_reached: &not_reached,
+        failed: &internal,
+    };
+    bulk::run(args.jobs as usize, feed, &work, &mut printer);
+    if printer.output_gone {
+        // Whoever read the output stopped (`| head`): the run ends quietly, like a pipe's
+        // writer should; a full disk is an I/O error.
+        printer.progress.finish();
+        return match printer.io_error {
+            Some(e) => Err(e.into()),
+            None => Ok(Exit::Ok),
+        };
+    }
     printer.finish();
     if let Some(e) = printer.io_error {
         return Err(e.into());
     }
+    // With --resume the answer covers every account the file now holds, not only this run's.
+    if let Some(path) = &resume_out {
+        let all = bulk::Previous::read(path)?;
+        let mut whole = Tally::default();
+        for outcome in all.outcomes() {
+            whole.add_outcome(outcome.verdict, outcome.error.as_deref());
+        }
+        whole.malformed = printer.tally.malformed;
+        printer.out.summary(&format!(
+            "  with the earlier lines of {}: {} account(s): {}",
+            path.display(),
+            all.len(),
+            whole.counts()
+        ));
+        return Ok(whole.exit());
+    }
     Ok(printer.tally.exit())
+}
+
+/// The accounts' source, in words.
+fn describe(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        format!("the accounts file {}", path.display())
+    }
 }
 
 fn labelled(label: &str) -> Identity {
@@ -254,9 +286,23 @@ fn audit_job(
         JobSource::Profile => profile_session(ctx, &job.label),
     };
     match session {
-        Ok((session, identity)) => audit::run(&client.member(&session), origin, identity, entries),
+        Ok((session, identity)) => {
+            let member = client.member_paced(&session, worker_pacer(client));
+            audit::run(&member, origin, identity, entries)
+        }
         Err(e) => Report::failed(labelled(&job.label), &e, ctx.time.clock.rfc3339()),
     }
+}
+
+/// The pacer of the worker thread this runs on: one account's first request waits its turn after
+/// the previous account's last, as between two requests of one account. (Workers are threads of
+/// one run, so the pacer lives as long as the run.)
+fn worker_pacer(client: &Client) -> Arc<crate::linkedin::retry::Pacer> {
+    thread_local! {
+        static PACER: std::cell::OnceCell<Arc<crate::linkedin::retry::Pacer>> =
+            const { std::cell::OnceCell::new() };
+    }
+    PACER.with(|p| p.get_or_init(|| client.pacer()).clone())
 }
 
 /// A stored profile's session, or with `--sandbox` the sandbox account of that name.
@@ -302,6 +348,15 @@ impl Input {
                 ));
             }
             let count = accounts.survey.accounts;
+            if count == 0 && accounts.survey.malformed == 0 {
+                return Err(Error::usage(
+                    format!("{} holds no account", describe(path)),
+                    Some(
+                        "give one account per line: label<TAB>li_at[<TAB>JSESSIONID], or a JSON object"
+                            .to_string(),
+                    ),
+                ));
+            }
             return Ok(Input {
                 what: InputKind::File(accounts),
                 count,
@@ -418,12 +473,17 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, r: &Report) {
-        match (&r.error, r.verdict) {
-            (Some(e), _) if e.kind == "not_reached" => self.not_reached += 1,
-            (_, Verdict::Exposed) => self.exposed += 1,
-            (Some(e), _) => *self.failed.entry(e.kind.clone()).or_default() += 1,
-            (None, Verdict::Private) => self.private += 1,
-            (None, Verdict::Incomplete) => self.incomplete += 1,
+        self.add_outcome(Some(r.verdict), r.error.as_ref().map(|e| e.kind.as_str()));
+    }
+
+    /// One account: its verdict (if known) and its error's kind (if any).
+    fn add_outcome(&mut self, verdict: Option<Verdict>, error: Option<&str>) {
+        match (error, verdict) {
+            (Some("not_reached"), _) => self.not_reached += 1,
+            (_, Some(Verdict::Exposed)) => self.exposed += 1,
+            (Some(kind), _) => *self.failed.entry(kind.to_string()).or_default() += 1,
+            (None, Some(Verdict::Private)) => self.private += 1,
+            (None, _) => self.incomplete += 1,
         }
     }
 
@@ -431,14 +491,16 @@ impl Tally {
         self.failed.values().sum()
     }
 
-    /// 1 if any account is exposed; else 5 if any was not reached or throttled out; else 3 if
-    /// any could not be audited; else 0.
+    /// 1 if any account is exposed; else 101 if the tool failed on one itself; else 5 if any
+    /// was not reached or throttled out; else 3 if any could not be audited; else 0.
     fn exit(&self) -> Exit {
         let stopped = self.not_reached > 0
             || self.failed.contains_key("throttled")
             || self.failed.contains_key("blocked");
         if self.exposed > 0 {
             Exit::Exposed
+        } else if self.failed.contains_key("internal") {
+            Exit::Bug
         } else if stopped {
             Exit::Throttled
         } else if self.failed() > 0 || self.incomplete > 0 || self.malformed > 0 {
@@ -475,6 +537,8 @@ struct BulkPrinter {
     progress: Progress,
     tally: Tally,
     io_error: Option<std::io::Error>,
+    /// The output went away (a closed pipe or an error writing): the run stops.
+    output_gone: bool,
     started: Instant,
     requests: Arc<Requests>,
     skipped: usize,
@@ -482,14 +546,17 @@ struct BulkPrinter {
 }
 
 impl bulk::Printer for BulkPrinter {
-    fn report(&mut self, report: &Report) {
+    fn report(&mut self, report: &Report) -> bulk::Next {
         self.tally.add(report);
-        if self.io_error.is_none()
-            && let Err(e) = self.sink.item(report)
-        {
+        if let Err(e) = self.sink.item(report) {
             self.io_error = Some(e);
         }
+        if self.io_error.is_some() || crate::output::stdout_closed() {
+            self.output_gone = true;
+            return bulk::Next::Stop;
+        }
         self.progress.advance(&self.tally.counts());
+        bulk::Next::Continue
     }
 
     fn malformed(&mut self, line: usize, why: &'static str) {
@@ -500,16 +567,25 @@ impl bulk::Printer for BulkPrinter {
 
     fn interrupted(&mut self) {
         self.finish();
-        self.out.error(&Error::Interrupted {
+        if self.output_gone {
+            return;
+        }
+        let e = Error::Interrupted {
             detail: "before every account was audited; the rest are reported as not reached"
                 .to_string(),
-        });
+        };
+        let mut view = crate::report::ErrorView::from(&e);
+        view.hint = Some(Hint::Resume);
+        self.out.error_view(&view);
     }
 }
 
 impl BulkPrinter {
     fn finish(&mut self) {
         self.progress.finish();
+        if self.output_gone {
+            return;
+        }
         if self.io_error.is_none()
             && let Err(e) = self.sink.finish()
         {
@@ -542,7 +618,7 @@ impl BulkPrinter {
                     "run the same command again: --resume {} audits only the accounts not done",
                     path.display()
                 ),
-                None => "run the same command again with --resume FILE (FILE holding this run's NDJSON) to audit only the accounts not done".to_string(),
+                None => "run the same command again with --resume FILE (FILE holding this run's NDJSON: save it with --format ndjson) to audit only the accounts not done".to_string(),
             };
             self.out.summary(&format!("  hint: {how}"));
         }

@@ -104,7 +104,10 @@ impl View for Recorded {
             self.replies.len(),
             self.out,
             // Comparing two folders needs no account: no target flags.
-            Words::default().command(&format!("drift fixtures/ {}", self.out))
+            Words::default().command(&format!(
+                "drift fixtures/ {}",
+                crate::text::shell_word(&crate::text::clean_line(&self.out.to_string(), 300))
+            ))
         )
     }
 

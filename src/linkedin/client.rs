@@ -223,10 +223,20 @@ impl Client {
 
     /// The endpoints, acting as the member whose session this is, with a pacer of its own.
     pub fn member<'a>(&'a self, session: &'a Session) -> Member<'a> {
+        self.member_paced(session, self.pacer())
+    }
+
+    /// A pacer with this client's delay, for a worker to carry from one account to the next.
+    pub fn pacer(&self) -> Arc<Pacer> {
+        Arc::new(Pacer::new(self.cfg.delay, self.cfg.delay_spread))
+    }
+
+    /// The endpoints, acting as this member, spaced by a pacer the caller keeps.
+    pub fn member_paced<'a>(&'a self, session: &'a Session, pacer: Arc<Pacer>) -> Member<'a> {
         Member {
             client: self,
             session,
-            pacer: Pacer::new(self.cfg.delay, self.cfg.delay_spread),
+            pacer,
         }
     }
 
@@ -592,7 +602,7 @@ impl Drop for Runtime {
 pub struct Member<'a> {
     client: &'a Client,
     session: &'a Session,
-    pacer: Pacer,
+    pacer: Arc<Pacer>,
 }
 
 impl<'a> Member<'a> {

@@ -80,8 +80,9 @@ impl Limiter {
     }
 }
 
-/// Spaces one account's requests: `delay` (with jitter) between the end of one and the start of
-/// the next. One per account; never shared.
+/// Spaces requests: `delay` (with jitter) between the end of one and the start of the next. One
+/// per account, or in a bulk run one per worker (so an account's first request is paced after the
+/// previous account's last); never shared between threads that send at once.
 #[derive(Debug)]
 pub struct Pacer {
     delay: Duration,

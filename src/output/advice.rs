@@ -12,12 +12,15 @@ use crate::report::Advice;
 pub struct Words {
     /// `linkedin-privacy` and the flags that chose the target.
     prefix: String,
+    /// The sandbox account, when the target is the sandbox: its sign-in troubles are on purpose.
+    sandbox: Option<String>,
 }
 
 impl Default for Words {
     fn default() -> Words {
         Words {
             prefix: "linkedin-privacy".to_string(),
+            sandbox: None,
         }
     }
 }
@@ -30,7 +33,16 @@ impl Words {
             prefix.push(' ');
             prefix.push_str(f);
         }
-        Words { prefix }
+        Words {
+            prefix,
+            sandbox: None,
+        }
+    }
+
+    /// Words for a run against this sandbox account.
+    pub fn in_sandbox(mut self, account: Option<String>) -> Words {
+        self.sandbox = account;
+        self
     }
 
     /// A command line: the program, the target's flags, then `rest`.
@@ -50,9 +62,30 @@ impl Words {
         }
     }
 
+    fn is_about_signing_in(hint: &Hint) -> bool {
+        matches!(
+            hint,
+            Hint::SignInOrTry
+                | Hint::SignInAgain
+                | Hint::FinishChallenge
+                | Hint::FinishChallengeThenCookie
+                | Hint::CsrfSignInAgain
+                | Hint::PasswordOrCookie
+                | Hint::SignInProfile { .. }
+        )
+    }
+
     /// A hint line's text.
     pub fn hint(&self, hint: &Hint) -> String {
         let login = self.command("login");
+        if let Some(account) = &self.sandbox
+            && Self::is_about_signing_in(hint)
+        {
+            // Signing in again cannot help: the sandbox account answers this way on purpose.
+            return format!(
+                "the sandbox account {account:?} answers this way on purpose (see `linkedin-privacy sandbox --help`); `linkedin-privacy --sandbox audit` shows one that works"
+            );
+        }
         match hint {
             Hint::Text(t) => t.clone(),
             Hint::SignInOrTry => format!(
@@ -94,7 +127,7 @@ impl Words {
             Hint::CatalogForm => {
                 "see `linkedin-privacy catalog --toml` for the expected form".to_string()
             }
-            Hint::Resume => "run the same command again with `--resume FILE`, FILE holding this run's NDJSON, to audit only the accounts not done".to_string(),
+            Hint::Resume => "run the same command again with `--resume FILE`, FILE holding this run's NDJSON (saved with `--format ndjson`, or written by --resume), to audit only the accounts not done".to_string(),
             Hint::PipeCookie => format!(
                 "e.g. `printf '%s\\n' \"$LI_AT\" | {} --cookie-stdin`",
                 self.command("login")
@@ -129,6 +162,24 @@ mod tests {
         assert_eq!(
             Words::default().advice(&Advice::Object),
             "linkedin-privacy objection"
+        );
+    }
+
+    #[test]
+    fn in_the_sandbox_sign_in_hints_point_at_a_working_account() {
+        let w = Words::with_flags(&["--sandbox=expired".to_string()])
+            .in_sandbox(Some("expired".to_string()));
+        let hint = w.hint(&Hint::SignInAgain);
+        assert!(hint.contains("on purpose"), "{hint}");
+        assert!(
+            hint.contains("`linkedin-privacy --sandbox audit`"),
+            "{hint}"
+        );
+        assert!(!hint.contains("login"), "{hint}");
+        // Other hints keep their words.
+        assert!(
+            w.hint(&Hint::AuditAgain)
+                .contains("--sandbox=expired audit")
         );
     }
 }

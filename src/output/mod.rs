@@ -356,12 +356,25 @@ impl Output {
     }
 }
 
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes to standard output. A closed pipe (`| head`) is not an error, but it is remembered:
+/// see [`stdout_closed`].
 pub fn write_stdout(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        }
         other => other,
     }
+}
+
+/// Whether whoever reads standard output has gone: a long run stops instead of working on for
+/// nobody.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// JSON as printed: what JSON leaves unescaped but a terminal would obey is escaped.

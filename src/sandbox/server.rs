@@ -1,12 +1,16 @@
 //! The sandbox's HTTP side: a small HTTP/1.1 server on `std::net`, one thread per connection
 //! (keep-alive connections never wait for a pool), reading each request into what the routes look
 //! at and writing the answer back, with the latency and the request log on the way.
+//!
+//! It serves loopback only, but a user's scripts (or a stray client) may still misbehave: the
+//! connections are capped, a request's head and body must arrive within a deadline, a reply that
+//! nobody reads is given up, and what is logged or echoed is cut short and cleaned.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -18,6 +22,14 @@ const MAX_HEAD: usize = 64 * 1024;
 const MAX_BODY: usize = 1 << 20;
 /// How long an idle keep-alive connection is kept.
 const IDLE: Duration = Duration::from_secs(60);
+/// How long a request may take to arrive, from its first byte to the end of its body.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+/// How long one write of a reply may wait for the client to read.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most connections served at once; more are closed as they come.
+const MAX_CONNECTIONS: usize = 256;
+/// The longest path kept in the log or echoed.
+const MAX_LOGGED_PATH: usize = 200;
 
 /// The size of a `huge` reply: above the client's 8 MiB limit.
 pub(super) const HUGE_BYTES: usize = 9 * 1024 * 1024;
@@ -83,8 +95,9 @@ pub(super) struct Incoming {
 }
 
 impl Incoming {
-    /// Reads one request; `None` at the end of the connection or on a request that is not one.
-    fn read(reader: &mut BufReader<TcpStream>) -> Option<Incoming> {
+    /// Reads one request; `None` at the end of the connection, on a request that is not one, or
+    /// one that takes too long to arrive.
+    fn read(reader: &mut BufReader<Timed>) -> Option<Incoming> {
         let mut head = Vec::new();
         loop {
             let mut line = Vec::new();
@@ -167,30 +180,91 @@ pub(super) fn csrf_failed() -> Answer {
     Answer::text(403, "text/plain", "CSRF check failed.")
 }
 
-/// Accepts connections until `stop` is set, one thread for each.
+/// Accepts connections until `stop` is set, one thread for each, up to [`MAX_CONNECTIONS`].
 pub(super) fn accept(listener: TcpListener, shared: Arc<Shared>, stop: Arc<AtomicBool>) {
+    let open = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
             return;
         }
-        let Ok(stream) = stream else { continue };
+        let stream = match stream {
+            Ok(stream) => stream,
+            Err(_) => {
+                // Out of file descriptors, say: wait instead of spinning.
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+        };
+        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            open.fetch_sub(1, Ordering::SeqCst);
+            drop(stream);
+            continue;
+        }
         let shared = Arc::clone(&shared);
-        let _ = std::thread::Builder::new()
+        let open_here = Arc::clone(&open);
+        let spawned = std::thread::Builder::new()
             .name("sandbox-connection".into())
-            .spawn(move || connection(&shared, stream));
+            .spawn(move || {
+                connection(&shared, stream);
+                open_here.fetch_sub(1, Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            open.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// How often a blocked read wakes up to look at its deadline.
+const READ_STEP: Duration = Duration::from_millis(500);
+
+/// A connection's reading side, which fails once its deadline has passed.
+struct Timed {
+    stream: TcpStream,
+    until: Option<Instant>,
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.until.is_some_and(|t| Instant::now() >= t) {
+                return Err(std::io::ErrorKind::TimedOut.into());
+            }
+            match self.stream.read(buf) {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                other => return other,
+            }
+        }
     }
 }
 
 /// Serves the requests of one connection, one after another, until it closes.
 fn connection(shared: &Shared, stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_read_timeout(Some(READ_STEP));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
     let Ok(writer) = stream.try_clone() else {
         return;
     };
-    let mut reader = BufReader::new(stream);
+    let mut reader = BufReader::new(Timed {
+        stream,
+        until: None,
+    });
     let mut writer = writer;
-    while let Some(incoming) = Incoming::read(&mut reader) {
+    loop {
+        // Idle until the next request starts, then a deadline for all of it.
+        reader.get_mut().until = Some(Instant::now() + IDLE);
+        match reader.fill_buf() {
+            Ok([]) | Err(_) => return,
+            Ok(_) => {}
+        }
+        reader.get_mut().until = Some(Instant::now() + REQUEST_DEADLINE);
+        let Some(incoming) = Incoming::read(&mut reader) else {
+            return;
+        };
         let keep = serve(shared, &incoming, &mut writer);
         if !keep || incoming.close {
             return;
@@ -222,9 +296,10 @@ fn serve(shared: &Shared, incoming: &Incoming, out: &mut TcpStream) -> bool {
         std::thread::sleep(shared.latency);
     }
     let (account, answer) = shared.route(incoming);
+    // What is kept or shown of a request is short and holds no control character.
     let entry = LoggedRequest {
-        method: incoming.method.clone(),
-        path: incoming.path.clone(),
+        method: crate::text::clean_line(&incoming.method, 16),
+        path: crate::text::clean_line(&incoming.path, MAX_LOGGED_PATH),
         account,
         status: answer.status,
     };

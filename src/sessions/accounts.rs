@@ -1,8 +1,10 @@
 //! The accounts file of a bulk audit: one account per line, either `label<TAB>li_at[<TAB>JSESSIONID]`
 //! or a JSON object `{"label": …, "li_at": …, "jsessionid": …}`; blank lines and `#` comments are
-//! skipped. A line that is neither is reported by its number, never its content. The file is read
-//! twice when it can be (labels first, to refuse duplicates before any request; then the accounts,
-//! streamed), so memory does not grow with the tokens of thousands of accounts.
+//! skipped. A line that is neither is reported by its number, never its content. A regular file
+//! is read twice (labels first, to refuse duplicates before any request; then the accounts,
+//! streamed), so memory does not grow with the tokens of thousands of accounts; standard input,
+//! a pipe or a process substitution can be read only once, so it is held in memory (up to
+//! [`MAX_BUFFERED`]).
 
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
@@ -18,6 +20,8 @@ use crate::secret::Secret;
 const MAX_LINE: usize = 64 * 1024;
 /// The longest label kept.
 const MAX_LABEL: usize = 100;
+/// The most read from a source that cannot be read twice.
+pub const MAX_BUFFERED: u64 = 256 * 1024 * 1024;
 
 /// One account of the file.
 pub struct AccountLine {
@@ -51,7 +55,8 @@ impl Item {
 #[derive(Clone, Debug)]
 pub enum Source {
     File(PathBuf),
-    /// Standard input, read once into memory (it cannot be read twice).
+    /// Standard input, read once into memory (it cannot be read twice; nor can a pipe or a
+    /// device given as a file, which is read the same way).
     Stdin,
 }
 
@@ -81,15 +86,50 @@ impl Accounts {
                 Some("give a file of label<TAB>li_at lines, or - for standard input".to_string()),
             )
         };
+        let buffer = |what: &str, from: &mut dyn Read| -> Result<Zeroizing<Vec<u8>>> {
+            let mut bytes = Zeroizing::new(Vec::new());
+            from.take(MAX_BUFFERED + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| unreadable(what, e))?;
+            if bytes.len() as u64 > MAX_BUFFERED {
+                return Err(Error::usage(
+                    format!("the accounts {what} are larger than 256 MiB"),
+                    Some(
+                        "give a regular file, which is streamed instead of held in memory"
+                            .to_string(),
+                    ),
+                ));
+            }
+            Ok(bytes)
+        };
         let (buffered, too_open) = match &source {
-            Source::File(path) => (None, mode_too_open(path)),
+            Source::File(path) => {
+                let meta = std::fs::metadata(path).map_err(|e| {
+                    Error::usage(
+                        format!("cannot read the accounts file {}: {e}", path.display()),
+                        Some("check the --accounts path".to_string()),
+                    )
+                })?;
+                if meta.is_dir() {
+                    return Err(Error::usage(
+                        format!("the accounts file {} is a folder", path.display()),
+                        Some(
+                            "give a file of label<TAB>li_at lines, or - for standard input"
+                                .to_string(),
+                        ),
+                    ));
+                }
+                if meta.is_file() {
+                    (None, mode_too_open(path))
+                } else {
+                    // A pipe, a process substitution, a device: one read, held in memory.
+                    let mut file = std::fs::File::open(path).map_err(|e| unreadable("file", e))?;
+                    (Some(buffer("file", &mut file)?), None)
+                }
+            }
             Source::Stdin => {
-                let mut bytes = Zeroizing::new(Vec::new());
                 let mut stdin = stdin;
-                stdin
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| unreadable("from standard input", e))?;
-                (Some(bytes), None)
+                (Some(buffer("from standard input", &mut stdin)?), None)
             }
         };
         let mut accounts = Accounts {
@@ -140,25 +180,42 @@ impl Accounts {
             }
             (Source::Stdin, None) => unreachable!("standard input is always buffered"),
         };
-        Ok(Box::new(Lines { reader, line: 0 }))
+        Ok(Box::new(Lines {
+            reader,
+            line: 0,
+            broken: false,
+        }))
     }
 }
 
 struct Lines<R> {
     reader: R,
     line: usize,
+    /// Set after a read error: the item that says so was the last.
+    broken: bool,
 }
 
 impl<R: BufRead> Iterator for Lines<R> {
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
+        if self.broken {
+            return None;
+        }
         loop {
             let mut buf = Zeroizing::new(Vec::new());
-            let n = (&mut self.reader)
+            let Ok(n) = (&mut self.reader)
                 .take(MAX_LINE as u64 + 1)
                 .read_until(b'\n', &mut buf)
-                .ok()?;
+            else {
+                // Never a silent end: the accounts after this point are not audited, and the
+                // run says so.
+                self.broken = true;
+                return Some(Item::Malformed {
+                    line: self.line + 1,
+                    why: "the accounts could not be read from this line on",
+                });
+            };
             if n == 0 {
                 return None;
             }
