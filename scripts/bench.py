@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measures the figures the issues ask for, against a sandbox running in its own process.
 
-    scripts/bench.py [--runs N] [--no-build] [--only single|bulk]
+    scripts/bench.py [--runs N] [--no-build] [--only single|bulk|drift|history]
 
 Prints, for one account:
   - requests made by `audit` with the default catalog (counted by the sandbox's request log);
@@ -20,6 +20,12 @@ and for many accounts (`audit --accounts`, against `sandbox --generate`):
   - peak RSS for 1,000 and for 10,000 accounts;
   - with 10 % of requests answered 429: that every account ends with a result, and the most
     requests one account made, against the retry bound.
+
+and for the history:
+  - the time an audit spends recording: the median wall time of `audit --history FILE` against
+    `audit --no-history` (a stored profile, so neither needs a /me call), runs interleaved;
+  - `history` (the timeline, JSON), `history --verify` and `history --export` over 100,000
+    records (written by this script with a valid hash chain, which `--verify` must accept).
 
 Needs only Python 3 and cargo; installs curl and GNU time with apt-get when they are missing.
 """
@@ -180,11 +186,94 @@ def drift(workdir, runs):
         proc.wait()
 
 
+def history(workdir, runs):
+    import hashlib
+    import sqlite3
+    proc, base, log_url, tokens = start_sandbox()
+    try:
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": workdir,
+               "XDG_CONFIG_HOME": os.path.join(workdir, "config"),
+               "LINKEDIN_PRIVACY_KEYRING": "none"}
+        login = subprocess.run([BIN, "--base-url", base, "--insecure-storage", "login",
+                                "--cookie-stdin"], input=tokens["private"], env=env, text=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert login.returncode == 0, "login failed"
+        db = os.path.join(workdir, "h.sqlite3")
+        audit = [BIN, "--base-url", base, "--insecure-storage", "audit", "--json"]
+        on = audit[:1] + ["--history", db] + audit[1:]
+        off = audit[:1] + ["--no-history"] + audit[1:]
+        wall(on, env, 2)
+        wall(off, env, 2)
+        with_h, without = [], []
+        for _ in range(max(runs, 30)):
+            with_h.append(wall(on, env, 1)[0])
+            without.append(wall(off, env, 1)[0])
+        a, b = statistics.median(with_h), statistics.median(without)
+        print(f"audit with a history: median {a * 1000:.2f} ms, without: {b * 1000:.2f} ms; "
+              f"recording costs {(a - b) * 1000:.2f} ms ({len(with_h)} interleaved runs each)")
+    finally:
+        proc.kill()
+        proc.wait()
+
+    tool = subprocess.run([BIN, "--version"], capture_output=True, text=True).stdout.split()[-1]
+    # Two histories of 100,000 records (100 accounts x 2 settings x 500 weekly audits): one where
+    # states change now and then (about 2,000 spans), one where they change all the time (about
+    # 28,000 spans).
+    for shape in ["few changes", "many changes"]:
+        big = os.path.join(workdir, f"big-{shape.split()[0]}.sqlite3")
+        # The schema, as the binary makes it: one audit against a throwaway sandbox.
+        subprocess.run([BIN, "--history", big, "--sandbox", "audit"], env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        c = sqlite3.connect(big)
+        c.execute("DELETE FROM events")
+        prev = "0" * 64
+        fields = ["id", "at", "kind", "site", "member", "profile", "setting", "state", "before",
+                  "verified", "reply_sha256", "tool_version", "catalog", "detail", "prev"]
+        rows = []
+        n = 100_000
+        for i in range(n):
+            member = f"member-{i % 100:03d}"
+            setting = ["generative-ai-training", "research-data"][(i // 100) % 2]
+            week = i // 200
+            if shape == "many changes":
+                state = "on" if (week // 50 + i) % 7 == 0 else "off"
+            else:
+                state = "on" if ((week + i % 100) // 50) % 2 == 0 else "off"
+            rec = {"id": i + 1, "at": f"2026-{1 + week // 28 % 12:02d}-{1 + week % 28:02d}T08:00:00Z",
+                   "kind": "audit", "site": "linkedin", "member": member, "profile": "default",
+                   "setting": setting, "state": state, "before": None, "verified": None,
+                   "reply_sha256": hashlib.sha256(str(i).encode()).hexdigest(),
+                   "tool_version": tool, "catalog": "sha256:0000000000000000", "detail": None,
+                   "prev": prev}
+            # The record's hash as the tool computes it: SHA-256 of its compact JSON.
+            h = hashlib.sha256(json.dumps({k: rec[k] for k in fields}, separators=(",", ":"),
+                                          ensure_ascii=False).encode()).hexdigest()
+            rows.append(tuple(rec[k] for k in fields) + (h,))
+            prev = h
+        c.executemany(f"INSERT INTO events ({', '.join(fields)}, hash) VALUES "
+                      f"({', '.join('?' * (len(fields) + 1))})", rows)
+        c.commit()
+        c.close()
+        base_cmd = [BIN, "--history", big, "history"]
+        spans = len(json.loads(subprocess.run(base_cmd + ["--json"], env=env,
+                                              capture_output=True, text=True).stdout)["timeline"])
+        for name, extra in [("history --json", ["--json"]), ("history (table)", []),
+                            ("history --verify", ["--verify"]),
+                            ("history --export", ["--export", os.path.join(workdir, "e.json")])]:
+            cmd = base_cmd + extra
+            r = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+            assert r.returncode == 0, f"{name}: exit {r.returncode}: {r.stderr}"
+            median, least = wall(cmd, env, max(3, runs // 2))
+            print(f"{name} over {n:,} records ({shape}, {spans:,} spans): median "
+                  f"{median * 1000:.0f} ms (min {least * 1000:.0f})")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--no-build", action="store_true")
-    ap.add_argument("--only", choices=["single", "bulk", "drift"])
+    ap.add_argument("--only", choices=["single", "bulk", "drift", "history"])
     args = ap.parse_args()
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT,
@@ -192,6 +281,11 @@ def main():
     ensure("curl", "curl")
     ensure("/usr/bin/time", "time")
     import tempfile
+    if args.only in (None, "history"):
+        with tempfile.TemporaryDirectory() as workdir:
+            history(workdir, args.runs)
+        if args.only == "history":
+            return
     if args.only in (None, "drift"):
         with tempfile.TemporaryDirectory() as workdir:
             drift(workdir, args.runs)

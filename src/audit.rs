@@ -269,9 +269,13 @@ pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Chec
             reading: None,
         });
     };
-    let reading = match member.card(card.card) {
-        Ok(CardReply::Found(json)) => read_card(&card, &json),
-        Ok(CardReply::NotOffered) => Reading {
+    let mut digest = None;
+    let reading = match member.card_read(card.card) {
+        Ok((reply, sha256)) => {
+            digest = Some(sha256);
+            match reply {
+                CardReply::Found(json) => read_card(&card, &json),
+                CardReply::NotOffered => Reading {
             state: State::NotOffered,
             reason: Some(
                 "LinkedIn does not offer this setting to this account (the card answers 404)"
@@ -280,7 +284,9 @@ pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Chec
             code: Some(ReasonCode::NotOffered),
             setting: None,
         },
-        Ok(CardReply::Unproven(code, why)) => Reading::unknown(code, why),
+                CardReply::Unproven(code, why) => Reading::unknown(code, why),
+            }
+        }
         Err(e) if e.is_fatal_for_account() => return Err(e),
         Err(e) => Reading::unknown(
             code_of(&e),
@@ -291,15 +297,17 @@ pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Chec
         State::On | State::Off => Some(reading.state == state_of(card.private_when)),
         State::NotOffered | State::Unknown => None,
     };
+    let mut result = row(
+        entry,
+        url,
+        reading.state,
+        private,
+        reading.reason.clone(),
+        reading.code,
+    );
+    result.reply_sha256 = digest;
     Ok(Checked {
-        result: row(
-            entry,
-            url,
-            reading.state,
-            private,
-            reading.reason.clone(),
-            reading.code,
-        ),
+        result,
         reading: Some(reading),
     })
 }
@@ -322,6 +330,8 @@ fn row(
         _ => Advice::CheckInBrowser,
     };
     SettingRow {
+        previous: None,
+        reply_sha256: None,
         id: entry.id.clone(),
         title: entry.title.clone(),
         state,
@@ -581,7 +591,9 @@ mod tests {
                         reason: None,
                         reason_code: None,
                         url: String::new(),
+                        previous: None,
                         advice: Advice::Nothing,
+                        reply_sha256: None,
                     })
                     .collect();
                 let verdict = crate::report::Verdict::from_settings(&rows);

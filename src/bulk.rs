@@ -57,8 +57,9 @@ pub enum Next {
 
 /// What the run tells its printer.
 pub trait Printer {
-    /// One account's report, as soon as it is done.
-    fn report(&mut self, report: &Report) -> Next;
+    /// One account's report, as soon as it is done (the printer may add to it: what the
+    /// history says).
+    fn report(&mut self, report: &mut Report) -> Next;
     /// A line of the input that held no account.
     fn malformed(&mut self, line: usize, why: &'static str);
     /// The run was interrupted; everything not done has been reported as not reached. The
@@ -169,9 +170,9 @@ pub fn run<'a>(
                 std::process::exit(i32::from(crate::interrupt::EXIT_INTERRUPTED));
             }
             match rx.recv_timeout(Duration::from_millis(50)) {
-                Ok(Msg::Done(report)) => {
+                Ok(Msg::Done(mut report)) => {
                     done += 1;
-                    if printer.report(&report) == Next::Stop {
+                    if printer.report(&mut report) == Next::Stop {
                         shared.halt.store(true, Ordering::SeqCst);
                         // Let the threads end: nothing more is printed, nothing more starts.
                         drain_quietly(&rx, &queue_rx, &feeder_done);
@@ -228,8 +229,8 @@ fn interrupted(
         let sending = shared.sending.load(Ordering::SeqCst);
         loop {
             match rx.try_recv() {
-                Ok(Msg::Done(report)) if printing => {
-                    printing = printer.report(&report) == Next::Continue;
+                Ok(Msg::Done(mut report)) if printing => {
+                    printing = printer.report(&mut report) == Next::Continue;
                 }
                 Ok(Msg::Malformed(line, why)) => printer.malformed(line, why),
                 Ok(_) => {}
@@ -286,7 +287,7 @@ struct Tell<'p, F> {
 impl<F: Fn(&str) -> Report> Tell<'_, F> {
     fn not_reached(&mut self, label: &str) {
         if self.printing {
-            self.printing = self.printer.report(&(self.not_reached)(label)) == Next::Continue;
+            self.printing = self.printer.report(&mut (self.not_reached)(label)) == Next::Continue;
         }
     }
 }
@@ -536,7 +537,7 @@ mod tests {
     }
 
     impl Printer for Collect {
-        fn report(&mut self, r: &Report) -> Next {
+        fn report(&mut self, r: &mut Report) -> Next {
             self.labels.push(r.account.label.clone().unwrap());
             self.kinds.push(r.error.as_ref().map(|e| e.kind.clone()));
             match self.stop_after {
@@ -654,7 +655,7 @@ mod tests {
         let started = AtomicUsize::new(0);
         struct Slow<'a>(&'a AtomicUsize, usize);
         impl Printer for Slow<'_> {
-            fn report(&mut self, _: &Report) -> Next {
+            fn report(&mut self, _: &mut Report) -> Next {
                 if self.1 == 0 {
                     std::thread::sleep(Duration::from_millis(300));
                     // Two workers, a channel of 8 and a queue of 4: far fewer than 100 started.

@@ -21,6 +21,10 @@ pub struct Catalog {
     pub schema: u32,
     #[serde(rename = "setting")]
     pub settings: Vec<Entry>,
+    /// Which catalog this is, for the history: `sha256:` and the first 16 hex digits of the
+    /// TOML text's SHA-256.
+    #[serde(skip)]
+    pub version: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -103,8 +107,14 @@ impl Catalog {
                 Hint::CatalogForm,
             )
         };
-        let catalog: Catalog =
+        let mut catalog: Catalog =
             toml::from_str(text).map_err(|e| bad(e.message().trim().to_string()))?;
+        catalog.version = {
+            use sha2::Digest as _;
+            let digest = sha2::Sha256::digest(text.as_bytes());
+            let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+            format!("sha256:{hex}")
+        };
         if catalog.schema != 1 {
             return Err(bad(format!(
                 "schema {} is not supported (this version reads schema 1)",

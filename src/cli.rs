@@ -114,6 +114,19 @@ pub struct GlobalArgs {
     /// No notes, progress or summary on stderr; warnings and errors still show
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+
+    /// Keep the history in FILE [env: LINKEDIN_PRIVACY_HISTORY] [default: ~/.local/share/linkedin-privacy/history.sqlite3, against LinkedIn only]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        conflicts_with = "no_history"
+    )]
+    pub history: Option<PathBuf>,
+
+    /// Record nothing in the history
+    #[arg(long, global = true)]
+    pub no_history: bool,
 }
 
 impl GlobalArgs {
@@ -144,6 +157,8 @@ impl GlobalArgs {
             profile: self.profile.clone(),
             insecure_storage: self.insecure_storage,
             quiet: self.quiet,
+            history: self.history.clone(),
+            no_history: self.no_history,
         }
     }
 }
@@ -156,6 +171,8 @@ pub enum Command {
     OptOut(commands::opt_out::OptOutArgs),
     /// Pre-fill LinkedIn's Data Processing Objection Form (never submits it)
     Objection(commands::objection::ObjectionArgs),
+    /// Show each setting's timeline, objections and their deadlines; export or verify the record
+    History(commands::history::HistoryArgs),
     /// Sign in once and store the session in the OS keyring
     Login(commands::login::LoginArgs),
     /// Forget stored sessions (on this machine; LinkedIn's own sign-out is in the browser)

@@ -129,9 +129,153 @@ impl Time {
     }
 }
 
+/// A calendar day (proleptic Gregorian, UTC), for dates people type and read: `--since`,
+/// `objection --mark-sent`, the month LinkedIn has to answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Day {
+    /// `YYYY-MM-DD`, a real date.
+    pub fn parse(text: &str) -> Option<Day> {
+        let text = text.trim();
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = &text[r];
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())
+                .flatten()
+        };
+        let day = Day {
+            year: i32::try_from(num(0..4)?).ok()?,
+            month: num(5..7)?,
+            day: num(8..10)?,
+        };
+        (day.year >= 1970
+            && (1..=12).contains(&day.month)
+            && (1..=days_in_month(day.year, day.month)).contains(&day.day))
+        .then_some(day)
+    }
+
+    /// The day of an RFC 3339 time in UTC (`2026-10-01T08:00:00Z` -> 2026-10-01).
+    pub fn of(time: SystemTime) -> Day {
+        let days = time
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() / 86_400)
+            .unwrap_or(0);
+        Day::from_days(i64::try_from(days).unwrap_or(0))
+    }
+
+    /// Days since 1970-01-01 (after H. Hinnant's `days_from_civil`).
+    pub fn days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    fn from_days(z: i64) -> Day {
+        let z = z + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Day { year, month, day }
+    }
+
+    /// The same day a month later, or the month's last day when it has no such day
+    /// (2026-01-31 -> 2026-02-28): how the GDPR's "one month" is usually counted.
+    pub fn plus_one_month(self) -> Day {
+        let (year, month) = if self.month == 12 {
+            (self.year + 1, 1)
+        } else {
+            (self.year, self.month + 1)
+        };
+        Day {
+            year,
+            month,
+            day: self.day.min(days_in_month(year, month)),
+        }
+    }
+
+    /// The start of the day, as records write times.
+    pub fn start_rfc3339(self) -> String {
+        format!("{self}T00:00:00Z")
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_parse_count_and_add_a_month() {
+        let d = Day::parse("2026-01-31").unwrap();
+        assert_eq!(d.plus_one_month().to_string(), "2026-02-28");
+        assert_eq!(
+            Day::parse("2024-01-31")
+                .unwrap()
+                .plus_one_month()
+                .to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(
+            Day::parse("2026-12-15")
+                .unwrap()
+                .plus_one_month()
+                .to_string(),
+            "2027-01-15"
+        );
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "26-01-01",
+            "2026-1-01",
+            "2026-01-0x",
+            "",
+        ] {
+            assert_eq!(Day::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Day::parse("1970-01-01").unwrap().days(), 0);
+        let t = humantime::parse_rfc3339("2026-11-29T23:59:59Z").unwrap();
+        assert_eq!(Day::of(t).to_string(), "2026-11-29");
+        assert_eq!(
+            Day::of(t).days() - Day::parse("2026-10-29").unwrap().days(),
+            31
+        );
+        for n in [0i64, 59, 365, 10_000, 20_000, 30_000] {
+            assert_eq!(Day::from_days(n).days(), n);
+        }
+    }
 
     #[test]
     fn a_fixed_clock_and_seed_repeat_exactly() {

@@ -28,6 +28,10 @@ pub struct Env {
     pub profile: Option<String>,
     pub home: Option<PathBuf>,
     pub xdg_config_home: Option<PathBuf>,
+    /// Where the history goes by default (`XDG_DATA_HOME`, else `~/.local/share`).
+    pub xdg_data_home: Option<PathBuf>,
+    /// `LINKEDIN_PRIVACY_HISTORY`: the history file, or `none`.
+    pub history: Option<String>,
     /// The user's private runtime folder, for short-lived private copies.
     pub xdg_runtime_dir: Option<PathBuf>,
     /// `TMPDIR` or the system's temporary folder.
@@ -83,6 +87,8 @@ impl Env {
                 || std::env::var("TERM").is_ok_and(|t| t == "dumb"),
             home: path("HOME"),
             xdg_config_home: path("XDG_CONFIG_HOME"),
+            xdg_data_home: path("XDG_DATA_HOME"),
+            history: text("LINKEDIN_PRIVACY_HISTORY"),
             xdg_runtime_dir: path("XDG_RUNTIME_DIR"),
             tmpdir: std::env::temp_dir(),
             not_unicode,
@@ -104,6 +110,18 @@ pub struct Flags {
     pub profile: Option<String>,
     pub insecure_storage: bool,
     pub quiet: bool,
+    /// `--history FILE`.
+    pub history: Option<PathBuf>,
+    /// `--no-history`.
+    pub no_history: bool,
+}
+
+/// Where this run keeps its history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HistoryPlace {
+    File(PathBuf),
+    /// No history, and why.
+    Off(&'static str),
 }
 
 /// Where requests go.
@@ -122,6 +140,10 @@ pub struct Context {
     pub target: Target,
     /// The stored session to use (`--profile`, `LINKEDIN_PRIVACY_PROFILE`, `default`).
     pub profile: String,
+    /// Whether a profile was named (not the default).
+    pub profile_given: bool,
+    /// Where the history is kept, if anywhere.
+    pub history: HistoryPlace,
     pub time: Time,
     insecure_storage: bool,
     catalog_path: Option<PathBuf>,
@@ -247,7 +269,10 @@ impl Context {
         if flags.insecure_storage {
             words.push("--insecure-storage".to_string());
         }
+        let history = history_place(flags, &env, &target);
         Ok(Context {
+            profile_given: flags.profile.is_some() || env.profile.is_some(),
+            history,
             out: out.with_words(Words::with_flags(&words).in_sandbox(match &target {
                 Target::Sandbox { account } => Some(crate::text::clean_line(account, 200)),
                 Target::Remote(_) => None,
@@ -315,6 +340,57 @@ impl Context {
             .clone()
             .filter(|d| d.is_absolute() && d.is_dir())
             .unwrap_or_else(|| self.env.tmpdir.clone())
+    }
+
+    /// What the history calls the place the account lives: `linkedin`, `sandbox`, or the origin.
+    pub fn site(&self) -> String {
+        match &self.target {
+            Target::Sandbox { .. } => "sandbox".to_string(),
+            Target::Remote(o) if *o == Origin::linkedin() => "linkedin".to_string(),
+            Target::Remote(o) => o.as_str().to_string(),
+        }
+    }
+
+    /// The history to record this run in, opened; `None` when there is none, or when it cannot
+    /// be used (a warning says why: the run goes on and exits as it would without it).
+    pub fn open_history(&self) -> Option<crate::history::History> {
+        let HistoryPlace::File(path) = &self.history else {
+            return None;
+        };
+        match crate::history::History::open(path) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                self.warn_history(&e);
+                None
+            }
+        }
+    }
+
+    /// With a history, the member's key: the session's identity has it, or one `/me` call
+    /// learns it. `Err` only for what ends the run anyway (the session, the throttle, the
+    /// network); any other failure is a warning, and the run is not recorded.
+    pub fn identify(&self, member: &Member<'_>, identity: &mut Identity) -> Result<()> {
+        if matches!(self.history, HistoryPlace::Off(_)) || identity.member_key().is_some() {
+            return Ok(());
+        }
+        match member.me() {
+            Ok(me) => identity.learn(me.name, me.public_id, me.member_urn),
+            Err(e) if e.is_fatal_for_account() => return Err(e),
+            Err(e) => self.out.warn(&format!(
+                "cannot tell whose account this is ({e}); this run is not recorded in the history"
+            )),
+        }
+        Ok(())
+    }
+
+    /// A history problem, as a warning: the run goes on without it.
+    pub fn warn_history(&self, e: &Error) {
+        let hint = e
+            .hint()
+            .map(|h| format!(" ({})", self.out.words.hint(&h)))
+            .unwrap_or_default();
+        self.out
+            .warn(&format!("{e}; this run is not recorded{hint}"));
     }
 
     /// The origin requests go to, when it is not a sandbox started for this command.
@@ -477,6 +553,7 @@ impl Context {
                 .public_id
                 .as_deref()
                 .and_then(crate::linkedin::endpoints::clean_public_id),
+            member_urn: None,
         };
         Ok((
             self.session(stored.li_at, stored.jsessionid.as_deref())?,
@@ -518,4 +595,42 @@ fn time_from(env: &Env) -> Result<Time> {
         time.random = std::sync::Arc::new(OsRandom);
     }
     Ok(time)
+}
+
+/// Where the history goes: `--no-history` > `--history FILE` > `LINKEDIN_PRIVACY_HISTORY` > the
+/// data directory (against LinkedIn only). `--sandbox` runs never touch the user's own history:
+/// only `--history FILE` gives them one.
+fn history_place(flags: &Flags, env: &Env, target: &Target) -> HistoryPlace {
+    if flags.no_history {
+        return HistoryPlace::Off("--no-history was given");
+    }
+    if let Some(path) = &flags.history {
+        return HistoryPlace::File(path.clone());
+    }
+    if let Target::Sandbox { .. } = target {
+        return HistoryPlace::Off("--sandbox runs keep a history only with --history FILE");
+    }
+    let linkedin = matches!(target, Target::Remote(o) if *o == Origin::linkedin());
+    match env.history.as_deref() {
+        Some(v) if v.eq_ignore_ascii_case("none") => {
+            HistoryPlace::Off("LINKEDIN_PRIVACY_HISTORY is `none`")
+        }
+        Some(path) => HistoryPlace::File(PathBuf::from(path)),
+        None if !linkedin => HistoryPlace::Off(
+            "runs against another origin keep a history only with --history FILE or LINKEDIN_PRIVACY_HISTORY",
+        ),
+        None => {
+            let data = env
+                .xdg_data_home
+                .clone()
+                .filter(|d| d.is_absolute())
+                .or_else(|| env.home.as_ref().map(|h| h.join(".local/share")));
+            match data {
+                Some(dir) => {
+                    HistoryPlace::File(dir.join("linkedin-privacy").join(crate::history::FILE_NAME))
+                }
+                None => HistoryPlace::Off("neither XDG_DATA_HOME nor HOME is set"),
+            }
+        }
+    }
 }

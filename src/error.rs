@@ -136,6 +136,15 @@ pub enum Error {
     #[error("not audited: {detail}")]
     NotReached { detail: String },
 
+    /// The history file cannot be used (corrupt, unreadable, newer, not ours), or an export
+    /// does not hold up.
+    #[error("history {path}: {detail}")]
+    History {
+        path: String,
+        detail: String,
+        hint: Option<String>,
+    },
+
     /// A bug inside the tool (a panic caught while auditing one account of many). The detail
     /// is a fixed message from the code, never text from a reply.
     #[error("internal error: {detail}")]
@@ -184,6 +193,7 @@ impl Error {
             Error::Interrupted { .. } => "interrupted",
             Error::NotReached { .. } => "not_reached",
             Error::Internal { .. } => "internal",
+            Error::History { .. } => "history",
         }
     }
 
@@ -199,6 +209,7 @@ impl Error {
             | Error::WrongOrigin { .. } => Exit::Session,
             Error::Io { .. } => Exit::Io,
             Error::Internal { .. } => Exit::Bug,
+            Error::History { .. } => Exit::Io,
             Error::Interrupted { .. } => Exit::Interrupted,
             Error::Throttled { .. } | Error::Blocked { .. } | Error::NotReached { .. } => {
                 Exit::Throttled
@@ -231,6 +242,7 @@ impl Error {
                     _ => hint.clone(),
                 };
             }
+            Error::History { hint, .. } => return hint.clone().map(Hint::Text),
             Error::NotSignedIn { .. } => return Some(Hint::SignInOrTry),
             Error::SessionExpired { .. } => return Some(Hint::SignInAgain),
             Error::Csrf => return Some(Hint::CsrfSignInAgain),

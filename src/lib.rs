@@ -12,6 +12,7 @@ pub mod context;
 pub mod drift;
 pub mod error;
 pub mod exit;
+pub mod history;
 pub mod interrupt;
 pub mod linkedin;
 pub mod objection;
@@ -70,6 +71,7 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<Exit> {
         Command::Audit(args) => audit::run(ctx, args),
         Command::OptOut(args) => opt_out::run(ctx, args),
         Command::Objection(args) => objection::run(ctx, args),
+        Command::History(args) => history::run(ctx, args),
         Command::Login(args) => login::run(ctx, args),
         Command::Logout(args) => logout::run(ctx, args),
         Command::Status(args) => status::run(ctx, args),

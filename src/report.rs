@@ -219,6 +219,26 @@ pub struct Identity {
     pub profile: Option<String>,
     pub name: Option<String>,
     pub public_id: Option<String>,
+    /// The member URN from `/me`, when it was read: a key for the history, not shown.
+    #[serde(skip)]
+    pub member_urn: Option<String>,
+}
+
+impl Identity {
+    /// What the history keys this member's records by: the public id, else the member URN.
+    /// Never the session token.
+    pub fn member_key(&self) -> Option<&str> {
+        self.public_id.as_deref().or(self.member_urn.as_deref())
+    }
+
+    /// Fills in what `/me` says about the member: name, public id, member URN.
+    pub fn learn(&mut self, name: String, public_id: Option<String>, member_urn: Option<String>) {
+        self.name = Some(name);
+        if public_id.is_some() {
+            self.public_id = public_id;
+        }
+        self.member_urn = member_urn;
+    }
 }
 
 /// One row of the report. The serialized fields are the documented JSON; `advice` is for the
@@ -233,8 +253,26 @@ pub struct SettingRow {
     /// `reason`'s machine-readable code.
     pub reason_code: Option<ReasonCode>,
     pub url: String,
+    /// With a history: the state last recorded, when it differs from this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Previous>,
     #[serde(skip)]
     pub advice: Advice,
+    /// The SHA-256 of the card reply the state was read from, for the history.
+    #[serde(skip)]
+    pub reply_sha256: Option<String>,
+}
+
+/// A row's state as the history last recorded it, shown when the state changed since.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Previous {
+    pub state: State,
+    /// When that state was recorded (RFC 3339).
+    pub checked_at: String,
+    /// From off (read, or written by `opt-out`) to on: switched back on.
+    pub reenabled: bool,
+    /// Whether the earlier state was set by this tool's `opt-out` (a verified write).
+    pub by_opt_out: bool,
 }
 
 /// A failure, as JSON shows it. `exit` and `hint` are kept for the command layer.
@@ -341,6 +379,8 @@ mod tests {
 
     fn row(state: State, private: Option<bool>) -> SettingRow {
         SettingRow {
+            previous: None,
+            reply_sha256: None,
             id: "x".into(),
             title: "x".into(),
             state,

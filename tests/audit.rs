@@ -126,7 +126,7 @@ fn ndjson_is_one_line_and_csv_one_row_per_setting() {
     let lines: Vec<&str> = r.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "profile,name,public_id,checked_at,verdict,id,title,state,private,reason,reason_code,url,error_kind,error_message,label"
+        "profile,name,public_id,checked_at,verdict,id,title,state,private,reason,reason_code,url,error_kind,error_message,label,previous_state,previous_checked_at"
     );
     assert_eq!(lines.len(), 4, "{}", r.stdout);
     assert!(lines[1].contains(",exposed,generative-ai-training,"));

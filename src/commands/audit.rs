@@ -27,7 +27,13 @@ use crate::sessions::accounts::{Accounts, Item, Source};
 #[command(after_help = "\
 Several accounts: --accounts FILE (label<TAB>li_at[<TAB>JSESSIONID] or a JSON object per line,
 - for stdin), --profiles a,b,c or --all-profiles. One line per account is printed as soon as it
-is known (NDJSON off a terminal); a summary follows on stderr.")]
+is known (NDJSON off a terminal); a summary follows on stderr.
+
+History: each audit is recorded (against LinkedIn, in ~/.local/share/linkedin-privacy/
+history.sqlite3; --history FILE, --no-history), and a setting whose state changed since the last
+record says so (\"was off on 2026-10-01, now on\"). Records are keyed by the member, never the
+token: a session from LINKEDIN_LI_AT (or an accounts file) costs one more request, to /me, to
+learn whose account it is.")]
 pub struct AuditArgs {
     /// Audit only this setting (repeatable); see `linkedin-privacy catalog` for the ids
     #[arg(long = "setting", value_name = "ID")]
@@ -58,6 +64,10 @@ pub struct AuditArgs {
     /// this run's lines to it; the last line per label counts
     #[arg(long, value_name = "FILE", requires = "many")]
     pub resume: Option<PathBuf>,
+
+    /// Exit 1 when any setting changed since the history's last record, even to private
+    #[arg(long)]
+    pub fail_on_change: bool,
 }
 
 impl AuditArgs {
@@ -70,31 +80,76 @@ pub fn run(ctx: &Context, args: AuditArgs) -> anyhow::Result<Exit> {
     if args.is_bulk() {
         return many(ctx, &args);
     }
-    let report = match prepare(ctx, &args) {
-        Ok((conn, entries)) => {
+    let mut catalog_version = String::new();
+    let mut report = match prepare(ctx, &args) {
+        Ok((conn, entries, version)) => {
+            catalog_version = version;
             announce_sandbox(ctx, &conn.client, false);
             let entries: Vec<&Entry> = entries.iter().collect();
-            audit::run(
-                &conn.member(),
-                conn.client.origin(),
-                conn.identity.clone(),
-                &entries,
-            )
+            let member = conn.member();
+            let mut identity = conn.identity.clone();
+            match ctx.identify(&member, &mut identity) {
+                Ok(()) => audit::run(&member, conn.client.origin(), identity, &entries),
+                Err(e) => Report::failed(identity, &e, ctx.time.clock.rfc3339()),
+            }
         }
         Err(e) => Report::failed(Identity::default(), &e, ctx.time.clock.rfc3339()),
     };
+    let mut history = ctx.open_history();
+    let changed = match &mut history {
+        Some(h) => record(ctx, h, &catalog_version, &mut report),
+        None => 0,
+    };
     ctx.out.emit_report(&report)?;
-    Ok(report.exit())
+    Ok(with_changes(report.exit(), changed, args.fail_on_change))
 }
 
-fn prepare(ctx: &Context, args: &AuditArgs) -> Result<(Connection, Vec<Entry>)> {
+/// `--fail-on-change`: a change since the last record exits 1, whatever the new state.
+fn with_changes(exit: Exit, changed: usize, fail_on_change: bool) -> Exit {
+    if fail_on_change && changed > 0 {
+        Exit::Exposed
+    } else {
+        exit
+    }
+}
+
+/// Records a report in the history and marks its changed rows; how many changed. A history
+/// that fails is a warning: the report is printed and exits as it would without it.
+fn record(
+    ctx: &Context,
+    history: &mut crate::history::History,
+    catalog_version: &str,
+    report: &mut Report,
+) -> usize {
+    let Some(member) = report.account.member_key().map(str::to_string) else {
+        return 0;
+    };
+    let who = crate::history::Who {
+        site: ctx.site(),
+        member,
+        profile: report
+            .account
+            .label
+            .clone()
+            .or_else(|| report.account.profile.clone()),
+    };
+    match history.record_audit(&who, catalog_version, report) {
+        Ok(changed) => changed,
+        Err(e) => {
+            ctx.warn_history(&e);
+            0
+        }
+    }
+}
+
+fn prepare(ctx: &Context, args: &AuditArgs) -> Result<(Connection, Vec<Entry>, String)> {
     let catalog = ctx.catalog()?;
     let entries = catalog
         .select(&args.settings)?
         .into_iter()
         .cloned()
         .collect();
-    Ok((ctx.connect()?, entries))
+    Ok((ctx.connect()?, entries, catalog.version))
 }
 
 /// Says on stderr that the results come from the sandbox, so nobody mistakes them for their own.
@@ -152,6 +207,7 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
         None => (HashSet::new(), None),
     };
     let input = Input::open(ctx, args)?;
+    let history = ctx.open_history();
     let format = match (ctx.format_given, &resume_out) {
         (_, Some(_)) => Format::Ndjson,
         (true, None) => ctx.out.format,
@@ -193,6 +249,8 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
         requests: requests.clone(),
         skipped,
         resume: resume_out.clone(),
+        history: history.map(|h| (h, catalog.version.clone())),
+        ctx,
     };
     printer.sink.begin()?;
     let entries: Vec<&Entry> = entries.iter().collect();
@@ -250,9 +308,17 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
             all.len(),
             whole.counts()
         ));
-        return Ok(whole.exit());
+        return Ok(with_changes(
+            whole.exit(),
+            printer.tally.changed,
+            args.fail_on_change,
+        ));
     }
-    Ok(printer.tally.exit())
+    Ok(with_changes(
+        printer.tally.exit(),
+        printer.tally.changed,
+        args.fail_on_change,
+    ))
 }
 
 /// The accounts' source, in words.
@@ -286,9 +352,12 @@ fn audit_job(
         JobSource::Profile => profile_session(ctx, &job.label),
     };
     match session {
-        Ok((session, identity)) => {
+        Ok((session, mut identity)) => {
             let member = client.member_paced(&session, worker_pacer(client));
-            audit::run(&member, origin, identity, entries)
+            match ctx.identify(&member, &mut identity) {
+                Ok(()) => audit::run(&member, origin, identity, entries),
+                Err(e) => Report::failed(identity, &e, ctx.time.clock.rfc3339()),
+            }
         }
         Err(e) => Report::failed(labelled(&job.label), &e, ctx.time.clock.rfc3339()),
     }
@@ -469,6 +538,10 @@ struct Tally {
     failed: BTreeMap<String, usize>,
     not_reached: usize,
     malformed: usize,
+    /// Accounts with a setting whose state changed since the history's last record.
+    changed: usize,
+    /// The labels of accounts with a setting switched back on.
+    reenabled: Vec<String>,
 }
 
 impl Tally {
@@ -527,11 +600,25 @@ impl Tally {
         if self.not_reached > 0 {
             parts.push(format!("{} not reached", self.not_reached));
         }
+        if !self.reenabled.is_empty() {
+            const SHOWN: usize = 5;
+            let mut names = self.reenabled[..self.reenabled.len().min(SHOWN)].join(", ");
+            if self.reenabled.len() > SHOWN {
+                names.push_str(&format!(" and {} more", self.reenabled.len() - SHOWN));
+            }
+            parts.push(format!(
+                "{} switched back on ({names})",
+                self.reenabled.len()
+            ));
+        }
         parts.join(", ")
     }
 }
 
-struct BulkPrinter {
+struct BulkPrinter<'c> {
+    ctx: &'c Context,
+    /// The history and the catalog's version, when the run is recorded.
+    history: Option<(crate::history::History, String)>,
     out: Output,
     sink: Box<dyn Sink>,
     progress: Progress,
@@ -545,8 +632,25 @@ struct BulkPrinter {
     resume: Option<PathBuf>,
 }
 
-impl bulk::Printer for BulkPrinter {
-    fn report(&mut self, report: &Report) -> bulk::Next {
+impl bulk::Printer for BulkPrinter<'_> {
+    fn report(&mut self, report: &mut Report) -> bulk::Next {
+        // Recorded here, on the one printing thread: one writer for the whole run.
+        if let Some((history, catalog)) = &mut self.history {
+            let changed = record(self.ctx, history, catalog, report);
+            if changed > 0 {
+                self.tally.changed += 1;
+            }
+            if report
+                .settings
+                .iter()
+                .any(|r| r.previous.as_ref().is_some_and(|p| p.reenabled))
+            {
+                let label = report.account.label.clone().unwrap_or_default();
+                self.tally
+                    .reenabled
+                    .push(crate::text::clean_line(&label, 100));
+            }
+        }
         self.tally.add(report);
         if let Err(e) = self.sink.item(report) {
             self.io_error = Some(e);
@@ -580,7 +684,7 @@ impl bulk::Printer for BulkPrinter {
     }
 }
 
-impl BulkPrinter {
+impl BulkPrinter<'_> {
     fn finish(&mut self) {
         self.progress.finish();
         if self.output_gone {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod catalog;
 pub mod completions;
 pub mod drift;
+pub mod history;
 pub mod login;
 pub mod logout;
 pub mod objection;

@@ -68,6 +68,106 @@ pub struct ObjectionArgs {
     /// Also write a standalone page with the values and a copy button per field
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Record in the history that you sent the objection, on DATE (YYYY-MM-DD; default today);
+    /// `history` then shows when LinkedIn's answer is due
+    #[arg(long, value_name = "DATE", num_args = 0..=1, default_missing_value = "today",
+          conflicts_with_all = ["email", "objection_type", "region", "reason", "include_genai", "open", "html"])]
+    pub mark_sent: Option<String>,
+}
+
+/// What `--mark-sent` recorded.
+#[derive(Serialize)]
+struct MarkedSent {
+    schema: u32,
+    account: Identity,
+    sent_on: String,
+    answer_due: String,
+    history: String,
+}
+
+impl View for MarkedSent {
+    fn table(&self, s: &Style, w: &Words) -> String {
+        format!(
+            "{} you sent your objection on {}. LinkedIn must answer within one month (GDPR Article 12(3)): by {}.\n`{}` shows how long is left.\n",
+            s.bold("Recorded:"),
+            self.sent_on,
+            self.answer_due,
+            w.command("history")
+        )
+    }
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec!["sent_on", "answer_due", "history"]
+    }
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        vec![vec![
+            self.sent_on.clone(),
+            self.answer_due.clone(),
+            self.history.clone(),
+        ]]
+    }
+}
+
+/// `--mark-sent`: records the day the objection was sent, for the member this session is.
+fn mark_sent(ctx: &Context, date: &str) -> anyhow::Result<Exit> {
+    let today = crate::clock::Day::of(ctx.time.clock.now());
+    let day = if date == "today" {
+        today
+    } else {
+        crate::clock::Day::parse(date).ok_or_else(|| {
+            Error::usage(
+                format!(
+                    "--mark-sent {:?} is not a date",
+                    crate::text::clean_line(date, 40)
+                ),
+                Some(
+                    "give the day you sent it as YYYY-MM-DD, e.g. --mark-sent 2026-11-02"
+                        .to_string(),
+                ),
+            )
+        })?
+    };
+    if day > today {
+        return Err(Error::usage(
+            format!("--mark-sent {day} is in the future"),
+            Some("give the day you sent the objection".to_string()),
+        )
+        .into());
+    }
+    let path = match &ctx.history {
+        crate::context::HistoryPlace::File(p) => p.clone(),
+        crate::context::HistoryPlace::Off(why) => {
+            return Err(Error::usage(
+                format!("--mark-sent records in the history, and there is none: {why}"),
+                Some("give --history FILE".to_string()),
+            )
+            .into());
+        }
+    };
+    let conn = ctx.connect()?;
+    let mut account = conn.identity.clone();
+    ctx.identify(&conn.member(), &mut account)?;
+    let Some(member) = account.member_key().map(str::to_string) else {
+        return Err(Error::usage(
+            "cannot tell whose account this is, so nothing was recorded",
+            Some("sign in with a stored profile and try again".to_string()),
+        )
+        .into());
+    };
+    let mut history = crate::history::History::open(&path)?;
+    let who = crate::history::Who {
+        site: ctx.site(),
+        member,
+        profile: account.profile.clone(),
+    };
+    history.record_objection_sent(&who, &ctx.time.clock.rfc3339(), day)?;
+    ctx.out.print(&MarkedSent {
+        schema: 1,
+        account,
+        sent_on: day.to_string(),
+        answer_due: day.plus_one_month().to_string(),
+        history: path.display().to_string(),
+    })?;
+    Ok(Exit::Ok)
 }
 
 #[derive(Serialize)]
@@ -87,6 +187,9 @@ struct Prefilled {
 }
 
 pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
+    if let Some(date) = &args.mark_sent {
+        return mark_sent(ctx, date);
+    }
     if args
         .objection_type
         .as_deref()
@@ -219,6 +322,7 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
         html_file,
     };
     ctx.out.print(&view)?;
+    record_draft(ctx, &view);
     if args.open {
         open_in_browser(ctx, &form_url);
     }
@@ -231,16 +335,44 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// The member's name: from the stored profile, or one `/me` call when it is not known. The
-/// text can do without it, so a failure only leaves it out.
+/// Records in the history that the form was pre-filled, with the fields filled (a failure is a
+/// warning).
+fn record_draft(ctx: &Context, view: &Prefilled) {
+    let Some(member) = view.account.member_key() else {
+        return;
+    };
+    let Some(mut history) = ctx.open_history() else {
+        return;
+    };
+    // Field names come from LinkedIn's page: cleaned, short, and few.
+    let names: Vec<String> = view
+        .fields
+        .iter()
+        .filter(|f| f.source != Source::NotFilled)
+        .take(20)
+        .map(|f| crate::text::clean_line(f.label.as_deref().unwrap_or(&f.name), 40))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let who = crate::history::Who {
+        site: ctx.site(),
+        member: member.to_string(),
+        profile: view.account.profile.clone(),
+    };
+    if let Err(e) = history.record_objection_draft(&who, &ctx.time.clock.rfc3339(), &names) {
+        ctx.warn_history(&e);
+    }
+}
+
+/// The member's name: from the stored profile, or one `/me` call when it is not known (or when
+/// the history needs to know whose account it is). The text can do without it, so a failure only
+/// leaves it out.
 fn identity(ctx: &Context, conn: &Connection) -> Identity {
     let mut identity = conn.identity.clone();
-    if identity.name.is_none() {
+    let history_needs = !matches!(ctx.history, crate::context::HistoryPlace::Off(_))
+        && identity.member_key().is_none();
+    if identity.name.is_none() || history_needs {
         match conn.member().me() {
-            Ok(me) => {
-                identity.name = Some(me.name);
-                identity.public_id = me.public_id;
-            }
+            Ok(me) => identity.learn(me.name, me.public_id, me.member_urn),
             Err(e) => ctx.out.warn(&format!("cannot read your name: {e}")),
         }
     }

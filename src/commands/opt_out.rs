@@ -34,6 +34,7 @@ pub struct OptOutArgs {
 struct Outcome {
     report: Report,
     exit: Exit,
+    catalog_version: String,
 }
 
 pub fn run(ctx: &Context, args: OptOutArgs) -> anyhow::Result<Exit> {
@@ -52,6 +53,7 @@ pub fn run(ctx: &Context, args: OptOutArgs) -> anyhow::Result<Exit> {
     let mut account = Identity::default();
     match execute(ctx, &args, &mut account) {
         Ok(outcome) => {
+            record(ctx, &outcome);
             ctx.out.emit_report(&outcome.report)?;
             Ok(outcome.exit)
         }
@@ -93,7 +95,9 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
     let catalog = ctx.catalog()?;
     let entries = select(ctx, &catalog, args)?;
     let conn = ctx.connect()?;
-    *account = conn.identity.clone();
+    let mut identity = conn.identity.clone();
+    ctx.identify(&conn.member(), &mut identity)?;
+    *account = identity;
     if let Target::Sandbox { account } = &ctx.target
         && !ctx.out.is_machine()
     {
@@ -153,7 +157,11 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         } else {
             report.exit()
         };
-        return Ok(Outcome { report, exit });
+        return Ok(Outcome {
+            report,
+            exit,
+            catalog_version: catalog.version.clone(),
+        });
     }
 
     // What is known at each moment, for the report printed if the run is interrupted between a
@@ -265,7 +273,37 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         // Every write verified: the exit is the verdict of what the settings read now.
         None => report.exit(),
     };
-    Ok(Outcome { report, exit })
+    Ok(Outcome {
+        report,
+        exit,
+        catalog_version: catalog.version.clone(),
+    })
+}
+
+/// Records what was read and written in the history (a failure is a warning).
+fn record(ctx: &Context, outcome: &Outcome) {
+    let report = &outcome.report;
+    let Some(member) = report.account.member_key() else {
+        return;
+    };
+    let Some(mut history) = ctx.open_history() else {
+        return;
+    };
+    let who = crate::history::Who {
+        site: ctx.site(),
+        member: member.to_string(),
+        profile: report.account.profile.clone(),
+    };
+    let changes = report.changes.as_deref().unwrap_or_default();
+    if let Err(e) = history.record_opt_out(
+        &who,
+        &outcome.catalog_version,
+        &report.checked_at,
+        &report.settings,
+        changes,
+    ) {
+        ctx.warn_history(&e);
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

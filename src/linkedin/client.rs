@@ -104,6 +104,8 @@ pub(crate) struct Reply {
     pub raw: Vec<u8>,
     /// Whether the reply says it is HTML.
     pub is_html: bool,
+    /// The SHA-256 of the body as received (hex), for the history's evidence.
+    pub sha256: String,
     headers: HeaderMap,
 }
 
@@ -491,6 +493,7 @@ impl Client {
             text: None,
             raw: Vec::new(),
             is_html,
+            sha256: sha256_hex(&body),
             headers,
         };
         if !success {
@@ -614,6 +617,15 @@ impl<'a> Member<'a> {
     pub fn client(&self) -> &Client {
         self.client
     }
+}
+
+/// The SHA-256 of some bytes, as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub(crate) fn starts_like_html(body: &[u8]) -> bool {

@@ -174,6 +174,9 @@ pub enum CardReply {
 pub struct Me {
     pub name: String,
     pub public_id: Option<String>,
+    /// `urn:li:member:{plainId}`, when the reply has a plain id: the key that never changes
+    /// (a public id can be edited by the member).
+    pub member_urn: Option<String>,
 }
 
 impl Member<'_> {
@@ -192,10 +195,16 @@ impl Member<'_> {
     /// error object; an empty or HTML 404, and any 410, prove nothing (the endpoint may have
     /// moved).
     pub fn card(&self, card_key: &str) -> Result<CardReply> {
+        self.card_read(card_key).map(|(reply, _)| reply)
+    }
+
+    /// Like [`Member::card`], with the SHA-256 of the reply's body as received.
+    pub fn card_read(&self, card_key: &str) -> Result<(CardReply, String)> {
         let call = CARD.call(card_key);
         let path = call.path.clone();
         let reply = self.send(call)?;
-        match reply.status {
+        let digest = reply.sha256.clone();
+        let judged = match reply.status {
             404 => Ok(judge_404(&reply.raw, reply.is_html)),
             410 => Ok(CardReply::Unproven(
                 crate::report::ReasonCode::Gone,
@@ -209,7 +218,8 @@ impl Member<'_> {
                     path,
                     what: "the reply is empty".to_string(),
                 }),
-        }
+        };
+        judged.map(|r| (r, digest))
     }
 
     /// `PUT` one setting. A success status proves nothing; callers read the card again.
@@ -343,7 +353,16 @@ pub fn parse_me(json: &Value) -> std::result::Result<Me, String> {
             && p.chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
     });
-    Ok(Me { name, public_id })
+    let plain = json
+        .get("plainId")
+        .or_else(|| json.get("data").and_then(|d| d.get("plainId")))
+        .and_then(Value::as_u64);
+    let member_urn = plain.map(|id| format!("urn:li:member:{id}"));
+    Ok(Me {
+        name,
+        public_id,
+        member_urn,
+    })
 }
 
 /// A public identifier, which becomes part of a profile address: letters, digits, '-' and '_'

@@ -4,7 +4,9 @@
 use comfy_table::Color;
 
 use super::{Style, View, Words};
-use crate::report::{Advice, Change, Identity, PlannedWrite, Report, SettingRow, State, Verdict};
+use crate::report::{
+    Advice, Change, Identity, PlannedWrite, Previous, Report, SettingRow, State, Verdict,
+};
 
 /// The CSV columns of a report: the account's fields repeated on each setting's row.
 pub const CSV_HEADER: &[&str] = &[
@@ -23,6 +25,8 @@ pub const CSV_HEADER: &[&str] = &[
     "error_kind",
     "error_message",
     "label",
+    "previous_state",
+    "previous_checked_at",
 ];
 
 /// The member, for the heading: the last stop before the terminal, so cleaned again.
@@ -59,9 +63,13 @@ impl View for Report {
                 None if row.state == State::Unknown => ("?", Some(Color::Yellow)),
                 None => ("-", None),
             };
+            let state = match &row.previous {
+                Some(p) => format!("{}\n(was {})", row.state.as_str(), p.state.as_str()),
+                None => row.state.as_str().to_string(),
+            };
             table.add_row(vec![
                 s.cell(&format!("{}\n{}", row.title, row.id), None),
-                s.cell(row.state.as_str(), color),
+                s.cell(&state, color),
                 s.cell(private, color),
                 s.cell(&w.advice(&row.advice), None),
                 s.cell(&row.url, None),
@@ -72,7 +80,16 @@ impl View for Report {
         let notes: Vec<String> = self
             .settings
             .iter()
-            .filter_map(|r| r.reason.as_ref().map(|why| format!("  {}: {why}", r.id)))
+            .filter_map(|r| {
+                r.previous
+                    .as_ref()
+                    .map(|p| format!("  {}: {}", r.id, was(p, r.state)))
+            })
+            .chain(
+                self.settings
+                    .iter()
+                    .filter_map(|r| r.reason.as_ref().map(|why| format!("  {}: {why}", r.id))),
+            )
             .collect();
         if !notes.is_empty() {
             out.push_str(&format!("{}\n{}\n", s.bold("Notes:"), notes.join("\n")));
@@ -112,7 +129,7 @@ impl View for Report {
         if self.settings.is_empty() {
             let mut row = account;
             row.extend(std::iter::repeat_n(String::new(), 7));
-            row.extend([kind, message, label]);
+            row.extend([kind, message, label, String::new(), String::new()]);
             return vec![row];
         }
         self.settings
@@ -132,6 +149,14 @@ impl View for Report {
                     kind.clone(),
                     message.clone(),
                     label.clone(),
+                    r.previous
+                        .as_ref()
+                        .map(|p| p.state.as_str().to_string())
+                        .unwrap_or_default(),
+                    r.previous
+                        .as_ref()
+                        .map(|p| p.checked_at.clone())
+                        .unwrap_or_default(),
                 ]);
                 row
             })
@@ -177,6 +202,21 @@ fn planned_requests(s: &Style, planned: &[PlannedWrite]) -> String {
     out
 }
 
+/// "was off on 2026-10-01, now on" (and who turned it off, when it was this tool).
+fn was(p: &Previous, now: State) -> String {
+    let day = p.checked_at.get(..10).unwrap_or(&p.checked_at);
+    let how = if p.by_opt_out {
+        " (turned off with opt-out)"
+    } else {
+        ""
+    };
+    format!(
+        "was {} on {day}{how}, now {}",
+        p.state.as_str(),
+        now.as_str()
+    )
+}
+
 fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
     let exposed: Vec<&SettingRow> = report
         .settings
@@ -188,6 +228,20 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
         .iter()
         .filter(|r| r.state == State::Unknown)
         .count();
+    // A setting switched back on leads: it is what a weekly check is for.
+    let back_on: Vec<String> = report
+        .settings
+        .iter()
+        .filter_map(|r| {
+            let p = r.previous.as_ref().filter(|p| p.reenabled)?;
+            Some(format!("\"{}\" {}", r.title, was(p, r.state)))
+        })
+        .collect();
+    let lead = if back_on.is_empty() {
+        String::new()
+    } else {
+        format!("{} {}.\n", s.red("SWITCHED BACK ON:"), back_on.join("; "))
+    };
     let mut text = match report.verdict {
         Verdict::Exposed => {
             let names: Vec<&str> = exposed.iter().map(|r| r.title.as_str()).collect();
@@ -227,7 +281,7 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
             w.advice(&Advice::Object)
         ));
     }
-    text
+    lead + &text
 }
 
 fn quoted_list(names: &[&str]) -> String {

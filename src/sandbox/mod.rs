@@ -182,6 +182,30 @@ impl Sandbox {
         lock(&account.cards).get(card_key).cloned()
     }
 
+    /// Turns a card's toggle on or off, as LinkedIn might on its own (a setting switched back
+    /// on). `false` when the account or a toggle in that card does not exist.
+    pub fn set_toggle(&self, account: &str, card_key: &str, on: bool) -> bool {
+        let Some(account) = self.shared.accounts.iter().find(|a| a.spec.id == account) else {
+            return false;
+        };
+        let mut cards = lock(&account.cards);
+        let toggle = cards
+            .get_mut(card_key)
+            .and_then(|c| c.get_mut("settings"))
+            .and_then(Value::as_array_mut)
+            .and_then(|s| {
+                s.iter_mut()
+                    .find(|s| s.get("settingDisplayType").and_then(Value::as_str) == Some("TOGGLE"))
+            });
+        match toggle {
+            Some(t) => {
+                set_toggle(t, on);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Makes an account misbehave from now on, e.g. expire a session a test has stored.
     pub fn set_fault(&self, account: &str, fault: Fault) -> bool {
         match self.shared.accounts.iter().find(|a| a.spec.id == account) {
@@ -246,6 +270,7 @@ impl Account {
             profile: None,
             name: Some(parsed.name),
             public_id: parsed.public_id,
+            member_urn: parsed.member_urn,
         };
         let mut cards = BTreeMap::new();
         for (key, card) in &spec.cards {

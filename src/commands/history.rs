@@ -1,0 +1,467 @@
+//! `linkedin-privacy history`: what the history recorded, as a timeline per account and setting
+//! (with the objections and when LinkedIn's answer is due); `--export` writes it as a hash chain
+//! and `--verify` checks one.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use comfy_table::Color;
+use serde::Serialize;
+
+use crate::clock::Day;
+use crate::context::{Context, HistoryPlace};
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::history::chain::{self, Export};
+use crate::history::timeline::{self, Objection, Span};
+use crate::history::{Filter, History, Record};
+use crate::output::{Style, View, Words};
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Every audit, opt-out and objection is recorded (against LinkedIn by default in
+~/.local/share/linkedin-privacy/history.sqlite3; --history FILE for another, --no-history for
+none). --profile NAME shows one profile's records only.
+
+An export is a hash chain: each record's SHA-256 covers the one before it, and the last one (the
+head) is printed. Keep the head somewhere else (an email to yourself, your complaint): --verify
+FILE --head HASH then proves no record was changed, removed or moved since.")]
+pub struct HistoryArgs {
+    /// Only records from this day on (YYYY-MM-DD, or an RFC 3339 time)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Only this setting (see `linkedin-privacy catalog` for the ids)
+    #[arg(long = "setting", value_name = "ID")]
+    pub setting: Option<String>,
+
+    /// Write every record, as a hash chain, to FILE (JSON; `-` for standard output) and print
+    /// the head
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["since", "setting", "verify"])]
+    pub export: Option<PathBuf>,
+
+    /// Check the hash chain of an export FILE (without FILE: of the history itself)
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    pub verify: Option<Option<PathBuf>>,
+
+    /// With --verify: the head printed at export, which the chain must end in
+    #[arg(long, value_name = "HASH", requires = "verify")]
+    pub head: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
+    if let Some(Some(file)) = &args.verify {
+        return verify_export(ctx, file, args.head.as_deref());
+    }
+    let path = match &ctx.history {
+        HistoryPlace::File(p) => p.clone(),
+        HistoryPlace::Off(why) => {
+            return Err(Error::usage(
+                format!("there is no history to show: {why}"),
+                Some("give --history FILE".to_string()),
+            )
+            .into());
+        }
+    };
+    let history = History::open_existing(&path)?;
+    if args.verify.is_some() {
+        let records = all_records(history.as_ref())?;
+        return show_verdict(
+            ctx,
+            &path,
+            chain::verify(&records, None, args.head.as_deref()),
+        );
+    }
+    if let Some(out) = &args.export {
+        return export(ctx, history.as_ref(), &path, out);
+    }
+    let filter = Filter {
+        since: args.since.as_deref().map(since).transpose()?,
+        setting: args.setting.clone(),
+        profile: ctx.profile_given.then(|| ctx.profile.clone()),
+    };
+    let today = Day::of(ctx.time.clock.now());
+    let view = match &history {
+        Some(h) => Timeline {
+            schema: 1,
+            history: path.display().to_string(),
+            records: h.count()?,
+            timeline: timeline::spans(h, &filter)?,
+            objections: timeline::objections(h, &filter, today)?,
+        },
+        None => Timeline {
+            schema: 1,
+            history: path.display().to_string(),
+            records: 0,
+            timeline: Vec::new(),
+            objections: Vec::new(),
+        },
+    };
+    ctx.out.print(&view)?;
+    Ok(Exit::Ok)
+}
+
+/// `--since`: a day (from its start, UTC) or an RFC 3339 time.
+fn since(text: &str) -> Result<String> {
+    if let Some(day) = Day::parse(text) {
+        return Ok(day.start_rfc3339());
+    }
+    humantime::parse_rfc3339_weak(text.trim())
+        .map(crate::clock::rfc3339)
+        .map_err(|_| {
+            Error::usage(
+                format!(
+                    "--since {:?} is not a date",
+                    crate::text::clean_line(text, 40)
+                ),
+                Some("give a day as YYYY-MM-DD, e.g. --since 2026-10-01".to_string()),
+            )
+        })
+}
+
+fn all_records(history: Option<&History>) -> Result<Vec<Record>> {
+    let mut records = Vec::new();
+    if let Some(h) = history {
+        h.each(|r| records.push(r))?;
+    }
+    Ok(records)
+}
+
+fn export(
+    ctx: &Context,
+    history: Option<&History>,
+    path: &Path,
+    out: &Path,
+) -> anyhow::Result<Exit> {
+    let records = all_records(history)?;
+    // The file itself must hold up before it is handed on as evidence.
+    let verdict = chain::verify(&records, None, None);
+    if !verdict.holds() {
+        ctx.out.warn(&format!(
+            "the history {} was changed outside linkedin-privacy; nothing was exported",
+            path.display()
+        ));
+        return show_verdict(ctx, path, verdict);
+    }
+    let export = Export::new(records, ctx.time.clock.rfc3339());
+    let mut json = serde_json::to_string_pretty(&export)?;
+    json.push('\n');
+    let file = if out.as_os_str() == "-" {
+        crate::output::write_stdout(&json)?;
+        "-".to_string()
+    } else {
+        write_private(out, json.as_bytes())?;
+        out.display().to_string()
+    };
+    let view = Exported {
+        schema: 1,
+        file,
+        records: export.records.len(),
+        head: export.head,
+    };
+    if out.as_os_str() == "-" {
+        // The export is on stdout: the head goes to stderr.
+        ctx.out.note(&format!(
+            "exported {} record(s); head {}",
+            view.records, view.head
+        ));
+    } else {
+        ctx.out.print(&view)?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// Writes the export so that it is whole or absent, readable by its owner only.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let fail = |e: std::io::Error| Error::Io {
+        what: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+fn verify_export(ctx: &Context, file: &Path, noted_head: Option<&str>) -> anyhow::Result<Exit> {
+    let unreadable = |why: String| {
+        Error::usage(
+            format!("cannot read the export {}: {why}", file.display()),
+            Some("give a file written by `history --export`".to_string()),
+        )
+    };
+    let f = std::fs::File::open(file).map_err(|e| unreadable(e.to_string()))?;
+    let meta = f.metadata().map_err(|e| unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(unreadable("it is not a regular file".to_string()).into());
+    }
+    let mut bytes = Vec::new();
+    f.take(chain::MAX_EXPORT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.len() as u64 > chain::MAX_EXPORT {
+        return Err(unreadable("it is larger than 1 GiB".to_string()).into());
+    }
+    let export: Export = serde_json::from_slice(&bytes).map_err(|e| {
+        unreadable(format!(
+            "it is not an export of this tool (line {}, column {}: {})",
+            e.line(),
+            e.column(),
+            crate::text::clean_line(&e.to_string(), 120)
+        ))
+    })?;
+    if export.format != chain::FORMAT || export.version != 1 {
+        return Err(unreadable(format!(
+            "its format is {:?} version {}, not {:?} version 1",
+            crate::text::clean_line(&export.format, 40),
+            export.version,
+            chain::FORMAT
+        ))
+        .into());
+    }
+    let verdict = chain::verify(&export.records, Some(&export.head), noted_head);
+    show_verdict(ctx, file, verdict)
+}
+
+fn show_verdict(ctx: &Context, file: &Path, verdict: chain::Verdict) -> anyhow::Result<Exit> {
+    let holds = verdict.holds();
+    ctx.out.print(&Verified {
+        schema: 1,
+        file: file.display().to_string(),
+        holds,
+        verdict,
+    })?;
+    Ok(if holds { Exit::Ok } else { Exit::Unknown })
+}
+
+#[derive(Serialize)]
+struct Timeline {
+    schema: u32,
+    history: String,
+    records: u64,
+    timeline: Vec<Span>,
+    objections: Vec<Objection>,
+}
+
+fn day(at: &str) -> &str {
+    at.get(..10).unwrap_or(at)
+}
+
+impl View for Timeline {
+    fn table(&self, s: &Style, w: &Words) -> String {
+        let mut out = format!(
+            "{} {} ({} record(s))\n",
+            s.bold("History:"),
+            self.history,
+            self.records
+        );
+        if self.timeline.is_empty() && self.objections.is_empty() {
+            out.push_str(&format!(
+                "Nothing recorded{}. `{}` records the first audit.\n",
+                if self.records > 0 {
+                    " that matches"
+                } else {
+                    " yet"
+                },
+                w.command("audit")
+            ));
+            return out;
+        }
+        if !self.timeline.is_empty() {
+            let mut table = s.table(&[
+                "Account", "Setting", "State", "From", "Until", "Checks", "Note",
+            ]);
+            for span in &self.timeline {
+                let color = match (span.state.as_str(), span.reenabled) {
+                    ("on", true) => Some(Color::Red),
+                    ("on", false) => Some(Color::Yellow),
+                    ("off", _) => Some(Color::Green),
+                    _ => None,
+                };
+                let account = if span.site == "linkedin" {
+                    span.member.clone()
+                } else {
+                    format!("{}\n{}", span.member, span.site)
+                };
+                let note = match (span.reenabled, span.opt_out) {
+                    (true, _) => "switched back on".to_string(),
+                    (_, Some(true)) => "turned off with opt-out (verified)".to_string(),
+                    (_, Some(false)) => "opt-out not verified".to_string(),
+                    _ => String::new(),
+                };
+                table.add_row(vec![
+                    s.cell(&account, None),
+                    s.cell(&span.setting, None),
+                    s.cell(&span.state, color),
+                    s.cell(day(&span.from), None),
+                    s.cell(day(&span.until), None),
+                    s.cell(&span.checks.to_string(), None),
+                    s.cell(&note, color.filter(|_| span.reenabled)),
+                ]);
+            }
+            out.push_str(&format!("{table}\n"));
+        }
+        for o in &self.objections {
+            out.push_str(&objection_line(o, s, w));
+            out.push('\n');
+        }
+        out
+    }
+
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec![
+            "site",
+            "member",
+            "profile",
+            "setting",
+            "state",
+            "from",
+            "until",
+            "checks",
+            "opt_out",
+            "reenabled",
+        ]
+    }
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        self.timeline
+            .iter()
+            .map(|s| {
+                vec![
+                    s.site.clone(),
+                    s.member.clone(),
+                    s.profile.clone().unwrap_or_default(),
+                    s.setting.clone(),
+                    s.state.clone(),
+                    s.from.clone(),
+                    s.until.clone(),
+                    s.checks.to_string(),
+                    s.opt_out.map(|v| v.to_string()).unwrap_or_default(),
+                    s.reenabled.to_string(),
+                ]
+            })
+            .collect()
+    }
+}
+
+fn objection_line(o: &Objection, s: &Style, w: &Words) -> String {
+    let who = crate::text::clean_line(&o.member, 100);
+    let drafted = o
+        .drafted_at
+        .as_deref()
+        .map(|d| format!("pre-filled {}; ", day(d)))
+        .unwrap_or_default();
+    match (&o.sent_on, &o.answer_due, o.days_left) {
+        (Some(sent), Some(due), Some(left)) => {
+            let when = match left {
+                n if n > 1 => format!("{n} days left"),
+                1 => "1 day left".to_string(),
+                0 => "due today".to_string(),
+                n => s.red(&format!("overdue by {} day(s)", -n)),
+            };
+            format!(
+                "{} ({who}): {drafted}sent {sent}. LinkedIn must answer within one month (GDPR Article 12(3)): by {due}, {when}.",
+                s.bold("Objection")
+            )
+        }
+        _ => format!(
+            "{} ({who}): {drafted}not marked as sent. Once you send it: `{}`.",
+            s.bold("Objection"),
+            w.command("objection --mark-sent YYYY-MM-DD")
+        ),
+    }
+}
+
+#[derive(Serialize)]
+struct Exported {
+    schema: u32,
+    file: String,
+    records: usize,
+    head: String,
+}
+
+impl View for Exported {
+    fn table(&self, s: &Style, w: &Words) -> String {
+        format!(
+            "{} {} record(s) to {}.\nHead: {}\nKeep the head somewhere else (an email to yourself, your complaint): `{}` then proves no record was changed, removed or moved since.\n",
+            s.bold("Exported"),
+            self.records,
+            self.file,
+            self.head,
+            w.command(&format!(
+                "history --verify {} --head {}",
+                crate::text::shell_word(&self.file),
+                self.head
+            ))
+        )
+    }
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec!["file", "records", "head"]
+    }
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        vec![vec![
+            self.file.clone(),
+            self.records.to_string(),
+            self.head.clone(),
+        ]]
+    }
+}
+
+#[derive(Serialize)]
+struct Verified {
+    schema: u32,
+    file: String,
+    holds: bool,
+    #[serde(flatten)]
+    verdict: chain::Verdict,
+}
+
+impl View for Verified {
+    fn table(&self, s: &Style, _: &Words) -> String {
+        if self.holds {
+            return format!(
+                "{} {}: {} record(s), each linked to the one before.\nHead: {}\n",
+                s.green("INTACT:"),
+                self.file,
+                self.verdict.records,
+                self.verdict.head
+            );
+        }
+        let mut out = format!("{} {}:\n", s.red("BROKEN:"), self.file);
+        for p in &self.verdict.problems {
+            out.push_str(&format!("  - {p}\n"));
+        }
+        out
+    }
+    fn csv_header(&self) -> Vec<&'static str> {
+        vec!["file", "holds", "records", "head", "problem"]
+    }
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        let base = vec![
+            self.file.clone(),
+            self.holds.to_string(),
+            self.verdict.records.to_string(),
+            self.verdict.head.clone(),
+        ];
+        if self.verdict.problems.is_empty() {
+            let mut row = base;
+            row.push(String::new());
+            return vec![row];
+        }
+        self.verdict
+            .problems
+            .iter()
+            .map(|p| {
+                let mut row = base.clone();
+                row.push(p.clone());
+                row
+            })
+            .collect()
+    }
+}

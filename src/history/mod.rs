@@ -1,0 +1,836 @@
+//! The history: every audit, write and objection, kept in an SQLite file so that the day a
+//! setting comes back on is noticed, and so that the record can be shown to others.
+//!
+//! Records are keyed by the member (public id, else member URN) and the site (`linkedin`,
+//! `sandbox`, or another origin), never by the token. Each record carries the SHA-256 of the
+//! previous one (`prev`) and its own (`hash`), computed when it is written, so an edit to the
+//! file is found by [`chain::verify`]. Appends run in an immediate transaction (one writer at a
+//! time; others wait up to [`BUSY_WAIT`]); the file is in WAL mode, so a run killed mid-write
+//! leaves it readable. A file this version cannot use (corrupt, not ours, a newer schema) is
+//! never rewritten: the caller gets an [`Error::History`] and decides how loudly to say it.
+
+pub mod chain;
+pub mod timeline;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::report::{Change, Previous, ReasonCode, Report, SettingRow, State};
+
+/// The file's name in the data directory.
+pub const FILE_NAME: &str = "history.sqlite3";
+/// How long a run waits for another one writing the history.
+pub const BUSY_WAIT: Duration = Duration::from_secs(10);
+/// `PRAGMA application_id`: marks the file as this tool's ("LPHV").
+const APPLICATION_ID: i64 = 0x4c50_4856;
+/// The `prev` of the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The tool version each record names.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The schema, one migration per version: `MIGRATIONS[n]` takes a file from version `n` to
+/// `n + 1`. A released migration is never edited, only followed by another.
+const MIGRATIONS: &[&str] = &["
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    site TEXT NOT NULL,
+    member TEXT NOT NULL,
+    profile TEXT,
+    setting TEXT,
+    state TEXT,
+    before TEXT,
+    verified INTEGER,
+    reply_sha256 TEXT,
+    tool_version TEXT NOT NULL,
+    catalog TEXT,
+    detail TEXT,
+    prev TEXT NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+-- Covers the timeline and the last state of a setting: read in order, without the table.
+CREATE INDEX events_timeline ON events (site, member, setting, id, kind, state, at, verified, profile);
+CREATE INDEX events_by_kind ON events (kind, id);
+"];
+
+/// The schema version this binary writes.
+pub const SCHEMA: i64 = MIGRATIONS.len() as i64;
+
+/// What a record is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A setting read by `audit` (or by `opt-out` without a write).
+    Audit,
+    /// A setting written by `opt-out`: `before`, the state read back (`state`), `verified`.
+    Write,
+    /// `objection` pre-filled the form (`detail`: the fields filled).
+    ObjectionDraft,
+    /// The member says they sent the objection (`detail`: the day).
+    ObjectionSent,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Audit => "audit",
+            Kind::Write => "write",
+            Kind::ObjectionDraft => "objection_draft",
+            Kind::ObjectionSent => "objection_sent",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Kind> {
+        [
+            Kind::Audit,
+            Kind::Write,
+            Kind::ObjectionDraft,
+            Kind::ObjectionSent,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+}
+
+/// One record, as stored and as exported. The field order is the order the hash covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub kind: Kind,
+    /// `linkedin`, `sandbox`, or the origin of another `--base-url`.
+    pub site: String,
+    /// The member's public id, else their member URN.
+    pub member: String,
+    /// The profile or the bulk run's label the account was audited as.
+    pub profile: Option<String>,
+    pub setting: Option<String>,
+    /// The state read (for a write: read back after it).
+    pub state: Option<String>,
+    /// A write's state before it.
+    pub before: Option<String>,
+    /// Whether a write's read-back proved it.
+    pub verified: Option<bool>,
+    /// The SHA-256 of the reply the state was read from.
+    pub reply_sha256: Option<String>,
+    pub tool_version: String,
+    /// The catalog's version (`sha256:…` of its TOML).
+    pub catalog: Option<String>,
+    /// More, as JSON text (an objection's fields, the day it was sent).
+    pub detail: Option<String>,
+    /// The previous record's hash ([`GENESIS`] for the first).
+    pub prev: String,
+    /// The SHA-256 of this record with `hash` left out.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hash: String,
+}
+
+impl Record {
+    /// The SHA-256 of the record's canonical JSON (its fields in order, `hash` left out).
+    pub fn content_hash(&self) -> String {
+        let mut bare = self.clone();
+        bare.hash.clear();
+        let bytes = serde_json::to_vec(&bare).unwrap_or_default();
+        crate::linkedin::client::sha256_hex(&bytes)
+    }
+
+    fn new(kind: Kind, who: &Who, at: &str) -> Record {
+        Record {
+            id: 0,
+            at: at.to_string(),
+            kind,
+            site: who.site.clone(),
+            member: who.member.clone(),
+            profile: who.profile.clone(),
+            setting: None,
+            state: None,
+            before: None,
+            verified: None,
+            reply_sha256: None,
+            tool_version: TOOL_VERSION.to_string(),
+            catalog: None,
+            detail: None,
+            prev: String::new(),
+            hash: String::new(),
+        }
+    }
+}
+
+/// Whose records: the site, the member, and the label they were audited under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Who {
+    pub site: String,
+    pub member: String,
+    pub profile: Option<String>,
+}
+
+/// An open history.
+pub struct History {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// What `history` filters on.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Records at or after this time (RFC 3339).
+    pub since: Option<String>,
+    pub setting: Option<String>,
+    pub profile: Option<String>,
+}
+
+impl History {
+    /// Opens the history for writing, creating it (0600, in a 0700 folder) when it does not
+    /// exist, and bringing an older schema up to date.
+    pub fn open(path: &Path) -> Result<History> {
+        Self::open_with(path, true)?.ok_or_else(|| unusable(path, "it could not be created", None))
+    }
+
+    /// Opens an existing history; `None` when there is none yet. Nothing is created.
+    pub fn open_existing(path: &Path) -> Result<Option<History>> {
+        Self::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, create: bool) -> Result<Option<History>> {
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => {
+                return Err(unusable(
+                    path,
+                    "it is not a regular file",
+                    Some("give a file path with --history FILE"),
+                ));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !create {
+                    return Ok(None);
+                }
+                create_private(path)?;
+            }
+            Err(e) => return Err(unusable(path, &e.to_string(), None)),
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| unreadable(path, &e))?;
+        conn.busy_timeout(BUSY_WAIT)
+            .map_err(|e| unreadable(path, &e))?;
+        // Read the header before anything writes to it: a file that is not ours, or newer, is
+        // left exactly as it is.
+        let (app, version) = header(&conn).map_err(|e| unreadable(path, &e))?;
+        check_header(path, &conn, app, version)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| unreadable(path, &e))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| unreadable(path, &e))?;
+        let mut history = History {
+            conn,
+            path: path.to_path_buf(),
+        };
+        if version < SCHEMA {
+            history.migrate()?;
+        }
+        Ok(Some(history))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Brings the schema up to date, inside one write transaction (another run may be doing
+    /// the same: the version is read again under the lock).
+    fn migrate(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| unreadable(&path, &e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let (app, version) = header(&tx).map_err(fail)?;
+        check_header(&path, &tx, app, version)?;
+        for step in &MIGRATIONS[usize::try_from(version).unwrap_or(0)..] {
+            tx.execute_batch(step).map_err(fail)?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(fail)?;
+        tx.pragma_update(None, "user_version", SCHEMA)
+            .map_err(fail)?;
+        tx.commit().map_err(fail)
+    }
+
+    fn fail(&self, e: rusqlite::Error) -> Error {
+        unreadable(&self.path, &e)
+    }
+
+    /// Records an audit's rows (informational entries aside) and marks each row whose state
+    /// differs from the one last recorded with [`Previous`]. Returns how many rows changed.
+    pub fn record_audit(&mut self, who: &Who, catalog: &str, report: &mut Report) -> Result<usize> {
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| unreadable(&path, &e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let mut changed = 0;
+        for row in report.settings.iter_mut().filter(|r| recorded(r)) {
+            let last = last_definite(&tx, who, &row.id).map_err(fail)?;
+            row.previous = None;
+            if let Some(last) = last
+                && is_definite(row.state)
+                && last.state != row.state
+            {
+                row.previous = Some(Previous {
+                    reenabled: last.state == State::Off && row.state == State::On,
+                    state: last.state,
+                    checked_at: last.at,
+                    by_opt_out: last.by_write,
+                });
+                changed += 1;
+            }
+            let mut r = Record::new(Kind::Audit, who, &report.checked_at);
+            r.setting = Some(row.id.clone());
+            r.state = Some(row.state.as_str().to_string());
+            r.reply_sha256 = row.reply_sha256.clone();
+            r.catalog = Some(catalog.to_string());
+            append(&tx, r).map_err(fail)?;
+        }
+        tx.commit().map_err(fail)?;
+        Ok(changed)
+    }
+
+    /// Records an `opt-out`: each write with its before, the state read back and whether it
+    /// was verified; the other rows as reads.
+    pub fn record_opt_out(
+        &mut self,
+        who: &Who,
+        catalog: &str,
+        at: &str,
+        rows: &[SettingRow],
+        changes: &[Change],
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| unreadable(&path, &e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        for row in rows.iter().filter(|r| recorded(r)) {
+            let mut r = Record::new(Kind::Audit, who, at);
+            r.setting = Some(row.id.clone());
+            r.state = Some(row.state.as_str().to_string());
+            r.reply_sha256 = row.reply_sha256.clone();
+            r.catalog = Some(catalog.to_string());
+            if let Some(change) = changes.iter().find(|c| c.id == row.id) {
+                r.kind = Kind::Write;
+                r.before = Some(change.before.as_str().to_string());
+                r.state = Some(change.after.as_str().to_string());
+                r.verified = Some(change.verified);
+            }
+            append(&tx, r).map_err(fail)?;
+        }
+        tx.commit().map_err(fail)
+    }
+
+    /// Records that `objection` pre-filled the form, with the names of the fields it filled.
+    pub fn record_objection_draft(&mut self, who: &Who, at: &str, fields: &[&str]) -> Result<()> {
+        let mut r = Record::new(Kind::ObjectionDraft, who, at);
+        r.detail = Some(serde_json::json!({ "fields": fields }).to_string());
+        self.append_one(r)
+    }
+
+    /// Records that the member sent their objection on `day`.
+    pub fn record_objection_sent(
+        &mut self,
+        who: &Who,
+        at: &str,
+        day: crate::clock::Day,
+    ) -> Result<()> {
+        let mut r = Record::new(Kind::ObjectionSent, who, at);
+        r.detail = Some(serde_json::json!({ "sent_on": day.to_string() }).to_string());
+        self.append_one(r)
+    }
+
+    fn append_one(&mut self, r: Record) -> Result<()> {
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| unreadable(&path, &e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        append(&tx, r).map_err(fail)?;
+        tx.commit().map_err(fail)
+    }
+
+    /// How many records the history holds.
+    pub fn count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))
+            .map(|n| u64::try_from(n).unwrap_or(0))
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Every record, in the order written.
+    pub fn each(&self, mut f: impl FnMut(Record)) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM events ORDER BY id"))
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt.query_map([], from_row).map_err(|e| self.fail(e))?;
+        for r in rows {
+            f(r.map_err(|e| self.fail(e))?);
+        }
+        Ok(())
+    }
+
+    /// The settings' records (reads and writes) that pass the filter, by site, member and
+    /// setting, each group in the order written. Read from the covering index, borrowed: a
+    /// timeline over 100,000 records allocates per span, not per record.
+    pub fn each_setting_record(
+        &self,
+        filter: &Filter,
+        mut f: impl FnMut(&SettingRecord<'_>),
+    ) -> Result<()> {
+        let sql = "SELECT site, member, setting, kind, state, at, verified, profile
+             FROM events INDEXED BY events_timeline
+             WHERE kind IN ('audit', 'write')
+               AND (?1 IS NULL OR at >= ?1)
+               AND (?2 IS NULL OR setting = ?2)
+               AND (?3 IS NULL OR profile = ?3)
+             ORDER BY site, member, setting, id";
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.fail(e))?;
+        let mut rows = stmt
+            .query(params![filter.since, filter.setting, filter.profile])
+            .map_err(|e| self.fail(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.fail(e))? {
+            let opt_at = |i: usize| -> rusqlite::Result<Option<&str>> {
+                match row.get_ref(i)? {
+                    rusqlite::types::ValueRef::Text(t) => {
+                        std::str::from_utf8(t).map(Some).map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(
+                                i,
+                                rusqlite::types::Type::Text,
+                                Box::new(e),
+                            )
+                        })
+                    }
+                    _ => Ok(None),
+                }
+            };
+            let str_at = |i: usize| opt_at(i).map(Option::unwrap_or_default);
+            let kind = str_at(3).map_err(|e| self.fail(e))?;
+            let record = SettingRecord {
+                site: str_at(0).map_err(|e| self.fail(e))?,
+                member: str_at(1).map_err(|e| self.fail(e))?,
+                setting: str_at(2).map_err(|e| self.fail(e))?,
+                kind: Kind::parse(kind).unwrap_or(Kind::Audit),
+                state: str_at(4).map_err(|e| self.fail(e))?,
+                at: str_at(5).map_err(|e| self.fail(e))?,
+                verified: row.get(6).map_err(|e| self.fail(e))?,
+                profile: opt_at(7).map_err(|e| self.fail(e))?,
+            };
+            f(&record);
+        }
+        Ok(())
+    }
+
+    /// The objection records that pass the filter (the setting filter aside), in the order
+    /// written.
+    pub fn each_objection_record(&self, filter: &Filter, mut f: impl FnMut(Record)) -> Result<()> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events
+             WHERE kind IN ('objection_draft', 'objection_sent')
+               AND (?1 IS NULL OR at >= ?1)
+               AND (?2 IS NULL OR profile = ?2)
+             ORDER BY id"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map(params![filter.since, filter.profile], from_row)
+            .map_err(|e| self.fail(e))?;
+        for r in rows {
+            f(r.map_err(|e| self.fail(e))?);
+        }
+        Ok(())
+    }
+}
+
+/// One record of a setting, borrowed from the database for [`History::each_setting_record`].
+pub struct SettingRecord<'a> {
+    pub site: &'a str,
+    pub member: &'a str,
+    pub setting: &'a str,
+    pub kind: Kind,
+    /// `""` for a record without one.
+    pub state: &'a str,
+    pub at: &'a str,
+    pub verified: Option<bool>,
+    pub profile: Option<&'a str>,
+}
+
+/// Whether a row is recorded: informational entries are never read, so never recorded.
+fn recorded(row: &SettingRow) -> bool {
+    row.reason_code != Some(ReasonCode::Informational)
+}
+
+/// A state the history compares: proven on, proven off, or not offered. `unknown` is no state.
+fn is_definite(state: State) -> bool {
+    matches!(state, State::On | State::Off | State::NotOffered)
+}
+
+fn parse_state(text: &str) -> Option<State> {
+    [State::On, State::Off, State::NotOffered, State::Unknown]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+}
+
+/// The last definite state recorded for a member's setting.
+struct Last {
+    state: State,
+    at: String,
+    by_write: bool,
+}
+
+fn last_definite(conn: &Connection, who: &Who, setting: &str) -> rusqlite::Result<Option<Last>> {
+    conn.query_row(
+        "SELECT state, at, kind FROM events
+         WHERE site = ?1 AND member = ?2 AND setting = ?3
+           AND kind IN ('audit', 'write') AND state IN ('on', 'off', 'not_offered')
+         ORDER BY id DESC LIMIT 1",
+        params![who.site, who.member, setting],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
+    )
+    .optional()
+    .map(|found| {
+        found.and_then(|(state, at, kind)| {
+            Some(Last {
+                state: parse_state(&state)?,
+                at,
+                by_write: kind == Kind::Write.as_str(),
+            })
+        })
+    })
+}
+
+const COLUMNS: &str = "id, at, kind, site, member, profile, setting, state, before, verified, \
+                       reply_sha256, tool_version, catalog, detail, prev, hash";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
+    let kind: String = r.get(2)?;
+    Ok(Record {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        kind: Kind::parse(&kind).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                2,
+                rusqlite::types::Type::Text,
+                format!(
+                    "unknown record kind {:?}",
+                    crate::text::clean_line(&kind, 40)
+                )
+                .into(),
+            )
+        })?,
+        site: r.get(3)?,
+        member: r.get(4)?,
+        profile: r.get(5)?,
+        setting: r.get(6)?,
+        state: r.get(7)?,
+        before: r.get(8)?,
+        verified: r.get(9)?,
+        reply_sha256: r.get(10)?,
+        tool_version: r.get(11)?,
+        catalog: r.get(12)?,
+        detail: r.get(13)?,
+        prev: r.get(14)?,
+        hash: r.get(15)?,
+    })
+}
+
+/// Appends a record after the last one: its id, `prev` and `hash` are set here, inside the
+/// caller's write transaction, so the chain never forks.
+fn append(conn: &Connection, mut r: Record) -> rusqlite::Result<()> {
+    let last: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let (id, prev) = match last {
+        Some((id, hash)) => (id + 1, hash),
+        None => (1, GENESIS.to_string()),
+    };
+    r.id = id;
+    r.prev = prev;
+    r.hash = r.content_hash();
+    conn.execute(
+        &format!(
+            "INSERT INTO events ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+        ),
+        params![
+            r.id,
+            r.at,
+            r.kind.as_str(),
+            r.site,
+            r.member,
+            r.profile,
+            r.setting,
+            r.state,
+            r.before,
+            r.verified,
+            r.reply_sha256,
+            r.tool_version,
+            r.catalog,
+            r.detail,
+            r.prev,
+            r.hash
+        ],
+    )?;
+    Ok(())
+}
+
+fn header(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    let app = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok((app, version))
+}
+
+/// Refuses a file that belongs to something else, or that a newer version wrote.
+fn check_header(path: &Path, conn: &Connection, app: i64, version: i64) -> Result<()> {
+    if version > SCHEMA {
+        return Err(unusable(
+            path,
+            &format!(
+                "it was written by a newer linkedin-privacy (history schema {version}; this version knows {SCHEMA}); it is left as it is"
+            ),
+            Some("upgrade linkedin-privacy, or give another file with --history FILE"),
+        ));
+    }
+    let empty = || -> rusqlite::Result<bool> {
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map(|n| n == 0)
+    };
+    let ours = app == APPLICATION_ID || (app == 0 && version == 0 && empty().unwrap_or(false));
+    if !ours {
+        return Err(unusable(
+            path,
+            "it is an SQLite file of something else, not a linkedin-privacy history; it is left as it is",
+            Some("give another file with --history FILE"),
+        ));
+    }
+    Ok(())
+}
+
+/// Creates the file (0600) and its folder (0700), before SQLite opens it.
+fn create_private(path: &Path) -> Result<()> {
+    let fail = |e: std::io::Error| unusable(path, &format!("cannot create it: {e}"), None);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir).map_err(fail)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Another run created it first: fine.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+fn unusable(path: &Path, detail: &str, hint: Option<&str>) -> Error {
+    Error::History {
+        path: path.display().to_string(),
+        detail: detail.to_string(),
+        hint: hint.map(str::to_string),
+    }
+}
+
+/// An SQLite error, in words: a busy file, a damaged one, anything else.
+fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    let code = e.sqlite_error_code();
+    let moved = format!(
+        "move it away (`mv {0} {0}.broken`): the next run starts a new history",
+        crate::text::shell_word(&path.display().to_string())
+    );
+    match code {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => unusable(
+            path,
+            &format!(
+                "another run kept it busy for more than {} s",
+                BUSY_WAIT.as_secs()
+            ),
+            Some("try again when the other run is done"),
+        ),
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::History {
+            path: path.display().to_string(),
+            detail: "it is damaged or not an SQLite file; it is left as it is".to_string(),
+            hint: Some(moved),
+        },
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
+            unusable(
+                path,
+                &format!(
+                    "cannot be read or written: {}",
+                    crate::text::clean_line(&e.to_string(), 200)
+                ),
+                Some("check its permissions and those of its folder"),
+            )
+        }
+        _ => Error::History {
+            path: path.display().to_string(),
+            detail: crate::text::clean_line(&e.to_string(), 200),
+            hint: Some(moved),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Advice, Identity};
+
+    fn who() -> Who {
+        Who {
+            site: "linkedin".into(),
+            member: "ada-lovelace".into(),
+            profile: Some("default".into()),
+        }
+    }
+
+    fn report(at: &str, state: State) -> Report {
+        let row = SettingRow {
+            id: "generative-ai-training".into(),
+            title: "AI".into(),
+            state,
+            private: match state {
+                State::On => Some(false),
+                State::Off => Some(true),
+                _ => None,
+            },
+            reason: None,
+            reason_code: None,
+            url: String::new(),
+            previous: None,
+            advice: Advice::Nothing,
+            reply_sha256: Some("ab".repeat(32)),
+        };
+        Report::new(Identity::default(), vec![row], at.to_string())
+    }
+
+    #[test]
+    fn off_then_on_is_a_reenablement_and_unknown_is_no_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::open(&dir.path().join("h.sqlite3")).unwrap();
+        let mut r = report("2026-10-01T08:00:00Z", State::Off);
+        assert_eq!(h.record_audit(&who(), "c", &mut r).unwrap(), 0);
+        let mut r = report("2026-10-08T08:00:00Z", State::Unknown);
+        assert_eq!(h.record_audit(&who(), "c", &mut r).unwrap(), 0);
+        let mut r = report("2026-10-15T08:00:00Z", State::On);
+        assert_eq!(h.record_audit(&who(), "c", &mut r).unwrap(), 1);
+        let p = r.settings[0].previous.clone().unwrap();
+        assert_eq!(p.state, State::Off);
+        assert_eq!(p.checked_at, "2026-10-01T08:00:00Z");
+        assert!(p.reenabled);
+        // Another member's records are theirs alone.
+        let other = Who {
+            member: "someone-else".into(),
+            ..who()
+        };
+        let mut r = report("2026-10-15T08:00:00Z", State::On);
+        assert_eq!(h.record_audit(&other, "c", &mut r).unwrap(), 0);
+        assert_eq!(h.count().unwrap(), 4);
+    }
+
+    #[test]
+    fn the_chain_links_every_record_to_the_one_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::open(&dir.path().join("h.sqlite3")).unwrap();
+        for day in 1..=3 {
+            let mut r = report(&format!("2026-10-0{day}T08:00:00Z"), State::Off);
+            h.record_audit(&who(), "c", &mut r).unwrap();
+        }
+        let mut all = Vec::new();
+        h.each(|r| all.push(r)).unwrap();
+        assert_eq!(all[0].prev, GENESIS);
+        for pair in all.windows(2) {
+            assert_eq!(pair[1].prev, pair[0].hash);
+        }
+        for r in &all {
+            assert_eq!(r.hash, r.content_hash());
+        }
+    }
+
+    #[test]
+    fn a_newer_schema_or_a_foreign_file_is_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            c.pragma_update(None, "user_version", SCHEMA + 1).unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let Err(e) = History::open(&path) else {
+            panic!("a newer schema was opened")
+        };
+        assert!(e.to_string().contains("newer"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+
+        let foreign = dir.path().join("other.sqlite3");
+        {
+            let c = Connection::open(&foreign).unwrap();
+            c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+                .unwrap();
+        }
+        let before = std::fs::read(&foreign).unwrap();
+        let Err(e) = History::open(&foreign) else {
+            panic!("a foreign file was opened")
+        };
+        assert!(e.to_string().contains("something else"), "{e}");
+        assert_eq!(std::fs::read(&foreign).unwrap(), before);
+    }
+
+    #[test]
+    fn created_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/dir/h.sqlite3");
+        History::open(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
+        }
+    }
+}

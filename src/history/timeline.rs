@@ -1,0 +1,256 @@
+//! The history as people read it: for each account and setting, the spans of time it held one
+//! state (merged from consecutive records), with the writes and re-enablements marked; and each
+//! objection, with the month LinkedIn has to answer it (GDPR Article 12(3)).
+
+use serde::Serialize;
+
+use super::{Filter, History, Kind, Record};
+use crate::clock::Day;
+use crate::error::Result;
+
+/// A stretch of time one setting of one account held one state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub site: String,
+    pub member: String,
+    /// The profile or label of the last record in the span.
+    pub profile: Option<String>,
+    pub setting: String,
+    pub state: String,
+    /// The first and last record of the span (RFC 3339).
+    pub from: String,
+    pub until: String,
+    /// How many records the span holds.
+    pub checks: u64,
+    /// The span began with `opt-out`'s write (`true` when its read-back verified it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opt_out: Option<bool>,
+    /// On again after a span that was off.
+    pub reenabled: bool,
+}
+
+/// The spans of the records that pass the filter, by site, member and setting.
+pub fn spans(history: &History, filter: &Filter) -> Result<Vec<Span>> {
+    let mut out: Vec<Span> = Vec::new();
+    // The last definite state of the current group, to tell a re-enablement.
+    let mut last_definite: Option<String> = None;
+    history.each_setting_record(filter, |r| {
+        let state = if r.state.is_empty() {
+            "unknown"
+        } else {
+            r.state
+        };
+        let same_group = out
+            .last()
+            .is_some_and(|s| s.site == r.site && s.member == r.member && s.setting == r.setting);
+        if !same_group {
+            last_definite = None;
+        }
+        let extend =
+            same_group && r.kind == Kind::Audit && out.last().is_some_and(|s| s.state == state);
+        if extend {
+            let s = out.last_mut().expect("checked above");
+            s.until.clear();
+            s.until.push_str(r.at);
+            s.checks += 1;
+            if s.profile.as_deref() != r.profile {
+                s.profile = r.profile.map(str::to_string);
+            }
+        } else {
+            let reenabled = state == "on" && last_definite.as_deref() == Some("off");
+            out.push(Span {
+                site: r.site.to_string(),
+                member: r.member.to_string(),
+                profile: r.profile.map(str::to_string),
+                setting: r.setting.to_string(),
+                state: state.to_string(),
+                from: r.at.to_string(),
+                until: r.at.to_string(),
+                checks: 1,
+                opt_out: (r.kind == Kind::Write).then_some(r.verified == Some(true)),
+                reenabled,
+            });
+        }
+        if state != "unknown" && last_definite.as_deref() != Some(state) {
+            last_definite = Some(state.to_string());
+        }
+    })?;
+    Ok(out)
+}
+
+/// One objection: drafted, perhaps sent, and when LinkedIn's answer is due.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Objection {
+    pub site: String,
+    pub member: String,
+    pub profile: Option<String>,
+    /// When the form was pre-filled (RFC 3339), if it was.
+    pub drafted_at: Option<String>,
+    /// The fields the tool filled.
+    pub fields: Vec<String>,
+    /// The day the member says they sent it.
+    pub sent_on: Option<String>,
+    /// One month after it was sent (GDPR Article 12(3)).
+    pub answer_due: Option<String>,
+    /// Days from today until the answer is due (negative: overdue).
+    pub days_left: Option<i64>,
+}
+
+/// The objections of the records that pass the filter, oldest first. A draft after a sent
+/// objection starts a new one.
+pub fn objections(history: &History, filter: &Filter, today: Day) -> Result<Vec<Objection>> {
+    let mut out: Vec<Objection> = Vec::new();
+    history.each_objection_record(filter, |r: Record| {
+        let detail: serde_json::Value = r
+            .detail
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok())
+            .unwrap_or_default();
+        let open = out.iter().rposition(|o| {
+            o.site == r.site
+                && o.member == r.member
+                && (o.sent_on.is_none() || r.kind == Kind::ObjectionSent)
+        });
+        match r.kind {
+            Kind::ObjectionDraft => {
+                let fields = detail["fields"]
+                    .as_array()
+                    .map(|f| {
+                        f.iter()
+                            .filter_map(|v| v.as_str().map(|s| crate::text::clean_line(s, 40)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                match open.filter(|&i| out[i].sent_on.is_none()) {
+                    // Drafted again before sending: the newer draft counts.
+                    Some(i) => {
+                        out[i].drafted_at = Some(r.at.clone());
+                        out[i].fields = fields;
+                        out[i].profile = r.profile.clone();
+                    }
+                    None => out.push(Objection {
+                        site: r.site.clone(),
+                        member: r.member.clone(),
+                        profile: r.profile.clone(),
+                        drafted_at: Some(r.at.clone()),
+                        fields,
+                        sent_on: None,
+                        answer_due: None,
+                        days_left: None,
+                    }),
+                }
+            }
+            Kind::ObjectionSent => {
+                let Some(day) = detail["sent_on"].as_str().and_then(Day::parse) else {
+                    return;
+                };
+                let due = day.plus_one_month();
+                let i = match open {
+                    Some(i) if out[i].sent_on.is_none() => i,
+                    _ => {
+                        out.push(Objection {
+                            site: r.site.clone(),
+                            member: r.member.clone(),
+                            profile: r.profile.clone(),
+                            drafted_at: None,
+                            fields: Vec::new(),
+                            sent_on: None,
+                            answer_due: None,
+                            days_left: None,
+                        });
+                        out.len() - 1
+                    }
+                };
+                out[i].sent_on = Some(day.to_string());
+                out[i].answer_due = Some(due.to_string());
+                out[i].days_left = Some(due.days() - today.days());
+            }
+            Kind::Audit | Kind::Write => {}
+        }
+    })?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::Who;
+    use crate::report::{Advice, Identity, Report, SettingRow, State};
+
+    fn audit(h: &mut History, at: &str, state: State) {
+        let row = SettingRow {
+            id: "generative-ai-training".into(),
+            title: "AI".into(),
+            state,
+            private: None,
+            reason: None,
+            reason_code: None,
+            url: String::new(),
+            previous: None,
+            advice: Advice::Nothing,
+            reply_sha256: None,
+        };
+        let mut r = Report::new(Identity::default(), vec![row], at.to_string());
+        let who = Who {
+            site: "linkedin".into(),
+            member: "ada".into(),
+            profile: None,
+        };
+        h.record_audit(&who, "c", &mut r).unwrap();
+    }
+
+    #[test]
+    fn consecutive_states_merge_and_a_return_to_on_is_marked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::open(&dir.path().join("h.sqlite3")).unwrap();
+        audit(&mut h, "2026-09-01T08:00:00Z", State::On);
+        audit(&mut h, "2026-09-08T08:00:00Z", State::Off);
+        audit(&mut h, "2026-09-15T08:00:00Z", State::Off);
+        audit(&mut h, "2026-09-22T08:00:00Z", State::Unknown);
+        audit(&mut h, "2026-09-29T08:00:00Z", State::On);
+        let s = spans(&h, &Filter::default()).unwrap();
+        let states: Vec<(&str, u64, bool)> = s
+            .iter()
+            .map(|s| (s.state.as_str(), s.checks, s.reenabled))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("on", 1, false),
+                ("off", 2, false),
+                ("unknown", 1, false),
+                ("on", 1, true)
+            ]
+        );
+        let since = Filter {
+            since: Some("2026-09-15T00:00:00Z".into()),
+            ..Filter::default()
+        };
+        assert_eq!(spans(&h, &since).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn an_objection_is_due_a_month_after_it_was_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::open(&dir.path().join("h.sqlite3")).unwrap();
+        let who = Who {
+            site: "linkedin".into(),
+            member: "ada".into(),
+            profile: None,
+        };
+        h.record_objection_draft(&who, "2026-10-01T08:00:00Z", &["name", "email"])
+            .unwrap();
+        h.record_objection_sent(
+            &who,
+            "2026-10-02T08:00:00Z",
+            Day::parse("2026-10-31").unwrap(),
+        )
+        .unwrap();
+        let today = Day::parse("2026-12-01").unwrap();
+        let o = objections(&h, &Filter::default(), today).unwrap();
+        assert_eq!(o.len(), 1);
+        assert_eq!(o[0].answer_due.as_deref(), Some("2026-11-30"));
+        assert_eq!(o[0].days_left, Some(-1));
+        assert_eq!(o[0].fields, ["name", "email"]);
+    }
+}
