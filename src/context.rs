@@ -38,6 +38,8 @@ pub struct Env {
     pub tmpdir: PathBuf,
     /// `NO_COLOR` set to anything but the empty string, or `TERM=dumb`.
     pub no_color: bool,
+    /// `COLUMNS`: the width to lay output out for, whatever the terminal says.
+    pub columns: Option<String>,
     /// `BROWSER`, for `objection --open`.
     pub browser: Option<String>,
     /// `LINKEDIN_PRIVACY_KEYRING`: `none` turns the OS keyring off.
@@ -80,6 +82,7 @@ impl Env {
             keyring_timeout: text("LINKEDIN_PRIVACY_KEYRING_TIMEOUT"),
             now: text("LINKEDIN_PRIVACY_NOW"),
             seed: text("LINKEDIN_PRIVACY_SEED"),
+            columns: text("COLUMNS"),
             browser: std::env::var("BROWSER")
                 .ok()
                 .filter(|b| !b.trim().is_empty()),
@@ -563,10 +566,28 @@ impl Context {
 }
 
 fn tty(env: &Env) -> Tty {
+    let stdout = std::io::stdout().is_terminal();
+    let stderr = std::io::stderr().is_terminal();
+    // COLUMNS wins; a terminal that reports no width (0 columns) is taken as 80; off a terminal
+    // prose is not wrapped.
+    let columns = env
+        .columns
+        .as_deref()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+        .map(|c| c.max(20));
+    let width = |is_tty: bool, fd: i32| {
+        columns.or_else(|| {
+            is_tty
+                .then(|| crate::output::terminal_width(fd).unwrap_or(crate::output::DEFAULT_WIDTH))
+        })
+    };
     Tty {
-        stdout: std::io::stdout().is_terminal(),
-        stderr: std::io::stderr().is_terminal(),
+        stdout,
+        stderr,
         no_color: env.no_color,
+        stdout_width: width(stdout, 1),
+        stderr_width: width(stderr, 2),
     }
 }
 

@@ -207,6 +207,8 @@ pub enum Advice {
     Object,
     /// The state is not proven: look at the page in a browser.
     CheckInBrowser,
+    /// `opt-out` wrote and the setting still reads on: the page in a browser is what is left.
+    TurnOffInBrowser,
 }
 
 /// Who the report is about, as far as the tool knows without an extra request.

@@ -95,6 +95,72 @@ pub fn describe_word(word: &str) -> String {
 /// JSON text with the control characters JSON itself leaves unescaped (C1 controls, the
 /// bidirectional marks) written as `\uXXXX` escapes: the same JSON, safe on a terminal. They
 /// can only occur inside strings, where an escape means the same character.
+/// How many columns text takes on a terminal: its characters, without the colour sequences
+/// (`ESC [ … m`) the tool itself adds.
+pub fn visible_width(text: &str) -> usize {
+    let mut width = 0;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            continue;
+        }
+        width += 1;
+    }
+    width
+}
+
+/// Prose wrapped at spaces to `width` columns, each line after the first of a paragraph starting
+/// with `indent`. A span in backticks (a command to copy) and a word longer than a line (an
+/// address) are never broken; line breaks in the text stay.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (n, paragraph) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        // Words, with a backticked span kept as one.
+        let mut words: Vec<String> = Vec::new();
+        let mut open = false;
+        for word in paragraph.split(' ') {
+            match words.last_mut() {
+                Some(last) if open => {
+                    last.push(' ');
+                    last.push_str(word);
+                }
+                _ => words.push(word.to_string()),
+            }
+            if word.matches('`').count() % 2 == 1 {
+                open = !open;
+            }
+        }
+        let mut line = 0;
+        // Whether the line holds nothing yet (but its indent): a word always goes there.
+        let mut fresh = true;
+        for (i, word) in words.iter().enumerate() {
+            let w = visible_width(word);
+            if i > 0 {
+                if !fresh && line + 1 + w > width {
+                    out.push('\n');
+                    out.push_str(indent);
+                    line = visible_width(indent);
+                } else {
+                    out.push(' ');
+                    line += 1;
+                }
+            }
+            out.push_str(word);
+            line += w;
+            fresh = false;
+        }
+    }
+    out
+}
+
 /// A word a POSIX shell reads back as itself: as is when it holds only characters no shell
 /// treats specially, otherwise in single quotes (a single quote inside becomes `'\''`).
 pub fn shell_word(word: &str) -> std::borrow::Cow<'_, str> {
@@ -133,6 +199,27 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn prose_wraps_at_spaces_and_never_inside_a_command() {
+        let text = "EXPOSED: turn it off with `linkedin-privacy --sandbox=demo opt-out --all` now, please, or later";
+        let wrapped = wrap(text, 30, "  ");
+        for line in wrapped.lines() {
+            assert!(
+                visible_width(line) <= 30 || line.contains('`'),
+                "{line:?} in {wrapped}"
+            );
+        }
+        assert!(wrapped.contains("`linkedin-privacy --sandbox=demo opt-out --all`"));
+        assert_eq!(wrapped.replace("\n  ", " "), text);
+        // Colour sequences take no room; an overlong word stays whole; line breaks stay.
+        assert_eq!(visible_width("\x1b[1;31mEXPOSED:\x1b[0m"), 8);
+        assert_eq!(
+            wrap("a https://example.com/a/long/path b", 10, ""),
+            "a\nhttps://example.com/a/long/path\nb"
+        );
+        assert_eq!(wrap("one\ntwo", 80, ""), "one\ntwo");
+    }
 
     #[test]
     fn shell_words_read_back_as_themselves() {

@@ -32,19 +32,9 @@ pub fn run(ctx: &Context, args: CatalogArgs) -> anyhow::Result<Exit> {
 
 impl View for Catalog {
     fn table(&self, s: &Style, _: &Words) -> String {
-        let mut table = s.table(&[
-            "Id",
-            "Title",
-            "Card (setting)",
-            "Private when",
-            "Provenance",
-        ]);
+        // Cards and setting keys are for machines: `--toml`, `--json` and `--format csv` show them.
+        let mut table = s.table(&["Id", "Title", "Private when", "Provenance"]);
         for e in &self.settings {
-            let card = match (&e.card, &e.setting) {
-                (Some(c), Some(k)) => format!("{c} ({k})"),
-                (Some(c), None) => c.clone(),
-                _ => "-".to_string(),
-            };
             let private = match (e.kind, e.private_when) {
                 (Kind::Informational, _) => "informational",
                 (_, Some(Toggle::Off)) => "off",
@@ -53,13 +43,13 @@ impl View for Catalog {
             };
             let provenance = format!("{:?}", e.provenance).to_lowercase();
             table.add_row(vec![
-                e.id.as_str(),
-                e.title.as_str(),
-                card.as_str(),
-                private,
-                provenance.as_str(),
+                e.id.clone(),
+                e.title.clone(),
+                private.to_string(),
+                provenance,
             ]);
         }
+        Style::keep_whole(&mut table, 0);
         format!("{table}\n")
     }
 

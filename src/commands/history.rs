@@ -273,42 +273,53 @@ impl View for Timeline {
             ));
             return out;
         }
-        if !self.timeline.is_empty() {
-            let mut table = s.table(&[
-                "Account", "Setting", "State", "From", "Until", "Checks", "Note",
-            ]);
-            for span in &self.timeline {
+        // One table per account, laid out for 80 columns.
+        let mut rest = &self.timeline[..];
+        while let Some(first) = rest.first() {
+            let n = rest
+                .iter()
+                .take_while(|s| s.site == first.site && s.member == first.member)
+                .count();
+            let (group, after) = rest.split_at(n);
+            rest = after;
+            let account = if first.site == "linkedin" {
+                crate::text::clean_line(&first.member, 100)
+            } else {
+                format!(
+                    "{} ({})",
+                    crate::text::clean_line(&first.member, 100),
+                    crate::text::clean_line(&first.site, 100)
+                )
+            };
+            out.push_str(&format!("{}\n", s.bold(&account)));
+            let mut table = s.table(&["Setting", "State", "From / until", "Checks", "Note"]);
+            for span in group {
                 let color = match (span.state.as_str(), span.reenabled) {
                     ("on", true) => Some(Color::Red),
                     ("on", false) => Some(Color::Yellow),
                     ("off", _) => Some(Color::Green),
                     _ => None,
                 };
-                let account = if span.site == "linkedin" {
-                    span.member.clone()
-                } else {
-                    format!("{}\n{}", span.member, span.site)
-                };
                 let note = match (span.reenabled, span.opt_out) {
-                    (true, _) => "switched back on".to_string(),
-                    (_, Some(true)) => "turned off with opt-out (verified)".to_string(),
-                    (_, Some(false)) => "opt-out not verified".to_string(),
-                    _ => String::new(),
+                    (true, _) => "switched back on",
+                    (_, Some(true)) => "turned off with opt-out (verified)",
+                    (_, Some(false)) => "opt-out did not take effect",
+                    _ => "",
                 };
                 table.add_row(vec![
-                    s.cell(&account, None),
                     s.cell(&span.setting, None),
                     s.cell(&span.state, color),
-                    s.cell(day(&span.from), None),
-                    s.cell(day(&span.until), None),
+                    s.cell(&format!("{}\n{}", day(&span.from), day(&span.until)), None),
                     s.cell(&span.checks.to_string(), None),
-                    s.cell(&note, color.filter(|_| span.reenabled)),
+                    s.cell(note, color.filter(|_| span.reenabled)),
                 ]);
             }
+            Style::keep_whole(&mut table, 0);
+            Style::keep_whole(&mut table, 2);
             out.push_str(&format!("{table}\n"));
         }
         for o in &self.objections {
-            out.push_str(&objection_line(o, s, w));
+            out.push_str(&s.wrap(&objection_line(o, s, w), "  "));
             out.push('\n');
         }
         out

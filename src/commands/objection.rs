@@ -454,16 +454,22 @@ fn open_in_browser(ctx: &Context, url: &str) {
 impl View for Prefilled {
     fn table(&self, s: &Style, _: &Words) -> String {
         let mut out = format!(
-            "{} {}\n",
+            "{}\n  {}\n",
             s.bold("Data Processing Objection Form:"),
             self.form_url
         );
         match &self.note {
             None => out.push_str("Fields as the page shows them:\n"),
-            Some(n) => out.push_str(&format!(
-                "{} {n}; these are the fields LinkedIn is reported to ask for.\n",
-                s.yellow("Note:")
-            )),
+            Some(n) => {
+                out.push_str(&s.wrap(
+                    &format!(
+                        "{} {n}; these are the fields LinkedIn is reported to ask for.",
+                        s.yellow("Note:")
+                    ),
+                    "  ",
+                ));
+                out.push('\n');
+            }
         }
         let mut table = s.table(&["Field", "Value", "From"]);
         for f in self.fields.iter().filter(|f| f.kind != "hidden") {
@@ -485,25 +491,34 @@ impl View for Prefilled {
         }
         out.push_str(&format!("{table}\n"));
         if !self.unfilled.is_empty() {
-            out.push_str(&format!(
-                "{} {}\n",
-                s.yellow("Not filled:"),
-                self.unfilled.join("; ")
+            out.push_str(&s.wrap(
+                &format!("{} {}", s.yellow("Not filled:"), self.unfilled.join("; ")),
+                "  ",
             ));
+            out.push('\n');
         }
+        // The explanation is not wrapped: it is copied into the form, where line breaks a
+        // terminal's width put in would stay. (`--html FILE` gives it a copy button.)
         out.push_str(&format!(
             "\n{}\n\n{}\n\n",
-            s.bold("Explanation (copy it into the form's free-text field):"),
+            s.wrap(
+                &s.bold("Explanation (copy it into the form's free-text field):"),
+                ""
+            ),
             self.text
         ));
         if let Some(file) = &self.html_file {
-            out.push_str(&format!(
-                "Wrote {file}: the values with a copy button each.\n"
+            out.push_str(&s.wrap(
+                &format!("Wrote {file}: the values with a copy button each."),
+                "  ",
             ));
+            out.push('\n');
         }
-        out.push_str(
-            "Nothing was submitted: open the form, enter these values, and send it yourself.\n",
-        );
+        out.push_str(&s.wrap(
+            "Nothing was submitted: open the form, enter these values, and send it yourself.",
+            "",
+        ));
+        out.push('\n');
         out
     }
 

@@ -243,6 +243,10 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
                     row.reason = Some(problem_text);
                     row.reason_code = Some(code);
                     problem = true;
+                    // Running opt-out again would do the same: the page is what is left.
+                    if row.private == Some(false) {
+                        row.advice = crate::report::Advice::TurnOffInBrowser;
+                    }
                 }
                 changes.push(applied.change);
                 rows.push(row);

@@ -59,6 +59,7 @@ impl Words {
             Advice::TurnOff { id } => self.command(&format!("opt-out --setting {id}")),
             Advice::Object => self.command("objection"),
             Advice::CheckInBrowser => "check the page in a browser".to_string(),
+            Advice::TurnOffInBrowser => "turn it off at the page in a browser".to_string(),
         }
     }
 

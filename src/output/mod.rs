@@ -56,11 +56,17 @@ pub trait View: Serialize {
     fn csv_rows(&self) -> Vec<Vec<String>>;
 }
 
-/// Colour decisions for one stream.
+/// Colour and width decisions for one stream.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
     pub color: bool,
+    /// The columns prose is wrapped to: `COLUMNS`, else the terminal's width (80 when it
+    /// reports none); `None` off a terminal, where prose is left for the reader to wrap.
+    pub width: Option<usize>,
 }
+
+/// The width tables are laid out for when no terminal says otherwise.
+pub const DEFAULT_WIDTH: usize = 80;
 
 impl Style {
     pub fn paint(&self, text: &str, ansi: &str) -> String {
@@ -86,18 +92,46 @@ impl Style {
         self.paint(t, "2")
     }
 
-    /// A table in the project's look; cells keep their colours only when colour is on.
+    /// Prose for this stream: wrapped to its width (continuation lines start with `indent`),
+    /// or left whole off a terminal.
+    pub fn wrap(&self, text: &str, indent: &str) -> String {
+        match self.width {
+            Some(width) => text::wrap(text, width, indent),
+            None => text.to_string(),
+        }
+    }
+
+    /// A table in the project's look, laid out for the stream's width (80 columns when it has
+    /// none); cells keep their colours only when colour is on.
     pub fn table(&self, header: &[&str]) -> Table {
         let mut table = Table::new();
         table.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
         if self.color {
             table.enforce_styling();
-            table.set_content_arrangement(ContentArrangement::Dynamic);
         } else {
             table.force_no_tty();
         }
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+        let width = self.width.unwrap_or(DEFAULT_WIDTH);
+        table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
         table.set_header(header.iter().map(|h| Cell::new(h).fg(Color::Reset)));
         table
+    }
+
+    /// Keeps a column at least as wide as its longest line (an id, a date), so the layout
+    /// squeezes the prose columns instead of cutting an identifier in two.
+    pub fn keep_whole(table: &mut Table, column: usize) {
+        let widest = table
+            .column_max_content_widths()
+            .get(column)
+            .copied()
+            .unwrap_or(0);
+        if let Some(c) = table.column_mut(column) {
+            c.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+                // The width counts the cell's padding, one column each side.
+                comfy_table::Width::Fixed(widest.saturating_add(2)),
+            ));
+        }
     }
 
     /// A table cell. Its text is cleaned of control characters whatever its source (the cell
@@ -145,6 +179,23 @@ pub struct Tty {
     pub stderr: bool,
     /// `NO_COLOR` is set (to anything but the empty string), or `TERM=dumb`.
     pub no_color: bool,
+    /// The width prose on each stream is wrapped to (see [`Style::width`]).
+    pub stdout_width: Option<usize>,
+    pub stderr_width: Option<usize>,
+}
+
+/// The width of the terminal on file descriptor `fd`, when it is one and reports a width.
+pub fn terminal_width(fd: i32) -> Option<usize> {
+    // SAFETY: TIOCGWINSZ fills a winsize struct that lives on this stack frame; a descriptor that
+    // is not a terminal makes the call fail, and nothing is read then.
+    unsafe {
+        let mut size: libc::winsize = std::mem::zeroed();
+        if libc::ioctl(fd, libc::TIOCGWINSZ, &mut size) == 0 && size.ws_col > 0 {
+            Some(usize::from(size.ws_col))
+        } else {
+            None
+        }
+    }
 }
 
 impl Output {
@@ -158,9 +209,11 @@ impl Output {
             format,
             stdout: Style {
                 color: allowed(tty.stdout),
+                width: tty.stdout_width,
             },
             stderr: Style {
                 color: allowed(tty.stderr),
+                width: tty.stderr_width,
             },
             words: Words::default(),
             quiet: false,
@@ -270,20 +323,29 @@ impl Output {
     pub fn error_view(&self, err: &ErrorView) {
         let s = &self.stderr;
         let message = text::clean_line(&err.message, 2 * text::MAX_SHOWN);
-        let mut out = format!("linkedin-privacy: {} {message}\n", s.red("error:"));
+        let mut out = s.wrap(
+            &format!("linkedin-privacy: {} {message}", s.red("error:")),
+            "  ",
+        );
+        out.push('\n');
         if let Some(hint) = &err.hint {
             let hint = text::clean_line(&self.words.hint(hint), 2 * text::MAX_SHOWN);
-            out.push_str(&format!("  {} {hint}\n", s.bold("hint:")));
+            out.push_str(&s.wrap(&format!("  {} {hint}", s.bold("hint:")), "        "));
+            out.push('\n');
         }
         self.stderr_write(&out);
     }
 
     pub fn warn(&self, message: &str) {
         let message = text::clean_line(message, 2 * text::MAX_SHOWN);
-        let out = format!(
-            "linkedin-privacy: {} {message}\n",
-            self.stderr.yellow("warning:")
+        let mut out = self.stderr.wrap(
+            &format!(
+                "linkedin-privacy: {} {message}",
+                self.stderr.yellow("warning:")
+            ),
+            "  ",
         );
+        out.push('\n');
         self.stderr_write(&out);
     }
 
@@ -304,7 +366,7 @@ impl Output {
     /// is the tool's own; server text in it must already be cleaned. Nothing with `--quiet`.
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            self.stderr_write(&format!("{message}\n"));
+            self.stderr_write(&format!("{}\n", self.stderr.wrap(message, "  ")));
         }
     }
 
@@ -438,6 +500,7 @@ mod tests {
             stdout: true,
             stderr: false,
             no_color: false,
+            ..Tty::default()
         };
         let out = Output::new(Format::Table, ColorChoice::Auto, tty);
         assert!(out.stdout.color && !out.stderr.color);
@@ -456,8 +519,15 @@ mod tests {
 
     #[test]
     fn style_without_colour_adds_no_escapes() {
-        let s = Style { color: false };
+        let s = Style {
+            color: false,
+            width: None,
+        };
         assert_eq!(s.red("x"), "x");
-        assert_eq!(Style { color: true }.red("x"), "\x1b[1;31mx\x1b[0m");
+        let s = Style {
+            color: true,
+            width: None,
+        };
+        assert_eq!(s.red("x"), "\x1b[1;31mx\x1b[0m");
     }
 }

@@ -46,16 +46,24 @@ impl View for Report {
         } else {
             "LinkedIn privacy audit for"
         };
-        let mut out = format!(
-            "{} {}, checked {}\n",
-            s.bold(what),
-            who(&self.account),
-            self.checked_at
+        let mut out = s.wrap(
+            &format!(
+                "{} {}, checked {}",
+                s.bold(what),
+                who(&self.account),
+                self.checked_at
+            ),
+            "  ",
         );
+        out.push('\n');
         if let Some(profile) = &self.account.profile {
             out.push_str(&format!("profile: {profile}\n"));
         }
-        let mut table = s.table(&["Setting", "State", "Private?", "What to do", "Page"]);
+        // Laid out for 80 columns: each setting's page is a numbered link under the table (a link
+        // cut across a cell cannot be clicked), the advice is a few words, and the commands follow
+        // the table, whole, on lines of their own.
+        let mut table = s.table(&["Setting", "State", "Private?", "What to do"]);
+        let mut pages: Vec<&str> = Vec::new();
         for row in &self.settings {
             let (private, color) = match row.private {
                 Some(true) => ("yes", Some(Color::Green)),
@@ -67,29 +75,43 @@ impl View for Report {
                 Some(p) => format!("{}\n(was {})", row.state.as_str(), p.state.as_str()),
                 None => row.state.as_str().to_string(),
             };
+            let page = match pages.iter().position(|p| *p == row.url) {
+                Some(i) => i + 1,
+                None => {
+                    pages.push(&row.url);
+                    pages.len()
+                }
+            };
             table.add_row(vec![
-                s.cell(&format!("{}\n{}", row.title, row.id), None),
+                s.cell(&format!("{} [{page}]\n{}", row.title, row.id), None),
                 s.cell(&state, color),
                 s.cell(private, color),
-                s.cell(&w.advice(&row.advice), None),
-                s.cell(&row.url, None),
+                s.cell(short_advice(&row.advice), None),
             ]);
         }
         out.push_str(&table.to_string());
         out.push('\n');
+        for (i, page) in pages.iter().enumerate() {
+            out.push_str(&format!(
+                "[{}] {}\n",
+                i + 1,
+                crate::text::clean_line(page, 300)
+            ));
+        }
         let notes: Vec<String> = self
             .settings
             .iter()
             .filter_map(|r| {
                 r.previous
                     .as_ref()
-                    .map(|p| format!("  {}: {}", r.id, was(p, r.state)))
+                    .map(|p| format!("{}: {}", r.id, was(p, r.state)))
             })
             .chain(
                 self.settings
                     .iter()
-                    .filter_map(|r| r.reason.as_ref().map(|why| format!("  {}: {why}", r.id))),
+                    .filter_map(|r| r.reason.as_ref().map(|why| format!("{}: {why}", r.id))),
             )
+            .map(|note| s.wrap(&format!("  {note}"), "    "))
             .collect();
         if !notes.is_empty() {
             out.push_str(&format!("{}\n{}\n", s.bold("Notes:"), notes.join("\n")));
@@ -164,12 +186,24 @@ impl View for Report {
     }
 }
 
+/// What to do about a row, in a few words for the table; the command itself follows the table.
+fn short_advice(advice: &Advice) -> &'static str {
+    match advice {
+        Advice::Nothing => "nothing",
+        Advice::NothingToChange => "nothing to change",
+        Advice::TurnOff { .. } => "turn off (below)",
+        Advice::TurnOffInBrowser => "turn off at the page",
+        Advice::Object => "object (below)",
+        Advice::CheckInBrowser => "check the page",
+    }
+}
+
 fn changes_table(s: &Style, changes: &[Change]) -> String {
     let mut table = s.table(&[
-        "Changed setting",
+        "Setting written",
         "Before",
         "After (read back)",
-        "Verified?",
+        "Took effect?",
     ]);
     for c in changes {
         let color = if c.verified { Color::Green } else { Color::Red };
@@ -187,10 +221,14 @@ fn planned_requests(s: &Style, planned: &[PlannedWrite]) -> String {
     if planned.is_empty() {
         return format!("{} nothing would be sent.\n", s.bold("Dry run:"));
     }
-    let mut out = format!(
-        "{} nothing was sent. These requests would be (with the session cookies and csrf-token header):\n",
-        s.bold("Dry run:")
+    let mut out = s.wrap(
+        &format!(
+            "{} nothing was sent. These requests would be (with the session cookies and csrf-token header):",
+            s.bold("Dry run:")
+        ),
+        "",
     );
+    out.push('\n');
     for w in planned {
         out.push_str(&format!(
             "  {} {}\n  content-type: application/json\n  {}\n",
@@ -240,36 +278,73 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
     let lead = if back_on.is_empty() {
         String::new()
     } else {
-        format!("{} {}.\n", s.red("SWITCHED BACK ON:"), back_on.join("; "))
+        let mut lead = s.wrap(
+            &format!("{} {}.", s.red("SWITCHED BACK ON:"), back_on.join("; ")),
+            "",
+        );
+        lead.push('\n');
+        lead
     };
     let mut text = match report.verdict {
         Verdict::Exposed => {
             let names: Vec<&str> = exposed.iter().map(|r| r.title.as_str()).collect();
-            let fix = match exposed.as_slice() {
-                [one] => w.advice(&one.advice),
-                _ => w.command("opt-out --all"),
-            };
-            format!(
-                "{} {} {} on, so LinkedIn may use your data this way. Turn {} off with `{fix}`.",
+            let one = names.len() == 1;
+            let head = format!(
+                "{} {} {} on, so LinkedIn may use your data this way.",
                 s.red("EXPOSED:"),
                 quoted_list(&names),
-                if names.len() == 1 { "is" } else { "are" },
-                if names.len() == 1 { "it" } else { "them" },
-            )
+                if one { "is" } else { "are" },
+            );
+            // A write that did not take: the tool cannot do it, the page in a browser can.
+            let by_hand: Vec<&&SettingRow> = exposed
+                .iter()
+                .filter(|r| r.advice == Advice::TurnOffInBrowser)
+                .collect();
+            if !by_hand.is_empty() {
+                let pages: Vec<String> = by_hand
+                    .iter()
+                    .map(|r| crate::text::clean_line(&r.url, 300))
+                    .collect();
+                format!(
+                    "{}\n{}",
+                    s.wrap(
+                        &format!(
+                            "{head} The tool's write did not take effect: turn {} off in a browser, at",
+                            if by_hand.len() == 1 { "it" } else { "them" }
+                        ),
+                        ""
+                    ),
+                    pages
+                        .iter()
+                        .map(|p| format!("  {p}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                )
+            } else {
+                let fix = match exposed.as_slice() {
+                    [one] => w.advice(&one.advice),
+                    _ => w.command("opt-out --all"),
+                };
+                format!(
+                    "{}\nTurn {} off with:\n  {fix}",
+                    s.wrap(&head, ""),
+                    if one { "it" } else { "them" },
+                )
+            }
         }
-        Verdict::Incomplete if report.error.is_some() => format!(
+        Verdict::Incomplete if report.error.is_some() => s.wrap(&format!(
             "{} the audit stopped before every setting was read (the error is below); nothing read so far is exposed.",
             s.yellow("INCOMPLETE:")
-        ),
-        Verdict::Incomplete if unknown > 0 => format!(
+        ), ""),
+        Verdict::Incomplete if unknown > 0 => s.wrap(&format!(
             "{} {unknown} setting(s) could not be read with certainty (see the notes); nothing read is exposed, but check {} in a browser.",
             s.yellow("INCOMPLETE:"),
             if unknown == 1 { "it" } else { "them" }
-        ),
-        Verdict::Incomplete => format!(
+        ), ""),
+        Verdict::Incomplete => s.wrap(&format!(
             "{} no setting read was proven private (a setting LinkedIn does not offer, or an informational entry, proves nothing); check the settings in a browser.",
             s.yellow("INCOMPLETE:")
-        ),
+        ), ""),
         Verdict::Private => format!(
             "{} every setting read keeps your data private.",
             s.green("PRIVATE:")
@@ -277,7 +352,11 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
     };
     if report.settings.iter().any(|r| r.advice == Advice::Object) {
         text.push_str(&format!(
-            "\nNo toggle covers AI used for personalisation and moderation: `{}` pre-fills LinkedIn's objection form.",
+            "\n{}\n  {}",
+            s.wrap(
+                "No toggle covers AI used for personalisation and moderation; LinkedIn's objection form is pre-filled with:",
+                ""
+            ),
             w.advice(&Advice::Object)
         ));
     }

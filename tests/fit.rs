@@ -1,0 +1,159 @@
+//! The human views fit where people read them: 80 columns (or `COLUMNS`), a terminal that
+//! reports no width, no word or address cut across a line.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::{BIN, World, run};
+
+/// The columns a line takes: characters, without colour sequences.
+fn width(line: &str) -> usize {
+    let mut n = 0;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            continue;
+        }
+        n += 1;
+    }
+    n
+}
+
+/// Every line fits, except one that is a single address or command (never cut, so it can be
+/// clicked or copied), and the objection's explanation, which is copied into a form where the
+/// line breaks of a terminal's width would stay.
+fn assert_fits(text: &str, columns: usize, what: &str) {
+    let mut explanation = false;
+    for line in text.lines() {
+        if line.starts_with("Explanation (copy it") {
+            explanation = true;
+        } else if line.starts_with("Nothing was submitted") {
+            explanation = false;
+        }
+        if width(line) <= columns || explanation {
+            continue;
+        }
+        let bare = line.trim_start();
+        let bare = bare
+            .split_once("] ")
+            .filter(|(n, _)| n.starts_with('['))
+            .map_or(bare, |(_, rest)| rest);
+        assert!(
+            !bare.contains(' ') || bare.starts_with("linkedin-privacy "),
+            "{what}: a line of {} columns:\n{line}\n\n{text}",
+            width(line)
+        );
+    }
+}
+
+#[test]
+fn every_human_view_fits_80_columns() {
+    let w = World::new();
+    let h = w.path("h.sqlite3");
+    let mut cases: Vec<(String, Vec<String>)> = Vec::new();
+    for account in [
+        "demo",
+        "private",
+        "odd-value",
+        "expired",
+        "put-forbidden",
+        "throttled-later",
+    ] {
+        cases.push((account.to_string(), vec!["audit".into()]));
+    }
+    cases.push((
+        "put-forbidden".into(),
+        vec!["opt-out".into(), "--yes".into()],
+    ));
+    cases.push((
+        "demo".into(),
+        vec!["opt-out".into(), "--all".into(), "--yes".into()],
+    ));
+    cases.push(("demo".into(), vec!["opt-out".into(), "--dry-run".into()]));
+    cases.push((
+        "demo".into(),
+        vec![
+            "objection".into(),
+            "--email".into(),
+            "ada@example.com".into(),
+        ],
+    ));
+    cases.push(("demo".into(), vec!["catalog".into()]));
+    cases.push(("demo".into(), vec!["history".into()]));
+    cases.push((
+        "demo".into(),
+        vec![
+            "audit".into(),
+            "--profiles".into(),
+            "demo,private,expired,odd-value".into(),
+            "--format".into(),
+            "table".into(),
+        ],
+    ));
+    for (account, args) in &cases {
+        let mut cmd = w.cmd();
+        cmd.env_remove("LINKEDIN_PRIVACY_BASE_URL")
+            .env("COLUMNS", "80")
+            .arg(format!("--sandbox={account}"))
+            .arg("--history")
+            .arg(&h)
+            .args(args);
+        let r = run(&mut cmd);
+        let what = format!("--sandbox={account} {}", args.join(" "));
+        assert!(r.code != 2 && r.code != 101, "{what}: {r:?}");
+        assert_fits(&r.stdout, 80, &what);
+        assert_fits(&r.stderr, 80, &what);
+    }
+}
+
+#[test]
+fn columns_is_honoured() {
+    let w = World::new();
+    let r = run(w
+        .cmd()
+        .env_remove("LINKEDIN_PRIVACY_BASE_URL")
+        .env("COLUMNS", "60")
+        .args(["--sandbox=odd-value", "audit"]));
+    assert_eq!(r.code, 3, "{r:?}");
+    assert_fits(&r.stdout, 60, "COLUMNS=60");
+    // The table uses the room it is given.
+    let wide = run(w
+        .cmd()
+        .env_remove("LINKEDIN_PRIVACY_BASE_URL")
+        .env("COLUMNS", "200")
+        .args(["--sandbox=odd-value", "audit"]));
+    let longest = wide.stdout.lines().map(width).max().unwrap();
+    assert!(longest > 80, "{}", wide.stdout);
+}
+
+/// A pseudo-terminal that reports 0 columns (as one without a size does): laid out for 80, not
+/// one letter per cell.
+#[test]
+fn a_terminal_without_a_width_gets_80_columns() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: needs `script` (util-linux) for a pseudo-terminal");
+        return;
+    }
+    let w = World::new();
+    let line = format!("stty cols 0 rows 0 2>/dev/null; {BIN} --sandbox=demo audit");
+    let out = w
+        .hermetic("script")
+        .env_remove("LINKEDIN_PRIVACY_BASE_URL")
+        .env_remove("COLUMNS")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert!(text.contains("Setting"), "{text}");
+    assert!(text.contains("generative-ai-training"), "{text}");
+    assert_fits(&text, 80, "a terminal of 0 columns");
+    let longest = text.lines().map(width).max().unwrap_or(0);
+    assert!(longest >= 60, "collapsed: {text}");
+}
