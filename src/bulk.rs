@@ -400,6 +400,8 @@ const AGAIN: &[&str] = &[
     "timeout",
     "interrupted",
     "internal",
+    "tls",
+    "proxy",
 ];
 
 /// The longest line of a resume file read; a longer one is skipped.

@@ -38,6 +38,14 @@ pub struct Env {
     pub tmpdir: PathBuf,
     /// `NO_COLOR` set to anything but the empty string, or `TERM=dumb`.
     pub no_color: bool,
+    /// `https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY`, `all_proxy`/`ALL_PROXY`,
+    /// `no_proxy`/`NO_PROXY` (the lower-case name first, as curl reads them).
+    pub https_proxy: Option<String>,
+    pub http_proxy: Option<String>,
+    pub all_proxy: Option<String>,
+    pub no_proxy: Option<String>,
+    /// `SSL_CERT_FILE`: a PEM bundle trusted besides the built-in roots.
+    pub ssl_cert_file: Option<PathBuf>,
     /// `COLUMNS`: the width to lay output out for, whatever the terminal says.
     pub columns: Option<String>,
     /// `BROWSER`, for `objection --open`.
@@ -83,6 +91,11 @@ impl Env {
             now: text("LINKEDIN_PRIVACY_NOW"),
             seed: text("LINKEDIN_PRIVACY_SEED"),
             columns: text("COLUMNS"),
+            https_proxy: text("https_proxy").or_else(|| text("HTTPS_PROXY")),
+            http_proxy: text("http_proxy").or_else(|| text("HTTP_PROXY")),
+            all_proxy: text("all_proxy").or_else(|| text("ALL_PROXY")),
+            no_proxy: text("no_proxy").or_else(|| text("NO_PROXY")),
+            ssl_cert_file: path("SSL_CERT_FILE"),
             browser: std::env::var("BROWSER")
                 .ok()
                 .filter(|b| !b.trim().is_empty()),
@@ -304,12 +317,52 @@ impl Context {
         self.catalog_path.is_some()
     }
 
-    pub fn net(&self, origin: Origin) -> NetConfig {
-        NetConfig {
+    /// The network settings for one origin: the proxy it goes through (never for loopback),
+    /// and the certificates `SSL_CERT_FILE` adds.
+    pub fn net(&self, origin: Origin) -> Result<NetConfig> {
+        Ok(NetConfig {
             timeout: self.timeout,
             retries: self.retries,
+            proxy: proxy_for(&self.env, &origin)?,
+            extra_roots: self.extra_roots()?,
             ..NetConfig::new(origin)
+        })
+    }
+
+    /// The certificates in `SSL_CERT_FILE`, as DER; none when it is not set.
+    fn extra_roots(&self) -> Result<Vec<Vec<u8>>> {
+        use rustls::pki_types::pem::PemObject as _;
+        let Some(path) = &self.env.ssl_cert_file else {
+            return Ok(Vec::new());
+        };
+        let bad = |why: String| {
+            Error::usage(
+                format!("SSL_CERT_FILE {}: {why}", path.display()),
+                Some(
+                    "point SSL_CERT_FILE at a PEM file of CA certificates, or unset it".to_string(),
+                ),
+            )
+        };
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::fs::File::open(path).map_err(|e| bad(e.to_string()))?,
+                16 * 1024 * 1024 + 1,
+            ),
+            &mut bytes,
+        )
+        .map_err(|e| bad(e.to_string()))?;
+        if bytes.len() > 16 * 1024 * 1024 {
+            return Err(bad("it is larger than 16 MiB".to_string()));
         }
+        let certs = rustls::pki_types::CertificateDer::pem_slice_iter(&bytes)
+            .map(|c| c.map(|c| c.to_vec()))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| bad(format!("it is not a PEM file ({e})")))?;
+        if certs.is_empty() {
+            return Err(bad("it holds no PEM certificate".to_string()));
+        }
+        Ok(certs)
     }
 
     /// A client for the target, without a session (the password login, the public form).
@@ -330,7 +383,7 @@ impl Context {
             }
             Target::Remote(origin) => (origin.clone(), None),
         };
-        let mut cfg = self.net(origin);
+        let mut cfg = self.net(origin)?;
         adjust(&mut cfg);
         Ok((Client::new(cfg, self.time.clone())?, sandbox))
     }
@@ -653,5 +706,121 @@ fn history_place(flags: &Flags, env: &Env, target: &Target) -> HistoryPlace {
                 None => HistoryPlace::Off("neither XDG_DATA_HOME nor HOME is set"),
             }
         }
+    }
+}
+
+/// The proxy requests to `origin` go through: none for loopback or a host `NO_PROXY` names;
+/// else `https_proxy` (or `http_proxy` for plain http), else `all_proxy`. A value without a
+/// scheme is an http proxy, as curl takes it.
+fn proxy_for(env: &Env, origin: &Origin) -> Result<Option<String>> {
+    if origin.is_loopback() {
+        return Ok(None);
+    }
+    let host = origin.host();
+    if let Some(list) = &env.no_proxy
+        && no_proxy_matches(list, &host)
+    {
+        return Ok(None);
+    }
+    let https = origin.as_str().starts_with("https:");
+    let (name, value) = match (https, &env.https_proxy, &env.http_proxy, &env.all_proxy) {
+        (true, Some(v), _, _) => ("HTTPS_PROXY", v),
+        (false, _, Some(v), _) => ("HTTP_PROXY", v),
+        (_, _, _, Some(v)) => ("ALL_PROXY", v),
+        _ => return Ok(None),
+    };
+    let value = value.trim();
+    let with_scheme = if value.contains("://") {
+        value.to_string()
+    } else {
+        format!("http://{value}")
+    };
+    let bad = |why: &str| {
+        Error::usage(
+            format!("{name} {why}"),
+            Some(format!(
+                "set {name} to an http:// or https:// proxy address, e.g. http://proxy.example:3128"
+            )),
+        )
+    };
+    let url = url::Url::parse(&with_scheme).map_err(|_| bad("is not a proxy address"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(bad(
+            "names a kind of proxy this tool does not speak (http:// and https:// only)",
+        ));
+    }
+    Ok(Some(with_scheme))
+}
+
+/// Whether `NO_PROXY` exempts a host: `*`, the host itself, or a domain it is in (`.example.com`
+/// and `example.com` both cover `www.example.com`).
+fn no_proxy_matches(list: &str, host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    list.split(',')
+        .map(|e| {
+            e.trim()
+                .trim_start_matches("*.")
+                .trim_start_matches('.')
+                .to_ascii_lowercase()
+        })
+        .filter(|e| !e.is_empty())
+        .any(|e| {
+            let e = e.split(':').next().unwrap_or(&e).to_string();
+            e == "*" || host == e || host.ends_with(&format!(".{e}"))
+        })
+}
+
+#[cfg(test)]
+mod proxy_tests {
+    use super::*;
+
+    #[test]
+    fn no_proxy_forms() {
+        for (list, host, expected) in [
+            ("*", "www.linkedin.com", true),
+            ("linkedin.com", "www.linkedin.com", true),
+            (".linkedin.com", "www.linkedin.com", true),
+            ("*.linkedin.com", "www.linkedin.com", true),
+            (
+                "example.com, www.linkedin.com:443",
+                "www.linkedin.com",
+                true,
+            ),
+            ("notlinkedin.com", "www.linkedin.com", false),
+            ("in.com", "www.linkedin.com", false),
+            ("", "www.linkedin.com", false),
+        ] {
+            assert_eq!(no_proxy_matches(list, host), expected, "{list:?} {host}");
+        }
+    }
+
+    #[test]
+    fn loopback_never_goes_through_a_proxy() {
+        let env = Env {
+            https_proxy: Some("http://proxy:3128".into()),
+            http_proxy: Some("http://proxy:3128".into()),
+            all_proxy: Some("http://proxy:3128".into()),
+            ..Env::default()
+        };
+        let local = Origin::parse("http://127.0.0.1:8080").unwrap();
+        assert_eq!(proxy_for(&env, &local).unwrap(), None);
+        let linkedin = Origin::linkedin();
+        assert_eq!(
+            proxy_for(&env, &linkedin).unwrap().as_deref(),
+            Some("http://proxy:3128")
+        );
+        let bare = Env {
+            all_proxy: Some("proxy.corp:8080".into()),
+            ..Env::default()
+        };
+        assert_eq!(
+            proxy_for(&bare, &linkedin).unwrap().as_deref(),
+            Some("http://proxy.corp:8080")
+        );
+        let socks = Env {
+            all_proxy: Some("socks5://proxy:1080".into()),
+            ..Env::default()
+        };
+        assert!(proxy_for(&socks, &linkedin).is_err());
     }
 }

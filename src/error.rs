@@ -92,6 +92,18 @@ pub enum Error {
     #[error("cannot reach {host}: {detail}")]
     Network { host: String, detail: String },
 
+    /// The server's certificate is not trusted (a TLS-inspecting proxy, say).
+    #[error("the certificate of {host} is not trusted: {detail}")]
+    Tls { host: String, detail: String },
+
+    /// The proxy could not be reached, or refused to carry the request.
+    #[error("cannot reach {host} through the proxy {proxy}: {detail}")]
+    Proxy {
+        host: String,
+        proxy: String,
+        detail: String,
+    },
+
     #[error("expected JSON from {path} but got an HTML page (an interstitial or a changed page)")]
     Html { path: String },
 
@@ -180,6 +192,8 @@ impl Error {
             Error::Blocked { .. } => "blocked",
             Error::Timeout { .. } => "timeout",
             Error::Network { .. } => "network",
+            Error::Tls { .. } => "tls",
+            Error::Proxy { .. } => "proxy",
             Error::Html { .. } => "html",
             Error::Drift { .. } => "drift",
             Error::TooLarge { .. } => "too_large",
@@ -214,7 +228,10 @@ impl Error {
             Error::Throttled { .. } | Error::Blocked { .. } | Error::NotReached { .. } => {
                 Exit::Throttled
             }
-            Error::Timeout { .. } | Error::Network { .. } => Exit::Network,
+            Error::Timeout { .. }
+            | Error::Network { .. }
+            | Error::Tls { .. }
+            | Error::Proxy { .. } => Exit::Network,
             Error::Html { .. }
             | Error::Drift { .. }
             | Error::TooLarge { .. }
@@ -267,6 +284,12 @@ impl Error {
                 "check your connection, or allow more time with `--timeout SECS`"
             }
             Error::Network { .. } => "check your connection and the --base-url value",
+            Error::Tls { .. } => {
+                "behind a company proxy that inspects TLS? set SSL_CERT_FILE to a PEM file holding its CA certificate (it is added to the built-in roots)"
+            }
+            Error::Proxy { .. } => {
+                "check the proxy in HTTPS_PROXY or ALL_PROXY, or exempt the host with NO_PROXY"
+            }
             Error::TooLarge { .. } | Error::Status { .. } | Error::Server { .. } => {
                 "check the setting in a browser; try again later if this persists"
             }

@@ -39,6 +39,11 @@ pub struct NetConfig {
     /// The pause between one account's requests, and how far it may vary (0.3 = ±30 %).
     pub delay: Duration,
     pub delay_spread: f64,
+    /// The proxy every request goes through (`http://host:port`, perhaps with credentials);
+    /// `None` for none. Never set for a loopback origin.
+    pub proxy: Option<String>,
+    /// Certificates trusted besides the built-in roots (`SSL_CERT_FILE`), as DER.
+    pub extra_roots: Vec<Vec<u8>>,
 }
 
 impl NetConfig {
@@ -56,6 +61,8 @@ impl NetConfig {
             max_body: Self::DEFAULT_MAX_BODY,
             delay: Duration::ZERO,
             delay_spread: 0.0,
+            proxy: None,
+            extra_roots: Vec::new(),
         }
     }
 }
@@ -186,14 +193,21 @@ impl Client {
             .enable_all()
             .build()
             .map_err(|e| setup_error(e.to_string()))?;
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(rustls_config())
+        // The proxy is decided here, from the settings, for this one origin: reqwest's own
+        // reading of the environment is off.
+        let mut builder = reqwest::Client::builder()
+            .tls_backend_preconfigured(rustls_config(&cfg.extra_roots).map_err(&setup_error)?)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT)
             .default_headers(headers)
             .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
-            .build()
-            .map_err(|e| setup_error(innermost(&e)))?;
+            .no_proxy();
+        if let Some(proxy) = &cfg.proxy {
+            let proxy = reqwest::Proxy::all(proxy.as_str())
+                .map_err(|e| setup_error(format!("the proxy: {}", innermost(&e))))?;
+            builder = builder.proxy(proxy);
+        }
+        let http = builder.build().map_err(|e| setup_error(innermost(&e)))?;
         Ok(Client {
             http,
             runtime: Arc::new(Runtime(Some(runtime))),
@@ -563,6 +577,21 @@ impl Client {
         if e.is_timeout() {
             return self.timeout_error();
         }
+        if let Some(detail) = certificate_problem(e) {
+            return Error::Tls {
+                host: self.cfg.origin.host(),
+                detail,
+            };
+        }
+        if let Some(proxy) = &self.cfg.proxy
+            && (e.is_connect() || innermost(e).contains("tunnel"))
+        {
+            return Error::Proxy {
+                host: self.cfg.origin.host(),
+                proxy: without_credentials(proxy),
+                detail: innermost(e),
+            };
+        }
         Error::Network {
             host: self.cfg.origin.host(),
             detail: innermost(e),
@@ -645,15 +674,55 @@ fn json_error_kind(e: &serde_json::Error) -> &'static str {
     }
 }
 
-fn rustls_config() -> rustls::ClientConfig {
-    let roots = rustls::RootCertStore {
+/// The built-in roots (Mozilla's, compiled in), and the certificates `SSL_CERT_FILE` adds.
+fn rustls_config(extra: &[Vec<u8>]) -> std::result::Result<rustls::ClientConfig, String> {
+    let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
-    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .expect("ring supports the default TLS versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth()
+    for (i, der) in extra.iter().enumerate() {
+        roots
+            .add(rustls::pki_types::CertificateDer::from(der.clone()))
+            .map_err(|e| format!("certificate {} of SSL_CERT_FILE cannot be used: {e}", i + 1))?;
+    }
+    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("ring supports the default TLS versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth())
+}
+
+/// What is wrong with the server's certificate, when that is why the connection failed.
+fn certificate_problem(e: &reqwest::Error) -> Option<String> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>()
+            && matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::UnsupportedNameType
+            )
+        {
+            return Some(text::clean_line(&tls.to_string(), text::MAX_SHOWN));
+        }
+        current = err.source();
+    }
+    let last = innermost(e);
+    last.contains("certificate").then_some(last)
+}
+
+/// A proxy's address without the user name and password it may hold.
+pub fn without_credentials(proxy: &str) -> String {
+    match Url::parse(proxy) {
+        Ok(mut url) => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            text::clean_line(url.as_str().trim_end_matches('/'), 200)
+        }
+        Err(_) => "(the proxy)".to_string(),
+    }
 }
 
 /// The last message of an error chain: the one that says what actually went wrong. It may quote
