@@ -112,8 +112,12 @@ pub struct GlobalArgs {
     pub insecure_storage: bool,
 
     /// No notes, progress or summary on stderr; warnings and errors still show
-    #[arg(long, short = 'q', global = true)]
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Say each request's method, path and status on stderr (never a header or a body)
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
 
     /// Keep the history in FILE [env: LINKEDIN_PRIVACY_HISTORY] [default: ~/.local/share/linkedin-privacy/history.sqlite3, against LinkedIn only]
     #[arg(
@@ -157,6 +161,7 @@ impl GlobalArgs {
             profile: self.profile.clone(),
             insecure_storage: self.insecure_storage,
             quiet: self.quiet,
+            verbose: self.verbose,
             history: self.history.clone(),
             no_history: self.no_history,
         }

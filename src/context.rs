@@ -126,6 +126,8 @@ pub struct Flags {
     pub profile: Option<String>,
     pub insecure_storage: bool,
     pub quiet: bool,
+    /// `-v`: each request's method, path and status on stderr.
+    pub verbose: bool,
     /// `--history FILE`.
     pub history: Option<PathBuf>,
     /// `--no-history`.
@@ -165,6 +167,7 @@ pub struct Context {
     catalog_path: Option<PathBuf>,
     timeout: Duration,
     retries: u32,
+    verbose: bool,
     keyring: KeyringUse,
     env: Env,
 }
@@ -301,6 +304,7 @@ impl Context {
             catalog_path: flags.catalog.clone().or_else(|| env.catalog.clone()),
             timeout: Duration::from_secs_f64(flags.timeout),
             retries: flags.retries,
+            verbose: flags.verbose,
             keyring,
             env,
         })
@@ -385,7 +389,9 @@ impl Context {
         };
         let mut cfg = self.net(origin)?;
         adjust(&mut cfg);
-        Ok((Client::new(cfg, self.time.clone())?, sandbox))
+        let talk = crate::output::talk::Talk::new(self.out.clone(), self.verbose);
+        let client = Client::new(cfg, self.time.clone())?.observe(std::sync::Arc::new(talk));
+        Ok((client, sandbox))
     }
 
     /// Where short-lived private copies go: the user's runtime folder when there is one (a

@@ -65,11 +65,22 @@ fn on_signal(terminal: Option<Terminal>) -> ! {
     std::process::exit(i32::from(EXIT_INTERRUPTED));
 }
 
+/// Removes a file or a folder. The run may still be writing into the folder (a signal's
+/// watcher removes it while the command copies), so the removal is tried again until it holds.
 fn remove(path: &Path) {
-    if path.is_dir() {
-        let _ = std::fs::remove_dir_all(path);
-    } else {
-        let _ = std::fs::remove_file(path);
+    for _ in 0..20 {
+        let gone = if path.is_dir() {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+        match gone {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound && path.exists() => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            _ if path.exists() => std::thread::sleep(std::time::Duration::from_millis(5)),
+            _ => return,
+        }
     }
 }
 

@@ -157,3 +157,92 @@ fn a_terminal_without_a_width_gets_80_columns() {
     let longest = text.lines().map(width).max().unwrap_or(0);
     assert!(longest >= 60, "collapsed: {text}");
 }
+
+/// `-v`: every request's method, path and status, never a header or a cookie.
+#[test]
+fn verbose_names_each_request_and_no_secret() {
+    let w = World::new();
+    let r = run(w.as_account("demo").args(["-v", "audit", "--json"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("GET /mysettings-api/settingsApiSettingCards/dataForAiImprovement -> 200"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.matches(" -> 200").count(), 2, "{}", r.stderr);
+    let token = w.token("demo");
+    for secret in [token.as_str(), "li_at", "ajax:", "csrf"] {
+        assert!(!r.stderr.contains(secret), "{secret} in {}", r.stderr);
+    }
+    // Without -v, none of it.
+    let r = run(w.as_account("demo").args(["audit", "--json"]));
+    assert!(!r.stderr.contains(" -> 200"), "{}", r.stderr);
+    // -q and -v together make no sense.
+    let r = run(w.as_account("demo").args(["-q", "-v", "audit"]));
+    assert_eq!(r.code, 2, "{r:?}");
+}
+
+/// A wait before a retry is said, with what and how long; nothing of it with --quiet.
+#[test]
+fn a_wait_is_announced() {
+    let w = World::new();
+    let r = run(w.as_account("throttled-once").args(["audit", "--json"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("LinkedIn answered 429 (too many requests)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("waiting 1.0 s as it asked"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("attempt 2 of 4"), "{}", r.stderr);
+    let r = run(w
+        .as_account("throttled-once")
+        .args(["-q", "audit", "--json"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+/// On a terminal a reply slower than a second gets a spinner saying what is awaited; it is gone
+/// when the reply comes.
+#[test]
+fn a_slow_reply_gets_a_spinner_on_a_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: needs `script` (util-linux) for a pseudo-terminal");
+        return;
+    }
+    let w = World::new();
+    let line =
+        format!("stty cols 80 rows 24; {BIN} --timeout 8 audit --setting generative-ai-training");
+    let out = w
+        .hermetic("script")
+        .env("LINKEDIN_LI_AT", w.token("slow"))
+        .env("TERM", "xterm")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("waiting for LinkedIn's reply to GET /mysettings-api/settingsApiSettingCards/dataForAiImprovement"),
+        "{text}"
+    );
+    assert!(text.contains("generative-ai-training"), "{text}");
+    // Off a terminal, no spinner.
+    let r = run(w.as_account("slow").args([
+        "--timeout",
+        "2",
+        "--retries",
+        "0",
+        "audit",
+        "--setting",
+        "generative-ai-training",
+    ]));
+    assert_eq!(r.code, 6, "{r:?}");
+    assert!(!r.stderr.contains("waiting for LinkedIn"), "{}", r.stderr);
+}

@@ -144,12 +144,41 @@ pub struct Exchange<'a> {
     pub elapsed: Duration,
 }
 
-/// Something that watches every exchange of a client: a recorder, a verbose log.
+/// Something that watches every exchange of a client: a recorder, a verbose log, the "waiting
+/// for LinkedIn" line.
 pub trait Observer: Send + Sync {
     fn observe(&self, exchange: &Exchange<'_>);
 
     /// A request that got no reply at all (a timeout, a refused connection).
     fn failed(&self, _endpoint: &'static Endpoint, _path: &str, _error: &Error) {}
+
+    /// A request is about to be sent (`attempt` from 1).
+    fn sending(&self, _endpoint: &'static Endpoint, _path: &str, _attempt: u32) {}
+
+    /// The client is about to wait before sending again.
+    fn waiting(&self, _wait: &Wait<'_>) {}
+}
+
+/// A wait the client is about to make, and why.
+pub struct Wait<'a> {
+    pub endpoint: &'static Endpoint,
+    pub path: &'a str,
+    pub duration: Duration,
+    pub why: WaitReason,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitReason {
+    /// LinkedIn answered `status` (429, 999 or a 5xx); `asked` when it said how long to wait
+    /// (`Retry-After`). The next attempt is `next` of at most `of`.
+    Status {
+        status: u16,
+        asked: bool,
+        next: u32,
+        of: u32,
+    },
+    /// The whole run is backing off after another account's 429.
+    RunBackingOff,
 }
 
 /// What one exchange brought back, before it is judged.
@@ -267,11 +296,16 @@ impl Client {
     fn send_paced(&self, call: &Call<'_>, pacer: Option<&Pacer>) -> Result<Reply> {
         let mut waited = Duration::ZERO;
         let mut attempt: u32 = 0;
+        // Whether the wait ahead was already announced (a 429 announces its own back-off).
+        let mut announced = false;
         loop {
             attempt += 1;
             // The run's back-off counts against this request's bound like its own waits.
             let pause = self.limiter.pause();
             if !pause.is_zero() {
+                if !announced {
+                    self.tell_waiting(call, pause, WaitReason::RunBackingOff);
+                }
                 if waited.saturating_add(pause) > self.cfg.max_wait {
                     return Err(Error::Throttled {
                         attempts: attempt - 1,
@@ -285,8 +319,12 @@ impl Client {
                 std::thread::sleep(pause);
                 waited += pause;
             }
+            announced = false;
             if let Some(p) = pacer {
                 p.wait(&self.time);
+            }
+            for o in &self.observers {
+                o.sending(call.endpoint, &call.path, attempt);
             }
             let started = Instant::now();
             let raw = self.exchange(call);
@@ -357,13 +395,33 @@ impl Client {
                 };
                 return Err(gave_up(detail));
             }
+            let reason = WaitReason::Status {
+                status,
+                asked: asked.is_some(),
+                next: attempt + 1,
+                of: self.cfg.retries + 1,
+            };
+            self.tell_waiting(call, wait, reason);
             if status == 429 {
                 // Everyone waits, not just this account; the next turn of the loop takes it.
                 self.limiter.back_off(wait);
+                announced = true;
             } else {
                 std::thread::sleep(wait);
                 waited = total;
             }
+        }
+    }
+
+    fn tell_waiting(&self, call: &Call<'_>, duration: Duration, why: WaitReason) {
+        let wait = Wait {
+            endpoint: call.endpoint,
+            path: &call.path,
+            duration,
+            why,
+        };
+        for o in &self.observers {
+            o.waiting(&wait);
         }
     }
 

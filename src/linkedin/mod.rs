@@ -7,7 +7,7 @@ pub mod origin;
 pub mod retry;
 pub mod session;
 
-pub use client::{Client, Exchange, Member, NetConfig, Observer};
+pub use client::{Client, Exchange, Member, NetConfig, Observer, Wait, WaitReason};
 pub use endpoints::{CardReply, Me};
 pub use origin::{LINKEDIN, Origin, profile_url};
 pub use session::Session;

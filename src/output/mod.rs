@@ -10,6 +10,7 @@ pub mod progress;
 pub mod prompt;
 pub mod report;
 pub mod sink;
+pub mod talk;
 
 use std::collections::HashSet;
 use std::io::{self, Write};
@@ -170,6 +171,8 @@ struct Term {
     lock: Mutex<()>,
     /// A progress bar being drawn: every other line on stderr passes above it.
     bar: Mutex<Option<indicatif::ProgressBar>>,
+    /// Whether that bar is a bulk run's progress (not a spinner).
+    progress: std::sync::atomic::AtomicBool,
 }
 
 /// What the terminal is, as the settings saw it.
@@ -398,6 +401,19 @@ impl Output {
             Some(bar) => bar.suspend(write),
             None => write(),
         }
+    }
+
+    /// Whether a bulk run's progress bar is drawn (it says how the run goes: no spinner, no
+    /// line per wait).
+    pub fn has_bar(&self) -> bool {
+        self.term.progress.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Marks a bulk run's progress bar as drawn, or gone.
+    pub(crate) fn set_progress(&self, on: bool) {
+        self.term
+            .progress
+            .store(on, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Draws (or, with `None`, stops drawing) a progress bar under everything else on stderr.

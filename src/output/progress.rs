@@ -27,6 +27,7 @@ impl Progress {
             bar
         });
         out.set_bar(bar.clone());
+        out.set_progress(true);
         Progress {
             bar,
             out: out.clone(),
@@ -42,6 +43,7 @@ impl Progress {
     }
 
     pub fn finish(&self) {
+        self.out.set_progress(false);
         self.out.set_bar(None);
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();

@@ -434,8 +434,10 @@ fn private_folder(scratch: &Path) -> Result<crate::interrupt::PathGuard> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(&path).map_err(fail)?;
-    Ok(crate::interrupt::PathGuard::new(path))
+    // Registered before it exists: a signal between the two must not leave it behind.
+    let guard = crate::interrupt::PathGuard::new(path);
+    builder.create(guard.path()).map_err(fail)?;
+    Ok(guard)
 }
 
 /// Copies `from` into a new file that is 0600 from the moment it exists.
