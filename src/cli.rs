@@ -74,8 +74,7 @@ pub struct GlobalArgs {
         num_args = 0..=1,
         require_equals = true,
         default_missing_value = "demo",
-        conflicts_with = "base_url"
-    )]
+        conflicts_with = "base_url")]
     pub sandbox: Option<String>,
 
     /// Seconds one request may take, connect to last byte
@@ -194,4 +193,93 @@ pub enum Command {
     Sandbox(commands::sandbox::SandboxArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
+    /// Print the manual page (roff)
+    Man(commands::man::ManArgs),
+}
+
+/// The command line's definition, with the completers of the values only the tool knows: setting
+/// ids, stored profiles, sandbox accounts. They run in a process the shell starts on Tab, and
+/// read the catalog and the profile index: never the keyring, never the network.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    use clap_complete::engine::ArgValueCompleter;
+    let setting = |c: clap::Command| {
+        c.mut_arg("settings", |a| {
+            a.add(ArgValueCompleter::new(complete::setting_ids))
+        })
+    };
+    Cli::command()
+        .mut_arg("sandbox", |a| {
+            a.add(ArgValueCompleter::new(complete::sandbox_accounts))
+        })
+        .mut_arg("profile", |a| {
+            a.add(ArgValueCompleter::new(complete::profiles))
+        })
+        .mut_subcommand("audit", |c| {
+            setting(c).mut_arg("profiles", |a| {
+                a.add(ArgValueCompleter::new(complete::profiles))
+            })
+        })
+        .mut_subcommand("opt-out", setting)
+        .mut_subcommand("history", |c| {
+            c.mut_arg("setting", |a| {
+                a.add(ArgValueCompleter::new(complete::setting_ids))
+            })
+        })
+}
+
+mod complete {
+    use std::ffi::OsStr;
+
+    use clap_complete::engine::CompletionCandidate;
+
+    use crate::context::Env;
+
+    fn matching(
+        current: &OsStr,
+        values: Vec<(String, Option<String>)>,
+    ) -> Vec<CompletionCandidate> {
+        let current = current.to_string_lossy();
+        values
+            .into_iter()
+            .filter(|(v, _)| v.starts_with(current.as_ref()))
+            .map(|(v, help)| CompletionCandidate::new(v).help(help.map(Into::into)))
+            .collect()
+    }
+
+    /// The catalog's setting ids (the one `LINKEDIN_PRIVACY_CATALOG` names, if it reads; else
+    /// the built-in one).
+    pub fn setting_ids(current: &OsStr) -> Vec<CompletionCandidate> {
+        let catalog = Env::from_process()
+            .catalog
+            .as_deref()
+            .and_then(|p| crate::catalog::Catalog::load(p).ok())
+            .unwrap_or_else(crate::catalog::Catalog::builtin);
+        let values = catalog
+            .settings
+            .into_iter()
+            .map(|e| (e.id, Some(e.title)))
+            .collect();
+        matching(current, values)
+    }
+
+    /// The stored profiles' names, from the index beside the config (never the keyring itself).
+    pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
+        let env = Env::from_process();
+        let names =
+            crate::sessions::config_dir(env.xdg_config_home.as_deref(), env.home.as_deref())
+                .map(|dir| crate::sessions::Store::known_profiles(&dir))
+                .unwrap_or_default();
+        matching(current, names.into_iter().map(|p| (p, None)).collect())
+    }
+
+    /// The built-in sandbox's accounts, each with what it does.
+    pub fn sandbox_accounts(current: &OsStr) -> Vec<CompletionCandidate> {
+        let values = crate::sandbox::AccountsFile::builtin()
+            .accounts
+            .into_iter()
+            .map(|a| (a.id, Some(a.about)))
+            .collect();
+        matching(current, values)
+    }
 }

@@ -37,6 +37,10 @@ use crate::output::{ColorChoice, Format, Output, Tty};
 /// Parses the command line, runs the command, and maps any error to its exit code.
 pub fn run() -> ExitCode {
     install_panic_hook();
+    // A shell asking what to complete (the code `completions` prints) gets its answer here.
+    clap_complete::CompleteEnv::with_factory(cli::command)
+        .var(commands::completions::COMPLETE_VAR)
+        .complete();
     interrupt::install();
     let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
     let flags = cli.global.flags();
@@ -79,9 +83,8 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<Exit> {
         Command::Record(args) => record::run(ctx, args),
         Command::Drift(args) => drift::run(ctx, args),
         Command::Sandbox(args) => sandbox::run(ctx, args),
-        Command::Completions(args) => {
-            completions::run(ctx, args, <Cli as clap::CommandFactory>::command())
-        }
+        Command::Completions(args) => completions::run(ctx, args),
+        Command::Man(args) => man::run(ctx, args, cli::command()),
     }
 }
 

@@ -1,22 +1,55 @@
-//! `linkedin-privacy completions SHELL`: print a completion script.
+//! `linkedin-privacy completions SHELL`: print the shell code that asks the binary itself what
+//! to complete (clap's dynamic engine). So completion works below the top level whatever the
+//! binary's name, and completes what only the tool knows (the completers are in `cli.rs`).
 
 use clap::Args;
 use clap_complete::Shell;
 
 use crate::context::Context;
+use crate::error::Error;
 use crate::exit::Exit;
 
+/// The variable the shell code sets when it asks the binary for completions.
+pub const COMPLETE_VAR: &str = "LINKEDIN_PRIVACY_COMPLETE";
+
 #[derive(Debug, Args)]
+#[command(after_help = "\
+bash:  echo 'source <(linkedin-privacy completions bash)' >> ~/.bashrc
+zsh:   echo 'source <(linkedin-privacy completions zsh)' >> ~/.zshrc
+fish:  echo 'linkedin-privacy completions fish | source' >> ~/.config/fish/config.fish
+
+The code calls this binary on Tab; load it anew in each shell (as above), so it always matches
+the installed version.")]
 pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum, ignore_case = true)]
     pub shell: Shell,
 }
 
-/// `cli` is the whole command line's definition, handed down by the dispatcher.
-pub fn run(_ctx: &Context, args: CompletionsArgs, mut cli: clap::Command) -> anyhow::Result<Exit> {
+pub fn run(_ctx: &Context, args: CompletionsArgs) -> anyhow::Result<Exit> {
+    let name = args.shell.to_string();
+    let shells = clap_complete::env::Shells::builtins();
+    let Some(shell) = shells.completer(&name) else {
+        return Err(Error::usage(
+            format!("no completions for {name}"),
+            Some("choose bash, zsh, fish, elvish or powershell".to_string()),
+        )
+        .into());
+    };
+    // The shell code calls this very binary, by its full path, so it completes even when
+    // the binary is not on PATH.
+    let completer = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.to_str().map(str::to_string))
+        .unwrap_or_else(|| "linkedin-privacy".to_string());
     let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut cli, "linkedin-privacy", &mut script);
+    shell.write_registration(
+        COMPLETE_VAR,
+        "linkedin-privacy",
+        "linkedin-privacy",
+        &completer,
+        &mut script,
+    )?;
     crate::output::write_stdout(&String::from_utf8_lossy(&script))?;
     Ok(Exit::Ok)
 }

@@ -8,6 +8,7 @@ pub mod drift;
 pub mod history;
 pub mod login;
 pub mod logout;
+pub mod man;
 pub mod objection;
 pub mod opt_out;
 pub mod record;

@@ -195,6 +195,18 @@ impl Store {
         }
     }
 
+    /// Every profile name known on this machine, from the keyring's index and the
+    /// `--insecure-storage` file, without touching the keyring (for completions).
+    pub fn known_profiles(config_dir: &Path) -> Vec<String> {
+        let mut names = index::Index::new(config_dir).read().unwrap_or_default();
+        if let Ok(file) = FileStore::new(config_dir).read() {
+            names.extend(file.into_keys());
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
     pub fn profiles(&self) -> Result<Vec<String>> {
         match self {
             Store::Keyring(k) => k.profiles(),

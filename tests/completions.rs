@@ -1,0 +1,165 @@
+//! Completions that complete: the bash code `completions bash` prints, loaded into bash and
+//! called as bash calls it on Tab, below the top level and with what only the tool knows
+//! (setting ids, stored profiles, sandbox accounts). zsh and fish get the same engine.
+
+mod common;
+
+use common::{BIN, World, run, run_with_stdin};
+
+/// What bash would offer for the words typed so far (the last one being completed).
+fn complete(w: &World, words: &[&str]) -> Vec<String> {
+    let quoted: Vec<String> = words
+        .iter()
+        .map(|word| format!("'{}'", word.replace('\'', "'\\''")))
+        .collect();
+    let script = format!(
+        r#"source <("{BIN}" completions bash) || exit 3
+f=$(complete -p linkedin-privacy | sed -E 's/.* -F ([^ ]+) .*/\1/')
+COMP_WORDS=({words})
+COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+COMP_TYPE=9
+COMP_LINE="${{COMP_WORDS[*]}}"
+COMP_POINT=${{#COMP_LINE}}
+COMPREPLY=()
+"$f" linkedin-privacy "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+printf '%s\n' "${{COMPREPLY[@]}}"
+"#,
+        words = quoted.join(" ")
+    );
+    let r = run(w.hermetic("bash").args(["-c", &script]));
+    assert_eq!(r.code, 0, "{r:?}");
+    r.stdout
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_completes_below_the_top_level_and_what_only_the_tool_knows() {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: needs bash");
+        return;
+    }
+    let w = World::new();
+    for (profile, account) in [("work", "demo"), ("home", "private")] {
+        let mut login = w.cmd();
+        login.args([
+            "--insecure-storage",
+            "--profile",
+            profile,
+            "login",
+            "--cookie-stdin",
+        ]);
+        assert_eq!(run_with_stdin(&mut login, &w.token(account)).code, 0);
+    }
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["linkedin-privacy", "au"], &["audit"]),
+        (&["linkedin-privacy", "audit", "--se"], &["--setting"]),
+        (&["linkedin-privacy", "history", "--ex"], &["--export"]),
+        (
+            &["linkedin-privacy", "objection", "--region", ""],
+            &["eea", "uk", "ch", "other"],
+        ),
+        (
+            &["linkedin-privacy", "audit", "--setting", ""],
+            &[
+                "generative-ai-training",
+                "research-data",
+                "other-ai-processing",
+            ],
+        ),
+        (
+            &["linkedin-privacy", "opt-out", "--setting", "res"],
+            &["research-data"],
+        ),
+        (&["linkedin-privacy", "--profile", ""], &["home", "work"]),
+        (
+            &["linkedin-privacy", "audit", "--profiles", "home,"],
+            &["home,home", "home,work"],
+        ),
+        (
+            &["linkedin-privacy", "--sandbox=thr"],
+            &[
+                "--sandbox=throttled-once",
+                "--sandbox=throttled",
+                "--sandbox=throttled-later",
+                "--sandbox=throttled-long",
+            ],
+        ),
+        (&["linkedin-privacy", "--format", "js"], &["json"]),
+    ];
+    for (words, expected) in cases {
+        let mut got = complete(&w, words);
+        let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{words:?}");
+    }
+}
+
+#[test]
+fn zsh_and_fish_get_the_same_engine() {
+    let w = World::new();
+    for shell in ["zsh", "fish", "bash"] {
+        let r = run(w.cmd().args(["completions", shell]));
+        assert_eq!(r.code, 0, "{r:?}");
+        assert!(
+            r.stdout.contains("LINKEDIN_PRIVACY_COMPLETE"),
+            "{shell}: {}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains(BIN),
+            "{shell}: the binary's own path: {}",
+            r.stdout
+        );
+    }
+    let r = run(w.cmd().args(["completions", "tcsh"]));
+    assert_eq!(r.code, 2, "{r:?}");
+}
+
+/// `man` prints a roff page from the same definitions as `--help`, for the tool and for each
+/// command; `man -l` reads it when man is installed.
+#[test]
+fn man_pages_for_the_tool_and_each_command() {
+    let w = World::new();
+    let r = run(w.cmd().arg("man"));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains(".TH linkedin-privacy 1"), "{}", r.stdout);
+    for sub in ["audit", r"opt\-out", "objection", "history"] {
+        assert!(
+            r.stdout.contains(&format!(r"linkedin\-privacy\-{sub}(1)")),
+            "{sub} missing from the page"
+        );
+    }
+    let r = run(w.cmd().args(["man", "audit"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains(".TH linkedin-privacy-audit 1"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(r"\-\-fail\-on\-change"), "{}", r.stdout);
+    let r = run(w.cmd().args(["man", "nope"]));
+    assert_eq!(r.code, 2, "{r:?}");
+    // Rendered by man itself, when it is there.
+    let page = w.path("audit.1");
+    std::fs::write(&page, run(w.cmd().args(["man", "audit"])).stdout).unwrap();
+    if let Ok(out) = w
+        .hermetic("man")
+        .arg("-l")
+        .arg(&page)
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .output()
+        && out.status.success()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("--setting"), "{text}");
+    }
+}
