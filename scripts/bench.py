@@ -227,8 +227,9 @@ def history(workdir, runs):
         c = sqlite3.connect(big)
         c.execute("DELETE FROM events")
         prev = "0" * 64
-        fields = ["id", "at", "kind", "site", "member", "profile", "setting", "state", "before",
-                  "verified", "reply_sha256", "tool_version", "catalog", "detail", "prev"]
+        fields = ["id", "at", "kind", "site", "member", "profile", "setting", "state", "private",
+                  "before", "verified", "reply_sha256", "tool_version", "catalog", "detail",
+                  "prev"]
         rows = []
         n = 100_000
         for i in range(n):
@@ -241,7 +242,8 @@ def history(workdir, runs):
                 state = "on" if ((week + i % 100) // 50) % 2 == 0 else "off"
             rec = {"id": i + 1, "at": f"2026-{1 + week // 28 % 12:02d}-{1 + week % 28:02d}T08:00:00Z",
                    "kind": "audit", "site": "linkedin", "member": member, "profile": "default",
-                   "setting": setting, "state": state, "before": None, "verified": None,
+                   "setting": setting, "state": state, "private": state == "off",
+                   "before": None, "verified": None,
                    "reply_sha256": hashlib.sha256(str(i).encode()).hexdigest(),
                    "tool_version": tool, "catalog": "sha256:0000000000000000", "detail": None,
                    "prev": prev}

@@ -158,7 +158,8 @@ pub struct Context {
     pub target: Target,
     /// The stored session to use (`--profile`, `LINKEDIN_PRIVACY_PROFILE`, `default`).
     pub profile: String,
-    /// Whether a profile was named (not the default).
+    /// Whether `--profile` was given on the command line (`history` then shows that profile's
+    /// records only; `LINKEDIN_PRIVACY_PROFILE` in a shell's setup does not filter).
     pub profile_given: bool,
     /// Where the history is kept, if anywhere.
     pub history: HistoryPlace,
@@ -288,9 +289,12 @@ impl Context {
         if flags.insecure_storage {
             words.push("--insecure-storage".to_string());
         }
+        if let Some(path) = &flags.history {
+            words.push(format!("--history {}", word(&path.display().to_string())));
+        }
         let history = history_place(flags, &env, &target);
         Ok(Context {
-            profile_given: flags.profile.is_some() || env.profile.is_some(),
+            profile_given: flags.profile.is_some(),
             history,
             out: out.with_words(Words::with_flags(&words).in_sandbox(match &target {
                 Target::Sandbox { account } => Some(crate::text::clean_line(account, 200)),

@@ -161,6 +161,13 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     out
 }
 
+/// The day of an RFC 3339 time read from a file (the history): its first ten characters,
+/// cleaned, whatever the file holds.
+pub fn day_of(time: &str) -> String {
+    let head: String = time.chars().take(10).collect();
+    clean_line(&head, 10)
+}
+
 /// A word a POSIX shell reads back as itself: as is when it holds only characters no shell
 /// treats specially, otherwise in single quotes (a single quote inside becomes `'\''`).
 pub fn shell_word(word: &str) -> std::borrow::Cow<'_, str> {

@@ -598,3 +598,224 @@ fn bulk_runs_record_every_account_and_report_reenablements() {
         ["ada-lovelace", "grace-hopper"]
     );
 }
+
+/// What the history file says is shown cleaned: a record someone wrote with escape sequences in
+/// it (a shared file, a crafted export) never drives the terminal.
+#[test]
+fn text_from_the_history_never_reaches_the_terminal_raw() {
+    let w = World::new();
+    let h = w.path("h.sqlite3");
+    audited(&w, "private", "2026-10-01T08:00:00Z", &h);
+    // A record written by someone else: an escape sequence where the time should be, the
+    // chain recomputed so it looks intact.
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import hashlib, json, sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE events SET at = ?, state = 'off' WHERE id = 1", ("1234567890\u00e9\x1b]0;PWNED\x07\x1b[2J\x1b[31mFAKE",))
+prev = "0" * 64
+fields = ["id","at","kind","site","member","profile","setting","state","private","before","verified","reply_sha256","tool_version","catalog","detail","prev"]
+for row in c.execute("SELECT " + ",".join(fields[:-1]) + " FROM events ORDER BY id").fetchall():
+    rec = dict(zip(fields[:-1], row))
+    for k in ("private", "verified"):
+        if rec[k] is not None: rec[k] = bool(rec[k])
+    rec["prev"] = prev
+    h = hashlib.sha256(json.dumps(rec, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+    c.execute("UPDATE events SET prev = ?, hash = ? WHERE id = ?", (prev, h, rec["id"]))
+    prev = h
+c.commit()
+"#,
+        )
+        .arg(&h)
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{out:?}");
+    w.sandbox
+        .set_toggle("private", "dataForAiImprovement", true);
+    let r = audit(&w, "private", "2026-10-08T08:00:00Z", &h, &[]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("SWITCHED BACK ON"), "{}", r.stdout);
+    let export = w.path("e.json");
+    for r in [
+        r,
+        run(w.cmd().arg("--history").arg(&h).arg("history")),
+        run(w
+            .cmd()
+            .arg("--history")
+            .arg(&h)
+            .args(["history", "--export"])
+            .arg(&export)),
+    ] {
+        for bad in ['\x1b', '\x07'] {
+            assert!(!r.stdout.contains(bad), "{:?}", r.stdout);
+            assert!(!r.stderr.contains(bad), "{:?}", r.stderr);
+        }
+    }
+    // A crafted export: its values are shown cleaned by --verify too.
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
+    v["records"][0]["setting"] = "\u{1b}[2J\u{1b}[32mINTACT: all good\u{1b}[0m".into();
+    std::fs::write(&export, v.to_string()).unwrap();
+    let r = run(w.cmd().args(["history", "--verify"]).arg(&export));
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(!r.stdout.contains('\x1b'), "{:?}", r.stdout);
+}
+
+/// LinkedIn switched a setting back on, and opt-out turns it off again: the history keeps the
+/// time it was on (the read before the write), and opt-out says so.
+#[test]
+fn opt_out_keeps_the_evidence_that_a_setting_came_back_on() {
+    let w = World::new();
+    let h = w.path("h.sqlite3");
+    audited(&w, "private", "2026-10-01T08:00:00Z", &h);
+    w.sandbox
+        .set_toggle("private", "dataForAiImprovement", true);
+    let r = run(at(&w, "private", "2026-10-08T08:00:00Z", &h).args(["opt-out", "--yes"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("generative-ai-training had been switched back on"),
+        "{}",
+        r.stderr
+    );
+    let v = timeline(&w, &h);
+    let spans: Vec<(String, bool, Value)> = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["setting"] == "generative-ai-training")
+        .map(|s| {
+            (
+                s["state"].as_str().unwrap().to_string(),
+                s["reenabled"].as_bool().unwrap(),
+                s["opt_out"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("off".into(), false, Value::Null),
+            ("on".into(), true, Value::Null),
+            ("off".into(), false, Value::Bool(true)),
+        ]
+    );
+}
+
+/// A write that did not take is not "turned off with opt-out".
+#[test]
+fn an_unverified_write_is_never_called_an_opt_out() {
+    let w = World::new();
+    let h = w.path("h.sqlite3");
+    let r = run(at(&w, "put-noop", "2026-10-01T08:00:00Z", &h).args(["opt-out", "--yes"]));
+    assert_eq!(r.code, 3, "{r:?}");
+    let v = timeline(&w, &h);
+    let last = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|s| s["setting"] == "generative-ai-training")
+        .unwrap()
+        .clone();
+    assert_eq!(last["opt_out"], false, "{v}");
+    let r = run(w.cmd().arg("--history").arg(&h).arg("history"));
+    assert!(
+        !r.stdout.contains("turned off with opt-out"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("opt-out did not"), "{}", r.stdout);
+}
+
+/// --fail-on-change without a history to compare with is a usage error; with a history that
+/// cannot be used it exits 3 (not a quiet 0).
+#[test]
+fn fail_on_change_needs_a_history() {
+    let w = World::new();
+    let r = run(w.cmd().env_remove("LINKEDIN_PRIVACY_BASE_URL").args([
+        "--sandbox=private",
+        "audit",
+        "--fail-on-change",
+    ]));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("--history FILE"), "{}", r.stderr);
+    let broken = w.path("broken.sqlite3");
+    std::fs::write(&broken, b"not a database at all, not even close".repeat(10)).unwrap();
+    let r = audit(
+        &w,
+        "private",
+        "2026-10-01T08:00:00Z",
+        &broken,
+        &["--fail-on-change"],
+    );
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stdout.contains("PRIVATE"), "{}", r.stdout);
+    // Exposed stays exposed.
+    let r = audit(
+        &w,
+        "demo",
+        "2026-10-01T08:00:00Z",
+        &broken,
+        &["--fail-on-change"],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+}
+
+/// Reading the history never writes it: a read-only file is shown and verified as it is.
+#[test]
+fn reading_and_verifying_leave_the_file_as_it_is() {
+    let w = World::new();
+    let h = w.path("ro/h.sqlite3");
+    audited(&w, "private", "2026-10-01T08:00:00Z", &h);
+    let before = std::fs::read(&h).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&h, std::fs::Permissions::from_mode(0o400)).unwrap();
+    }
+    for args in [
+        &["history"][..],
+        &["history", "--verify"],
+        &["history", "--json"],
+    ] {
+        let r = run(w.cmd().arg("--history").arg(&h).args(args));
+        assert_eq!(r.code, 0, "{args:?}: {r:?}");
+    }
+    assert_eq!(std::fs::read(&h).unwrap(), before);
+    // A typo is not an intact empty history.
+    let r = run(w
+        .cmd()
+        .arg("--history")
+        .arg(w.path("typo.sqlite3"))
+        .args(["history", "--verify"]));
+    assert_eq!(r.code, 2, "{r:?}");
+    // A run that fails before reading anything creates no history.
+    let fresh = w.path("fresh/h.sqlite3");
+    let r = audit(
+        &w,
+        "private",
+        "2026-10-01T08:00:00Z",
+        &fresh,
+        &["--setting", "nope"],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(!fresh.exists());
+}
+
+/// A second --mark-sent corrects the date; the hint to look at the history keeps --history.
+#[test]
+fn a_sent_date_can_be_corrected() {
+    let w = World::new();
+    let h = w.path("h.sqlite3");
+    for day in ["2026-01-02", "2026-10-02"] {
+        let r =
+            run(at(&w, "demo", "2026-10-03T08:00:00Z", &h).args(["objection", "--mark-sent", day]));
+        assert_eq!(r.code, 0, "{r:?}");
+        assert!(r.stdout.contains("--history"), "{}", r.stdout);
+    }
+    let v = timeline(&w, &h);
+    let objections = v["objections"].as_array().unwrap();
+    assert_eq!(objections.len(), 1, "{v}");
+    assert_eq!(objections[0]["sent_on"], "2026-10-02");
+}

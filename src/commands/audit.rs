@@ -13,7 +13,7 @@ use clap::Args;
 use crate::audit;
 use crate::bulk::{self, Feed, Job, JobSource};
 use crate::catalog::Entry;
-use crate::context::{Connection, Context, Target};
+use crate::context::{Connection, Context, HistoryPlace, Target};
 use crate::error::{Error, Hint, Result};
 use crate::exit::Exit;
 use crate::linkedin::{Client, Exchange, Observer, Origin};
@@ -77,6 +77,7 @@ impl AuditArgs {
 }
 
 pub fn run(ctx: &Context, args: AuditArgs) -> anyhow::Result<Exit> {
+    check_fail_on_change(ctx, &args)?;
     if args.is_bulk() {
         return many(ctx, &args);
     }
@@ -95,49 +96,104 @@ pub fn run(ctx: &Context, args: AuditArgs) -> anyhow::Result<Exit> {
         }
         Err(e) => Report::failed(Identity::default(), &e, ctx.time.clock.rfc3339()),
     };
-    let mut history = ctx.open_history();
-    let changed = match &mut history {
-        Some(h) => record(ctx, h, &catalog_version, &mut report),
-        None => 0,
-    };
+    let mut recorder = Recorder::new(catalog_version);
+    let recorded = recorder.record(ctx, &mut report);
     ctx.out.emit_report(&report)?;
-    Ok(with_changes(report.exit(), changed, args.fail_on_change))
+    Ok(with_changes(
+        ctx,
+        report.exit(),
+        args.fail_on_change,
+        recorded.unwrap_or(0),
+        recorder.failed || (recorded.is_none() && !report.settings.is_empty()),
+    ))
 }
 
-/// `--fail-on-change`: a change since the last record exits 1, whatever the new state.
-fn with_changes(exit: Exit, changed: usize, fail_on_change: bool) -> Exit {
-    if fail_on_change && changed > 0 {
-        Exit::Exposed
-    } else {
-        exit
+/// `--fail-on-change` needs a history to compare with: said before anything runs.
+fn check_fail_on_change(ctx: &Context, args: &AuditArgs) -> Result<()> {
+    if let (true, HistoryPlace::Off(why)) = (args.fail_on_change, &ctx.history) {
+        return Err(Error::usage(
+            format!("--fail-on-change compares with the history, and there is none: {why}"),
+            Some("give --history FILE, or leave --fail-on-change out".to_string()),
+        ));
+    }
+    Ok(())
+}
+
+/// `--fail-on-change`: a change since the last record exits 1, whatever the new state; a run
+/// that could not compare (the history failed) exits 3 unless it is exposed anyway.
+fn with_changes(
+    ctx: &Context,
+    exit: Exit,
+    fail_on_change: bool,
+    changed: usize,
+    not_compared: bool,
+) -> Exit {
+    match (fail_on_change, changed > 0, not_compared) {
+        (true, true, _) => Exit::Exposed,
+        (true, false, true) if exit != Exit::Exposed => {
+            ctx.out.warn(
+                "--fail-on-change: the history could not be used, so no change could be noticed",
+            );
+            Exit::Unknown
+        }
+        _ => exit,
     }
 }
 
-/// Records a report in the history and marks its changed rows; how many changed. A history
-/// that fails is a warning: the report is printed and exits as it would without it.
-fn record(
-    ctx: &Context,
-    history: &mut crate::history::History,
-    catalog_version: &str,
-    report: &mut Report,
-) -> usize {
-    let Some(member) = report.account.member_key().map(str::to_string) else {
-        return 0;
-    };
-    let who = crate::history::Who {
-        site: ctx.site(),
-        member,
-        profile: report
-            .account
-            .label
-            .clone()
-            .or_else(|| report.account.profile.clone()),
-    };
-    match history.record_audit(&who, catalog_version, report) {
-        Ok(changed) => changed,
-        Err(e) => {
-            ctx.warn_history(&e);
-            0
+/// Records reports in the history: opened on the first report that has a setting to record,
+/// given up (with one warning) at its first failure, so a broken or busy history costs a run
+/// one wait, not one per account.
+struct Recorder {
+    catalog_version: String,
+    history: Option<crate::history::History>,
+    /// The history failed (or could not be opened): nothing more is tried.
+    failed: bool,
+}
+
+impl Recorder {
+    fn new(catalog_version: String) -> Recorder {
+        Recorder {
+            catalog_version,
+            history: None,
+            failed: false,
+        }
+    }
+
+    /// Records a report and marks its changed rows: `Some(how many changed)`, or `None` when it
+    /// was not recorded (no history, nothing read, no member key, or the history failed).
+    fn record(&mut self, ctx: &Context, report: &mut Report) -> Option<usize> {
+        if self.failed || report.settings.is_empty() {
+            return None;
+        }
+        let member = report.account.member_key()?.to_string();
+        if self.history.is_none() {
+            if !matches!(ctx.history, HistoryPlace::File(_)) {
+                return None;
+            }
+            self.history = ctx.open_history();
+            if self.history.is_none() {
+                self.failed = true;
+                return None;
+            }
+        }
+        let history = self.history.as_mut()?;
+        let who = crate::history::Who {
+            site: ctx.site(),
+            member,
+            profile: report
+                .account
+                .label
+                .clone()
+                .or_else(|| report.account.profile.clone()),
+        };
+        match history.record_audit(&who, &self.catalog_version, report) {
+            Ok(changed) => Some(changed),
+            Err(e) => {
+                ctx.warn_history(&e);
+                self.failed = true;
+                self.history = None;
+                None
+            }
         }
     }
 }
@@ -207,7 +263,6 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
         None => (HashSet::new(), None),
     };
     let input = Input::open(ctx, args)?;
-    let history = ctx.open_history();
     let format = match (ctx.format_given, &resume_out) {
         (_, Some(_)) => Format::Ndjson,
         (true, None) => ctx.out.format,
@@ -249,7 +304,7 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
         requests: requests.clone(),
         skipped,
         resume: resume_out.clone(),
-        history: history.map(|h| (h, catalog.version.clone())),
+        recorder: Recorder::new(catalog.version.clone()),
         ctx,
     };
     printer.sink.begin()?;
@@ -309,15 +364,19 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
             whole.counts()
         ));
         return Ok(with_changes(
+            ctx,
             whole.exit(),
-            printer.tally.changed,
             args.fail_on_change,
+            printer.tally.changed,
+            printer.recorder.failed,
         ));
     }
     Ok(with_changes(
+        ctx,
         printer.tally.exit(),
-        printer.tally.changed,
         args.fail_on_change,
+        printer.tally.changed,
+        printer.recorder.failed,
     ))
 }
 
@@ -617,8 +676,7 @@ impl Tally {
 
 struct BulkPrinter<'c> {
     ctx: &'c Context,
-    /// The history and the catalog's version, when the run is recorded.
-    history: Option<(crate::history::History, String)>,
+    recorder: Recorder,
     out: Output,
     sink: Box<dyn Sink>,
     progress: Progress,
@@ -635,8 +693,7 @@ struct BulkPrinter<'c> {
 impl bulk::Printer for BulkPrinter<'_> {
     fn report(&mut self, report: &mut Report) -> bulk::Next {
         // Recorded here, on the one printing thread: one writer for the whole run.
-        if let Some((history, catalog)) = &mut self.history {
-            let changed = record(self.ctx, history, catalog, report);
+        if let Some(changed) = self.recorder.record(self.ctx, report) {
             if changed > 0 {
                 self.tally.changed += 1;
             }

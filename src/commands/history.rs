@@ -65,6 +65,16 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
         }
     };
     let history = History::open_existing(&path)?;
+    if history.is_none() && (args.verify.is_some() || args.export.is_some()) {
+        return Err(Error::usage(
+            format!(
+                "there is no history at {} to check or export",
+                path.display()
+            ),
+            Some("give the history's path with --history FILE".to_string()),
+        )
+        .into());
+    }
     if args.verify.is_some() {
         let records = all_records(history.as_ref())?;
         return show_verdict(
@@ -102,22 +112,48 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// `--since`: a day (from its start, UTC) or an RFC 3339 time.
+/// `--since`: a day (from its start, UTC) or an RFC 3339 time, with `Z` or an offset.
 fn since(text: &str) -> Result<String> {
     if let Some(day) = Day::parse(text) {
         return Ok(day.start_rfc3339());
     }
-    humantime::parse_rfc3339_weak(text.trim())
-        .map(crate::clock::rfc3339)
-        .map_err(|_| {
-            Error::usage(
-                format!(
-                    "--since {:?} is not a date",
-                    crate::text::clean_line(text, 40)
-                ),
-                Some("give a day as YYYY-MM-DD, e.g. --since 2026-10-01".to_string()),
-            )
-        })
+    let bad = || {
+        Error::usage(
+            format!(
+                "--since {:?} is not a date",
+                crate::text::clean_line(text, 40)
+            ),
+            Some("give a day as YYYY-MM-DD, or a time as 2026-10-01T08:00:00+02:00".to_string()),
+        )
+    };
+    let text = text.trim();
+    // An offset (`+02:00`, `-05:30`) after the time of day is taken off, to UTC.
+    let (base, offset) = match text.get(text.len().saturating_sub(6)..) {
+        Some(tail)
+            if text.len() > 16
+                && tail.is_ascii()
+                && (tail.starts_with('+') || tail.starts_with('-'))
+                && tail.as_bytes()[3] == b':' =>
+        {
+            let hours: u64 = tail[1..3].parse().map_err(|_| bad())?;
+            let minutes: u64 = tail[4..6].parse().map_err(|_| bad())?;
+            if hours > 23 || minutes > 59 {
+                return Err(bad());
+            }
+            let secs = std::time::Duration::from_secs(hours * 3600 + minutes * 60);
+            (&text[..text.len() - 6], Some((tail.starts_with('+'), secs)))
+        }
+        _ => (text, None),
+    };
+    let local = humantime::parse_rfc3339_weak(base).map_err(|_| bad())?;
+    let utc = match offset {
+        // 10:00+02:00 is 08:00 UTC.
+        Some((true, d)) => local.checked_sub(d),
+        Some((false, d)) => local.checked_add(d),
+        None => Some(local),
+    }
+    .ok_or_else(bad)?;
+    Ok(crate::clock::rfc3339(utc))
 }
 
 fn all_records(history: Option<&History>) -> Result<Vec<Record>> {
@@ -249,8 +285,9 @@ struct Timeline {
     objections: Vec<Objection>,
 }
 
-fn day(at: &str) -> &str {
-    at.get(..10).unwrap_or(at)
+/// A time from the history file, as its day (cleaned: the file may have been written by anyone).
+fn day(at: &str) -> String {
+    crate::text::day_of(at)
 }
 
 impl View for Timeline {
@@ -474,5 +511,30 @@ impl View for Verified {
                 row
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::since;
+
+    #[test]
+    fn since_takes_days_and_times_with_offsets() {
+        assert_eq!(since("2026-10-01").unwrap(), "2026-10-01T00:00:00Z");
+        assert_eq!(
+            since("2026-10-01T10:00:00Z").unwrap(),
+            "2026-10-01T10:00:00Z"
+        );
+        assert_eq!(
+            since("2026-10-01T10:00:00+02:00").unwrap(),
+            "2026-10-01T08:00:00Z"
+        );
+        assert_eq!(
+            since("2026-10-01T10:00:00-05:30").unwrap(),
+            "2026-10-01T15:30:00Z"
+        );
+        for bad in ["last week", "2026-13-01", "2026-10-01T10:00:00+25:00", ""] {
+            assert!(since(bad).is_err(), "{bad}");
+        }
     }
 }

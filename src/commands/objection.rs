@@ -126,7 +126,8 @@ fn mark_sent(ctx: &Context, date: &str) -> anyhow::Result<Exit> {
             )
         })?
     };
-    if day > today {
+    // Today is the UTC day; a day ahead of it is already today east of Greenwich.
+    if day.days() > today.days() + 1 {
         return Err(Error::usage(
             format!("--mark-sent {day} is in the future"),
             Some("give the day you sent the objection".to_string()),

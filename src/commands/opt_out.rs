@@ -171,12 +171,30 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
     let _last_word = {
         let known = Arc::clone(&known);
         let out = ctx.out.clone();
+        // The history hears of a write in doubt too.
+        let history = match (&ctx.history, who(ctx, account)) {
+            (crate::context::HistoryPlace::File(path), Some(who)) => {
+                Some((path.clone(), who, catalog.version.clone()))
+            }
+            _ => None,
+        };
         interrupt::last_word(move || {
             let e = Error::Interrupted {
                 detail: "after a write was sent, before it could be read back".to_string(),
             };
             let report = lock(&known).clone().stopped(&e);
             let _ = out.emit_report(&report);
+            if let Some((path, who, catalog)) = history
+                && let Ok(mut h) = crate::history::History::open(&path)
+            {
+                let _ = h.record_opt_out(
+                    &who,
+                    &catalog,
+                    &report.checked_at,
+                    &report.settings,
+                    report.changes.as_deref().unwrap_or_default(),
+                );
+            }
         })
     };
     let publish = |rows: &[SettingRow], changes: &[Change]| {
@@ -284,29 +302,44 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
     })
 }
 
-/// Records what was read and written in the history (a failure is a warning).
+/// Whose records an opt-out makes, when there is a history and the member is known.
+fn who(ctx: &Context, account: &Identity) -> Option<crate::history::Who> {
+    if !matches!(ctx.history, crate::context::HistoryPlace::File(_)) {
+        return None;
+    }
+    Some(crate::history::Who {
+        site: ctx.site(),
+        member: account.member_key()?.to_string(),
+        profile: account.profile.clone(),
+    })
+}
+
+/// Records what was read and written in the history (a failure is a warning), and says so
+/// when a setting the history last saw private had been switched back on.
 fn record(ctx: &Context, outcome: &Outcome) {
     let report = &outcome.report;
-    let Some(member) = report.account.member_key() else {
+    let Some(who) = who(ctx, &report.account) else {
         return;
     };
     let Some(mut history) = ctx.open_history() else {
         return;
     };
-    let who = crate::history::Who {
-        site: ctx.site(),
-        member: member.to_string(),
-        profile: report.account.profile.clone(),
-    };
     let changes = report.changes.as_deref().unwrap_or_default();
-    if let Err(e) = history.record_opt_out(
+    match history.record_opt_out(
         &who,
         &outcome.catalog_version,
         &report.checked_at,
         &report.settings,
         changes,
     ) {
-        ctx.warn_history(&e);
+        Ok(back_on) => {
+            for id in back_on {
+                ctx.out.warn(&format!(
+                    "{id} had been switched back on since the history last saw it private"
+                ));
+            }
+        }
+        Err(e) => ctx.warn_history(&e),
     }
 }
 

@@ -75,15 +75,17 @@ const MAX_PROBLEMS: usize = 50;
 /// (`noted_head`, from `--head`).
 pub fn verify(records: &[Record], stated_head: Option<&str>, noted_head: Option<&str>) -> Verdict {
     let mut problems = Vec::new();
+    // Every value comes from the file, which may have been written to fool a terminal.
+    let clean = |t: &str| crate::text::clean_line(t, 40);
     let name = |r: &Record| {
         let what = match (&r.setting, &r.state) {
-            (Some(s), Some(st)) => format!(", {s} {st}"),
+            (Some(s), Some(st)) => format!(", {} {}", clean(s), clean(st)),
             _ => String::new(),
         };
         format!(
             "record {} ({} {}{what})",
             r.id,
-            crate::text::clean_line(&r.at, 40),
+            clean(&r.at),
             r.kind.as_str()
         )
     };
@@ -110,23 +112,31 @@ pub fn verify(records: &[Record], stated_head: Option<&str>, noted_head: Option<
     }
     let mut ids: Vec<i64> = records.iter().map(|r| r.id).collect();
     ids.sort_unstable();
-    let mut expected = 1;
+    let mut expected: i64 = 1;
     for id in &ids {
-        if *id > expected {
-            problems.push(if *id == expected + 1 {
+        let id = *id;
+        if id < 1 {
+            problems.push(format!(
+                "record {id} has an id no record has (they start at 1): it was edited"
+            ));
+            named.insert(id);
+            continue;
+        }
+        if id > expected {
+            problems.push(if id == expected.saturating_add(1) {
                 format!("record {expected} is missing: it was removed")
             } else {
                 format!(
                     "records {expected} to {} are missing: they were removed",
-                    id - 1
+                    id.saturating_sub(1)
                 )
             });
-            named.insert(*id);
-        } else if *id < expected {
+            named.insert(id);
+        } else if id < expected {
             problems.push(format!("record {id} appears more than once"));
-            named.insert(*id);
+            named.insert(id);
         }
-        expected = expected.max(id + 1);
+        expected = expected.max(id.saturating_add(1));
     }
     let mut prev: Option<&Record> = None;
     for r in records {
@@ -144,7 +154,7 @@ pub fn verify(records: &[Record], stated_head: Option<&str>, noted_head: Option<
         }
         prev = Some(r);
     }
-    let head = head_of(records);
+    let head = crate::text::clean_line(&head_of(records), 64);
     if let Some(stated) = stated_head
         && stated != head
     {
@@ -189,6 +199,7 @@ mod tests {
                 profile: None,
                 setting: Some("generative-ai-training".into()),
                 state: Some("off".into()),
+                private: Some(true),
                 before: None,
                 verified: None,
                 reply_sha256: None,

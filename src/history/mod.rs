@@ -44,6 +44,7 @@ CREATE TABLE events (
     profile TEXT,
     setting TEXT,
     state TEXT,
+    private INTEGER,
     before TEXT,
     verified INTEGER,
     reply_sha256 TEXT,
@@ -54,7 +55,7 @@ CREATE TABLE events (
     hash TEXT NOT NULL
 ) STRICT;
 -- Covers the timeline and the last state of a setting: read in order, without the table.
-CREATE INDEX events_timeline ON events (site, member, setting, id, kind, state, at, verified, profile);
+CREATE INDEX events_timeline ON events (site, member, setting, id, kind, state, private, at, verified, profile);
 CREATE INDEX events_by_kind ON events (kind, id);
 "];
 
@@ -73,6 +74,10 @@ pub enum Kind {
     ObjectionDraft,
     /// The member says they sent the objection (`detail`: the day).
     ObjectionSent,
+    /// A kind this version does not know (a record edited by hand, or written by a newer
+    /// version): never written, only read, so that verification can name the record.
+    #[serde(other)]
+    Unknown,
 }
 
 impl Kind {
@@ -82,6 +87,7 @@ impl Kind {
             Kind::Write => "write",
             Kind::ObjectionDraft => "objection_draft",
             Kind::ObjectionSent => "objection_sent",
+            Kind::Unknown => "unknown",
         }
     }
 
@@ -114,6 +120,8 @@ pub struct Record {
     pub setting: Option<String>,
     /// The state read (for a write: read back after it).
     pub state: Option<String>,
+    /// Whether that state keeps the member's data private (`None`: it proves neither).
+    pub private: Option<bool>,
     /// A write's state before it.
     pub before: Option<String>,
     /// Whether a write's read-back proved it.
@@ -151,6 +159,7 @@ impl Record {
             profile: who.profile.clone(),
             setting: None,
             state: None,
+            private: None,
             before: None,
             verified: None,
             reply_sha256: None,
@@ -190,16 +199,7 @@ impl History {
     /// Opens the history for writing, creating it (0600, in a 0700 folder) when it does not
     /// exist, and bringing an older schema up to date.
     pub fn open(path: &Path) -> Result<History> {
-        Self::open_with(path, true)?.ok_or_else(|| unusable(path, "it could not be created", None))
-    }
-
-    /// Opens an existing history; `None` when there is none yet. Nothing is created.
-    pub fn open_existing(path: &Path) -> Result<Option<History>> {
-        Self::open_with(path, false)
-    }
-
-    fn open_with(path: &Path, create: bool) -> Result<Option<History>> {
-        match std::fs::symlink_metadata(path) {
+        match std::fs::metadata(path) {
             Ok(meta) if meta.is_file() => {}
             Ok(_) => {
                 return Err(unusable(
@@ -208,25 +208,31 @@ impl History {
                     Some("give a file path with --history FILE"),
                 ));
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if !create {
-                    return Ok(None);
-                }
-                create_private(path)?;
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_private(path)?,
             Err(e) => return Err(unusable(path, &e.to_string(), None)),
         }
+        // The header first, from the bytes: a file that is not ours, or newer, is left exactly
+        // as it is, never handed to SQLite to write.
+        check_file_header(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| unreadable(path, &e))?;
+        // Until the file is known to be ours, closing must not checkpoint a write-ahead log
+        // into it (a newer version's log, say).
+        let _ = conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        );
         conn.busy_timeout(BUSY_WAIT)
             .map_err(|e| unreadable(path, &e))?;
-        // Read the header before anything writes to it: a file that is not ours, or newer, is
-        // left exactly as it is.
         let (app, version) = header(&conn).map_err(|e| unreadable(path, &e))?;
         check_header(path, &conn, app, version)?;
+        let _ = conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            false,
+        );
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| unreadable(path, &e))?;
         conn.pragma_update(None, "synchronous", "NORMAL")
@@ -238,7 +244,51 @@ impl History {
         if version < SCHEMA {
             history.migrate()?;
         }
-        Ok(Some(history))
+        Ok(history)
+    }
+
+    /// Opens an existing history to read it: read-only, nothing created, migrated or
+    /// converted (a history on read-only media, or handed over as evidence, reads as it is).
+    /// `None` when there is none yet.
+    pub fn open_existing(path: &Path) -> Result<Option<History>> {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => {
+                return Err(unusable(
+                    path,
+                    "it is not a regular file",
+                    Some("give a file path with --history FILE"),
+                ));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(unusable(path, &e.to_string(), None)),
+        }
+        check_file_header(path)?;
+        let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, read_only)
+            .and_then(|c| header(&c).map(|_| c))
+            .or_else(|_| {
+                // A write-ahead-logged file in a folder this user cannot write: read the file
+                // as it is on disk.
+                let uri = url::Url::from_file_path(
+                    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+                )
+                .map(|u| format!("{u}?immutable=1"))
+                .unwrap_or_default();
+                Connection::open_with_flags(uri, read_only | OpenFlags::SQLITE_OPEN_URI)
+            })
+            .map_err(|e| unreadable(path, &e))?;
+        let _ = conn.busy_timeout(BUSY_WAIT);
+        let (app, version) = header(&conn).map_err(|e| unreadable(path, &e))?;
+        check_header(path, &conn, app, version)?;
+        if version == 0 {
+            // Created, never written: nothing recorded yet.
+            return Ok(None);
+        }
+        Ok(Some(History {
+            conn,
+            path: path.to_path_buf(),
+        }))
     }
 
     pub fn path(&self) -> &Path {
@@ -287,17 +337,19 @@ impl History {
                 && is_definite(row.state)
                 && last.state != row.state
             {
+                let was_private = last_private(&tx, who, &row.id).map_err(fail)?;
                 row.previous = Some(Previous {
-                    reenabled: last.state == State::Off && row.state == State::On,
+                    reenabled: row.private == Some(false) && was_private == Some(true),
                     state: last.state,
                     checked_at: last.at,
-                    by_opt_out: last.by_write,
+                    by_opt_out: last.by_opt_out,
                 });
                 changed += 1;
             }
             let mut r = Record::new(Kind::Audit, who, &report.checked_at);
             r.setting = Some(row.id.clone());
             r.state = Some(row.state.as_str().to_string());
+            r.private = row.private;
             r.reply_sha256 = row.reply_sha256.clone();
             r.catalog = Some(catalog.to_string());
             append(&tx, r).map_err(fail)?;
@@ -306,8 +358,10 @@ impl History {
         Ok(changed)
     }
 
-    /// Records an `opt-out`: each write with its before, the state read back and whether it
-    /// was verified; the other rows as reads.
+    /// Records an `opt-out`: for each written setting the state read before the write (so a
+    /// setting switched back on shows in the timeline), then the write with the state read back
+    /// and whether it proved the change; the other rows as reads. Returns the ids of settings
+    /// found exposed again after the history last saw them private.
     pub fn record_opt_out(
         &mut self,
         who: &Who,
@@ -315,28 +369,54 @@ impl History {
         at: &str,
         rows: &[SettingRow],
         changes: &[Change],
-    ) -> Result<()> {
+    ) -> Result<Vec<String>> {
         let path = self.path.clone();
         let fail = |e: rusqlite::Error| unreadable(&path, &e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(fail)?;
+        let mut back_on = Vec::new();
         for row in rows.iter().filter(|r| recorded(r)) {
+            let change = changes.iter().find(|c| c.id == row.id);
+            // What the setting was before anything was written: opt-out writes only a setting
+            // it read as exposed.
+            let (read, read_private) = match change {
+                Some(c) => (c.before, Some(false)),
+                None => (row.state, row.private),
+            };
+            if read_private == Some(false)
+                && last_private(&tx, who, &row.id).map_err(fail)? == Some(true)
+            {
+                back_on.push(row.id.clone());
+            }
             let mut r = Record::new(Kind::Audit, who, at);
             r.setting = Some(row.id.clone());
-            r.state = Some(row.state.as_str().to_string());
-            r.reply_sha256 = row.reply_sha256.clone();
+            r.state = Some(read.as_str().to_string());
+            r.private = read_private;
             r.catalog = Some(catalog.to_string());
-            if let Some(change) = changes.iter().find(|c| c.id == row.id) {
-                r.kind = Kind::Write;
-                r.before = Some(change.before.as_str().to_string());
-                r.state = Some(change.after.as_str().to_string());
-                r.verified = Some(change.verified);
+            if change.is_none() {
+                r.reply_sha256 = row.reply_sha256.clone();
             }
             append(&tx, r).map_err(fail)?;
+            if let Some(c) = change {
+                let mut w = Record::new(Kind::Write, who, at);
+                w.setting = Some(row.id.clone());
+                w.before = Some(c.before.as_str().to_string());
+                w.state = Some(c.after.as_str().to_string());
+                w.private = if c.after == row.state {
+                    row.private
+                } else {
+                    None
+                };
+                w.verified = Some(c.verified);
+                w.reply_sha256 = row.reply_sha256.clone();
+                w.catalog = Some(catalog.to_string());
+                append(&tx, w).map_err(fail)?;
+            }
         }
-        tx.commit().map_err(fail)
+        tx.commit().map_err(fail)?;
+        Ok(back_on)
     }
 
     /// Records that `objection` pre-filled the form, with the names of the fields it filled.
@@ -398,7 +478,7 @@ impl History {
         filter: &Filter,
         mut f: impl FnMut(&SettingRecord<'_>),
     ) -> Result<()> {
-        let sql = "SELECT site, member, setting, kind, state, at, verified, profile
+        let sql = "SELECT site, member, setting, kind, state, at, verified, profile, private
              FROM events INDEXED BY events_timeline
              WHERE kind IN ('audit', 'write')
                AND (?1 IS NULL OR at >= ?1)
@@ -435,6 +515,7 @@ impl History {
                 at: str_at(5).map_err(|e| self.fail(e))?,
                 verified: row.get(6).map_err(|e| self.fail(e))?,
                 profile: opt_at(7).map_err(|e| self.fail(e))?,
+                private: row.get(8).map_err(|e| self.fail(e))?,
             };
             f(&record);
         }
@@ -473,6 +554,7 @@ pub struct SettingRecord<'a> {
     pub at: &'a str,
     pub verified: Option<bool>,
     pub profile: Option<&'a str>,
+    pub private: Option<bool>,
 }
 
 /// Whether a row is recorded: informational entries are never read, so never recorded.
@@ -495,12 +577,13 @@ fn parse_state(text: &str) -> Option<State> {
 struct Last {
     state: State,
     at: String,
-    by_write: bool,
+    /// Set by `opt-out`: a write whose read-back proved the private state.
+    by_opt_out: bool,
 }
 
 fn last_definite(conn: &Connection, who: &Who, setting: &str) -> rusqlite::Result<Option<Last>> {
     conn.query_row(
-        "SELECT state, at, kind FROM events
+        "SELECT state, at, kind, verified, private FROM events
          WHERE site = ?1 AND member = ?2 AND setting = ?3
            AND kind IN ('audit', 'write') AND state IN ('on', 'off', 'not_offered')
          ORDER BY id DESC LIMIT 1",
@@ -510,53 +593,65 @@ fn last_definite(conn: &Connection, who: &Who, setting: &str) -> rusqlite::Resul
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, Option<bool>>(3)?,
+                r.get::<_, Option<bool>>(4)?,
             ))
         },
     )
     .optional()
     .map(|found| {
-        found.and_then(|(state, at, kind)| {
+        found.and_then(|(state, at, kind, verified, private)| {
             Some(Last {
                 state: parse_state(&state)?,
                 at,
-                by_write: kind == Kind::Write.as_str(),
+                by_opt_out: kind == Kind::Write.as_str()
+                    && verified == Some(true)
+                    && private == Some(true),
             })
         })
     })
 }
 
-const COLUMNS: &str = "id, at, kind, site, member, profile, setting, state, before, verified, \
-                       reply_sha256, tool_version, catalog, detail, prev, hash";
+/// Whether the last state recorded that proved either kept the member's data private (a
+/// state that proves neither, `not_offered` or `unknown`, is skipped): "switched back on" is
+/// from private to exposed, whichever position of the toggle is private.
+fn last_private(conn: &Connection, who: &Who, setting: &str) -> rusqlite::Result<Option<bool>> {
+    conn.query_row(
+        "SELECT private FROM events
+         WHERE site = ?1 AND member = ?2 AND setting = ?3
+           AND kind IN ('audit', 'write') AND private IS NOT NULL
+         ORDER BY id DESC LIMIT 1",
+        params![who.site, who.member, setting],
+        |r| r.get::<_, Option<bool>>(0),
+    )
+    .optional()
+    .map(Option::flatten)
+}
+
+const COLUMNS: &str = "id, at, kind, site, member, profile, setting, state, private, before, \
+                       verified, reply_sha256, tool_version, catalog, detail, prev, hash";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
     let kind: String = r.get(2)?;
     Ok(Record {
         id: r.get(0)?,
         at: r.get(1)?,
-        kind: Kind::parse(&kind).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                2,
-                rusqlite::types::Type::Text,
-                format!(
-                    "unknown record kind {:?}",
-                    crate::text::clean_line(&kind, 40)
-                )
-                .into(),
-            )
-        })?,
+        // A kind this version does not know is kept as such: its hash then names the record.
+        kind: Kind::parse(&kind).unwrap_or(Kind::Unknown),
         site: r.get(3)?,
         member: r.get(4)?,
         profile: r.get(5)?,
         setting: r.get(6)?,
         state: r.get(7)?,
-        before: r.get(8)?,
-        verified: r.get(9)?,
-        reply_sha256: r.get(10)?,
-        tool_version: r.get(11)?,
-        catalog: r.get(12)?,
-        detail: r.get(13)?,
-        prev: r.get(14)?,
-        hash: r.get(15)?,
+        private: r.get(8)?,
+        before: r.get(9)?,
+        verified: r.get(10)?,
+        reply_sha256: r.get(11)?,
+        tool_version: r.get(12)?,
+        catalog: r.get(13)?,
+        detail: r.get(14)?,
+        prev: r.get(15)?,
+        hash: r.get(16)?,
     })
 }
 
@@ -579,7 +674,7 @@ fn append(conn: &Connection, mut r: Record) -> rusqlite::Result<()> {
     r.hash = r.content_hash();
     conn.execute(
         &format!(
-            "INSERT INTO events ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            "INSERT INTO events ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
         ),
         params![
             r.id,
@@ -590,6 +685,7 @@ fn append(conn: &Connection, mut r: Record) -> rusqlite::Result<()> {
             r.profile,
             r.setting,
             r.state,
+            r.private,
             r.before,
             r.verified,
             r.reply_sha256,
@@ -609,16 +705,64 @@ fn header(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     Ok((app, version))
 }
 
+/// The same checks, on the file's first 100 bytes (SQLite's header), before SQLite opens it.
+fn check_file_header(path: &Path) -> Result<()> {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(100);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(100).read_to_end(&mut head))
+        .map_err(|e| unusable(path, &format!("cannot be read: {e}"), None))?;
+    if head.is_empty() {
+        // A new file (this run's, or one a killed run created): SQLite makes it a database.
+        return Ok(());
+    }
+    if head.len() < 100 || !head.starts_with(b"SQLite format 3\0") {
+        return Err(Error::History {
+            path: path.display().to_string(),
+            detail: "it is damaged or not an SQLite file; it is left as it is".to_string(),
+            hint: Some(move_away(path)),
+        });
+    }
+    let word = |at: usize| {
+        i64::from(u32::from_be_bytes([
+            head[at],
+            head[at + 1],
+            head[at + 2],
+            head[at + 3],
+        ]))
+    };
+    let (version, app) = (word(60), word(68));
+    if version > SCHEMA {
+        return Err(newer(path, version));
+    }
+    if app != 0 && app != APPLICATION_ID {
+        return Err(foreign(path));
+    }
+    Ok(())
+}
+
+fn newer(path: &Path, version: i64) -> Error {
+    unusable(
+        path,
+        &format!(
+            "it was written by a newer linkedin-privacy (history schema {version}; this version knows {SCHEMA}); it is left as it is"
+        ),
+        Some("upgrade linkedin-privacy, or give another file with --history FILE"),
+    )
+}
+
+fn foreign(path: &Path) -> Error {
+    unusable(
+        path,
+        "it is an SQLite file of something else, not a linkedin-privacy history; it is left as it is",
+        Some("give another file with --history FILE"),
+    )
+}
+
 /// Refuses a file that belongs to something else, or that a newer version wrote.
 fn check_header(path: &Path, conn: &Connection, app: i64, version: i64) -> Result<()> {
     if version > SCHEMA {
-        return Err(unusable(
-            path,
-            &format!(
-                "it was written by a newer linkedin-privacy (history schema {version}; this version knows {SCHEMA}); it is left as it is"
-            ),
-            Some("upgrade linkedin-privacy, or give another file with --history FILE"),
-        ));
+        return Err(newer(path, version));
     }
     let empty = || -> rusqlite::Result<bool> {
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
@@ -628,27 +772,30 @@ fn check_header(path: &Path, conn: &Connection, app: i64, version: i64) -> Resul
     };
     let ours = app == APPLICATION_ID || (app == 0 && version == 0 && empty().unwrap_or(false));
     if !ours {
-        return Err(unusable(
-            path,
-            "it is an SQLite file of something else, not a linkedin-privacy history; it is left as it is",
-            Some("give another file with --history FILE"),
-        ));
+        return Err(foreign(path));
     }
     Ok(())
 }
 
-/// Creates the file (0600) and its folder (0700), before SQLite opens it.
+/// Creates the file (0600, in a 0700 folder), before SQLite opens it. The folders above that
+/// one are made as any program makes them.
 fn create_private(path: &Path) -> Result<()> {
     let fail = |e: std::io::Error| unusable(path, &format!("cannot create it: {e}"), None);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(above) = dir.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(above).map_err(fail)?;
+        }
         let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::DirBuilderExt;
             builder.mode(0o700);
         }
-        builder.create(dir).map_err(fail)?;
+        match builder.create(dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(fail(e)),
+        }
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -665,6 +812,14 @@ fn create_private(path: &Path) -> Result<()> {
     }
 }
 
+/// The hint for a file that cannot be used: move it away, a new history starts.
+fn move_away(path: &Path) -> String {
+    format!(
+        "move it away (`mv {0} {0}.broken`): the next run starts a new history",
+        crate::text::shell_word(&path.display().to_string())
+    )
+}
+
 fn unusable(path: &Path, detail: &str, hint: Option<&str>) -> Error {
     Error::History {
         path: path.display().to_string(),
@@ -677,10 +832,7 @@ fn unusable(path: &Path, detail: &str, hint: Option<&str>) -> Error {
 fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
     use rusqlite::ErrorCode;
     let code = e.sqlite_error_code();
-    let moved = format!(
-        "move it away (`mv {0} {0}.broken`): the next run starts a new history",
-        crate::text::shell_word(&path.display().to_string())
-    );
+    let moved = move_away(path);
     match code {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => unusable(
             path,

@@ -25,15 +25,17 @@ pub struct Span {
     /// The span began with `opt-out`'s write (`true` when its read-back verified it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opt_out: Option<bool>,
-    /// On again after a span that was off.
+    /// Whether the state kept the data private (`None`: it proves neither).
+    pub private: Option<bool>,
+    /// Exposed again after a span that was private.
     pub reenabled: bool,
 }
 
 /// The spans of the records that pass the filter, by site, member and setting.
 pub fn spans(history: &History, filter: &Filter) -> Result<Vec<Span>> {
     let mut out: Vec<Span> = Vec::new();
-    // The last definite state of the current group, to tell a re-enablement.
-    let mut last_definite: Option<String> = None;
+    // Whether the group's last state that proved either was private, to tell a re-enablement.
+    let mut last_private: Option<bool> = None;
     history.each_setting_record(filter, |r| {
         let state = if r.state.is_empty() {
             "unknown"
@@ -44,7 +46,7 @@ pub fn spans(history: &History, filter: &Filter) -> Result<Vec<Span>> {
             .last()
             .is_some_and(|s| s.site == r.site && s.member == r.member && s.setting == r.setting);
         if !same_group {
-            last_definite = None;
+            last_private = None;
         }
         let extend =
             same_group && r.kind == Kind::Audit && out.last().is_some_and(|s| s.state == state);
@@ -57,7 +59,7 @@ pub fn spans(history: &History, filter: &Filter) -> Result<Vec<Span>> {
                 s.profile = r.profile.map(str::to_string);
             }
         } else {
-            let reenabled = state == "on" && last_definite.as_deref() == Some("off");
+            let reenabled = r.private == Some(false) && last_private == Some(true);
             out.push(Span {
                 site: r.site.to_string(),
                 member: r.member.to_string(),
@@ -67,12 +69,14 @@ pub fn spans(history: &History, filter: &Filter) -> Result<Vec<Span>> {
                 from: r.at.to_string(),
                 until: r.at.to_string(),
                 checks: 1,
-                opt_out: (r.kind == Kind::Write).then_some(r.verified == Some(true)),
+                opt_out: (r.kind == Kind::Write)
+                    .then_some(r.verified == Some(true) && r.private == Some(true)),
+                private: r.private,
                 reenabled,
             });
         }
-        if state != "unknown" && last_definite.as_deref() != Some(state) {
-            last_definite = Some(state.to_string());
+        if r.private.is_some() {
+            last_private = r.private;
         }
     })?;
     Ok(out)
@@ -97,7 +101,8 @@ pub struct Objection {
 }
 
 /// The objections of the records that pass the filter, oldest first. A draft after a sent
-/// objection starts a new one.
+/// objection starts a new one; a second `--mark-sent` without a draft between corrects the
+/// date.
 pub fn objections(history: &History, filter: &Filter, today: Day) -> Result<Vec<Objection>> {
     let mut out: Vec<Objection> = Vec::new();
     history.each_objection_record(filter, |r: Record| {
@@ -145,9 +150,10 @@ pub fn objections(history: &History, filter: &Filter, today: Day) -> Result<Vec<
                     return;
                 };
                 let due = day.plus_one_month();
+                // A second date for an objection with no draft since is a correction.
                 let i = match open {
-                    Some(i) if out[i].sent_on.is_none() => i,
-                    _ => {
+                    Some(i) => i,
+                    None => {
                         out.push(Objection {
                             site: r.site.clone(),
                             member: r.member.clone(),
@@ -165,7 +171,7 @@ pub fn objections(history: &History, filter: &Filter, today: Day) -> Result<Vec<
                 out[i].answer_due = Some(due.to_string());
                 out[i].days_left = Some(due.days() - today.days());
             }
-            Kind::Audit | Kind::Write => {}
+            Kind::Audit | Kind::Write | Kind::Unknown => {}
         }
     })?;
     Ok(out)
@@ -182,7 +188,11 @@ mod tests {
             id: "generative-ai-training".into(),
             title: "AI".into(),
             state,
-            private: None,
+            private: match state {
+                State::On => Some(false),
+                State::Off => Some(true),
+                _ => None,
+            },
             reason: None,
             reason_code: None,
             url: String::new(),

@@ -242,7 +242,8 @@ fn planned_requests(s: &Style, planned: &[PlannedWrite]) -> String {
 
 /// "was off on 2026-10-01, now on" (and who turned it off, when it was this tool).
 fn was(p: &Previous, now: State) -> String {
-    let day = p.checked_at.get(..10).unwrap_or(&p.checked_at);
+    // The time comes from the history file: cleaned, and only its day.
+    let day = crate::text::day_of(&p.checked_at);
     let how = if p.by_opt_out {
         " (turned off with opt-out)"
     } else {
