@@ -258,7 +258,7 @@ pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Chec
             result: row(
                 entry,
                 url,
-                State::NotOffered,
+                State::Informational,
                 None,
                 Some(format!(
                     "{} (informational: it never changes the verdict)",
@@ -295,7 +295,7 @@ pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Chec
     };
     let private = match reading.state {
         State::On | State::Off => Some(reading.state == state_of(card.private_when)),
-        State::NotOffered | State::Unknown => None,
+        State::NotOffered | State::Unknown | State::Informational => None,
     };
     let mut result = row(
         entry,
@@ -563,7 +563,9 @@ mod tests {
                         prop_assert!(r.reason.is_none());
                     }
                     State::Unknown => prop_assert!(r.reason.is_some()),
-                    State::NotOffered => prop_assert!(false, "a card body never says not offered"),
+                    State::NotOffered | State::Informational => {
+                        prop_assert!(false, "a card body never says not offered or informational")
+                    }
                 }
             }
 

@@ -95,7 +95,7 @@ pub struct GlobalArgs {
     pub format: Option<FormatArg>,
 
     /// Shorthand for --format json
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "format")]
     pub json: bool,
 
     /// When to use colour (auto: only on a terminal, and never with NO_COLOR set)

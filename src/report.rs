@@ -20,8 +20,11 @@ pub const SCHEMA: u32 = 1;
 pub enum State {
     On,
     Off,
+    /// The card answers 404 with LinkedIn's JSON error: the setting is not offered here.
     NotOffered,
     Unknown,
+    /// A catalog entry with no toggle (it is objected to through the form): nothing is read.
+    Informational,
 }
 
 impl State {
@@ -31,6 +34,7 @@ impl State {
             State::Off => "off",
             State::NotOffered => "not_offered",
             State::Unknown => "unknown",
+            State::Informational => "informational",
         }
     }
 }
@@ -317,11 +321,28 @@ pub struct PlannedWrite {
     pub body: serde_json::Value,
 }
 
+/// The tool that wrote a JSON object, named in every one (`"tool": {"name", "version"}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl Default for Tool {
+    fn default() -> Tool {
+        Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
 /// The audit of one account: the documented JSON object. A run that failed half-way still has
 /// one, with the rows read so far and the error.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub schema: u32,
+    pub tool: Tool,
     pub account: Identity,
     pub checked_at: String,
     pub verdict: Verdict,
@@ -338,6 +359,7 @@ impl Report {
     pub fn new(account: Identity, settings: Vec<SettingRow>, checked_at: String) -> Report {
         Report {
             schema: SCHEMA,
+            tool: Tool::default(),
             account,
             checked_at,
             verdict: Verdict::from_settings(&settings),

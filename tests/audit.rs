@@ -58,9 +58,12 @@ fn json_has_exactly_the_documented_keys() {
             "error",
             "schema",
             "settings",
+            "tool",
             "verdict"
         ]
     );
+    assert_eq!(v["tool"]["name"], "linkedin-privacy");
+    assert_eq!(v["tool"]["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(keys(&v["account"]), ["name", "profile", "public_id"]);
     for s in v["settings"].as_array().unwrap() {
         assert_eq!(
@@ -97,7 +100,7 @@ fn json_has_exactly_the_documented_keys() {
         )
     );
     let other = state_of(&v, "other-ai-processing");
-    assert_eq!(other["state"], "not_offered");
+    assert_eq!(other["state"], "informational");
     assert_eq!(other["private"], Value::Null);
     assert!(
         other["url"]
@@ -146,7 +149,7 @@ fn private_account_exits_zero() {
         [
             ("generative-ai-training".into(), "off".into()),
             ("research-data".into(), "off".into()),
-            ("other-ai-processing".into(), "not_offered".into())
+            ("other-ai-processing".into(), "informational".into())
         ]
     );
     let r = w.run("private", &["audit"]);

@@ -275,3 +275,17 @@ fn informational_entries_and_bad_ids_are_usage_errors() {
     let v: Value = r.json();
     assert_eq!(v["settings"], json!([]));
 }
+
+/// `--format csv` keeps what opt-out wrote: before, after (read back), verified.
+#[test]
+fn opt_out_csv_keeps_before_after_and_verified() {
+    let w = World::new();
+    let r = w.run("demo", &["opt-out", "--all", "--yes", "--format", "csv"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let lines: Vec<&str> = r.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(lines[0].ends_with(",before,after,verified"), "{}", lines[0]);
+    assert!(lines[1].ends_with(",on,off,true"), "{}", lines[1]);
+    // --json with another --format is a usage error, not a guess.
+    let r = w.run("demo", &["audit", "--json", "--format", "csv"]);
+    assert_eq!(r.code, 2, "{r:?}");
+}

@@ -52,6 +52,7 @@ pub struct DriftArgs {
 #[derive(Serialize)]
 struct DriftView {
     schema: u32,
+    tool: crate::report::Tool,
     baseline: String,
     current: String,
     breaking: usize,
@@ -66,6 +67,7 @@ struct DriftView {
 #[derive(Serialize)]
 struct SelfCheckView {
     schema: u32,
+    tool: crate::report::Tool,
     fixtures: String,
     passed: usize,
     failed: usize,
@@ -82,6 +84,7 @@ pub fn run(ctx: &Context, args: DriftArgs) -> anyhow::Result<Exit> {
         let failed = checks.iter().filter(|c| !c.ok).count();
         let view = SelfCheckView {
             schema: 1,
+            tool: crate::report::Tool::default(),
             fixtures: baseline.name.clone(),
             passed: checks.len() - failed,
             failed,
@@ -136,6 +139,7 @@ pub fn run(ctx: &Context, args: DriftArgs) -> anyhow::Result<Exit> {
     let count = |s| findings.iter().filter(|f| f.severity == s).count();
     let view = DriftView {
         schema: 1,
+        tool: crate::report::Tool::default(),
         baseline: baseline.name.clone(),
         current: current.name.clone(),
         breaking: count(Severity::Breaking),

@@ -95,6 +95,7 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
     let view = match &history {
         Some(h) => Timeline {
             schema: 1,
+            tool: crate::report::Tool::default(),
             history: path.display().to_string(),
             records: h.count()?,
             timeline: timeline::spans(h, &filter)?,
@@ -102,6 +103,7 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
         },
         None => Timeline {
             schema: 1,
+            tool: crate::report::Tool::default(),
             history: path.display().to_string(),
             records: 0,
             timeline: Vec::new(),
@@ -192,6 +194,7 @@ fn export(
     };
     let view = Exported {
         schema: 1,
+        tool: crate::report::Tool::default(),
         file,
         records: export.records.len(),
         head: export.head,
@@ -269,6 +272,7 @@ fn show_verdict(ctx: &Context, file: &Path, verdict: chain::Verdict) -> anyhow::
     let holds = verdict.holds();
     ctx.out.print(&Verified {
         schema: 1,
+        tool: crate::report::Tool::default(),
         file: file.display().to_string(),
         holds,
         verdict,
@@ -279,6 +283,7 @@ fn show_verdict(ctx: &Context, file: &Path, verdict: chain::Verdict) -> anyhow::
 #[derive(Serialize)]
 struct Timeline {
     schema: u32,
+    tool: crate::report::Tool,
     history: String,
     records: u64,
     timeline: Vec<Span>,
@@ -429,6 +434,7 @@ fn objection_line(o: &Objection, s: &Style, w: &Words) -> String {
 #[derive(Serialize)]
 struct Exported {
     schema: u32,
+    tool: crate::report::Tool,
     file: String,
     records: usize,
     head: String,
@@ -464,6 +470,7 @@ impl View for Exported {
 #[derive(Serialize)]
 struct Verified {
     schema: u32,
+    tool: crate::report::Tool,
     file: String,
     holds: bool,
     #[serde(flatten)]

@@ -46,6 +46,7 @@ pub struct LoginArgs {
 #[derive(Serialize)]
 struct SignedIn {
     schema: u32,
+    tool: crate::report::Tool,
     profile: Option<String>,
     name: String,
     public_id: Option<String>,
@@ -71,6 +72,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
     let view = if let (Target::Sandbox { .. }, Some(_)) = (&ctx.target, &sandbox) {
         SignedIn {
             schema: 1,
+            tool: crate::report::Tool::default(),
             profile: None,
             name: me.name,
             public_id: me.public_id,
@@ -83,6 +85,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         store.save(&ctx.profile, &stored)?;
         SignedIn {
             schema: 1,
+            tool: crate::report::Tool::default(),
             profile: Some(ctx.profile.clone()),
             name: me.name,
             public_id: me.public_id,

@@ -20,6 +20,7 @@ pub struct LogoutArgs {
 #[derive(Serialize)]
 struct LoggedOut {
     schema: u32,
+    tool: crate::report::Tool,
     store: &'static str,
     location: String,
     forgotten: Vec<String>,
@@ -37,6 +38,7 @@ pub fn run(ctx: &Context, args: LogoutArgs) -> anyhow::Result<Exit> {
     let store = ctx.store()?;
     let mut view = LoggedOut {
         schema: 1,
+        tool: crate::report::Tool::default(),
         store: store.source().as_str(),
         location: store.location(),
         forgotten: Vec::new(),

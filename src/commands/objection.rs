@@ -79,6 +79,7 @@ pub struct ObjectionArgs {
 #[derive(Serialize)]
 struct MarkedSent {
     schema: u32,
+    tool: crate::report::Tool,
     account: Identity,
     sent_on: String,
     answer_due: String,
@@ -163,6 +164,7 @@ fn mark_sent(ctx: &Context, date: &str) -> anyhow::Result<Exit> {
     history.record_objection_sent(&who, &ctx.time.clock.rfc3339(), day)?;
     ctx.out.print(&MarkedSent {
         schema: 1,
+        tool: crate::report::Tool::default(),
         account,
         sent_on: day.to_string(),
         answer_due: day.plus_one_month().to_string(),
@@ -174,6 +176,7 @@ fn mark_sent(ctx: &Context, date: &str) -> anyhow::Result<Exit> {
 #[derive(Serialize)]
 struct Prefilled {
     schema: u32,
+    tool: crate::report::Tool,
     form_url: String,
     /// Whether the fields come from the page itself.
     fetched: bool,
@@ -308,6 +311,7 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
     };
     let view = Prefilled {
         schema: 1,
+        tool: crate::report::Tool::default(),
         form_url: form_url.clone(),
         fetched,
         note,

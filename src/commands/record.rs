@@ -26,6 +26,7 @@ pub struct RecordArgs {
 #[derive(Serialize)]
 struct Recorded {
     schema: u32,
+    tool: crate::report::Tool,
     out: String,
     recorded_at: Option<String>,
     replies: Vec<ReplyLine>,
@@ -62,6 +63,7 @@ fn record(ctx: &Context, dir: &std::path::Path) -> crate::error::Result<Recorded
     )?;
     Ok(Recorded {
         schema: 1,
+        tool: crate::report::Tool::default(),
         out: dir.display().to_string(),
         recorded_at: manifest.recorded_at.clone(),
         replies: manifest

@@ -24,6 +24,7 @@ pub struct StatusArgs {
 #[derive(Serialize)]
 struct StatusView {
     schema: u32,
+    tool: crate::report::Tool,
     sessions: Vec<SessionStatus>,
 }
 
@@ -200,6 +201,7 @@ pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<Exit> {
     };
     ctx.out.print(&StatusView {
         schema: 1,
+        tool: crate::report::Tool::default(),
         sessions,
     })?;
     Ok(exit)

@@ -43,7 +43,7 @@ impl Junit {
                         escape(row.reason.as_deref().unwrap_or("the state is not proven"))
                     )
                 }
-                (State::NotOffered, None) => {
+                (State::NotOffered | State::Informational, None) => {
                     self.skipped += 1;
                     format!(
                         "<skipped message=\"{}\"/>",

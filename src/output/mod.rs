@@ -266,10 +266,12 @@ impl Output {
         #[derive(Serialize)]
         struct Failed {
             schema: u32,
+            tool: crate::report::Tool,
             error: ErrorView,
         }
         let failed = Failed {
             schema: 1,
+            tool: crate::report::Tool::default(),
             error: err.into(),
         };
         let text = match self.format {

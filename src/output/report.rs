@@ -130,7 +130,13 @@ impl View for Report {
     }
 
     fn csv_header(&self) -> Vec<&'static str> {
-        CSV_HEADER.to_vec()
+        let mut header = CSV_HEADER.to_vec();
+        // `opt-out` adds what it wrote: the state before, the one read back, and whether that
+        // proved the change.
+        if self.changes.is_some() {
+            header.extend(["before", "after", "verified"]);
+        }
+        header
     }
 
     fn csv_rows(&self) -> Vec<Vec<String>> {
@@ -152,6 +158,9 @@ impl View for Report {
             let mut row = account;
             row.extend(std::iter::repeat_n(String::new(), 7));
             row.extend([kind, message, label, String::new(), String::new()]);
+            if self.changes.is_some() {
+                row.extend([String::new(), String::new(), String::new()]);
+            }
             return vec![row];
         }
         self.settings
@@ -180,6 +189,16 @@ impl View for Report {
                         .map(|p| p.checked_at.clone())
                         .unwrap_or_default(),
                 ]);
+                if let Some(changes) = &self.changes {
+                    match changes.iter().find(|c| c.id == r.id) {
+                        Some(c) => row.extend([
+                            c.before.as_str().to_string(),
+                            c.after.as_str().to_string(),
+                            c.verified.to_string(),
+                        ]),
+                        None => row.extend([String::new(), String::new(), String::new()]),
+                    }
+                }
                 row
             })
             .collect()

@@ -9,7 +9,6 @@ use std::io;
 use comfy_table::Color;
 
 use super::junit::Junit;
-use super::report::CSV_HEADER;
 use super::{Format, Output, View, csv_line, json_text, write_stdout};
 use crate::report::{Report, Verdict};
 
@@ -196,7 +195,8 @@ impl Sink for CsvSink {
     fn item(&mut self, report: &Report) -> io::Result<()> {
         let mut text = String::new();
         if !self.header {
-            text.push_str(&csv_line(CSV_HEADER.iter().map(|h| h.to_string())));
+            // The first report's header (an opt-out's has three more columns).
+            text.push_str(&csv_line(report.csv_header().iter().map(|h| h.to_string())));
             self.header = true;
         }
         for row in report.csv_rows() {
