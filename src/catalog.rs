@@ -107,8 +107,13 @@ impl Catalog {
                 Hint::CatalogForm,
             )
         };
-        let mut catalog: Catalog =
-            toml::from_str(text).map_err(|e| bad(e.message().trim().to_string()))?;
+        let mut catalog: Catalog = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim().to_string();
+            bad(match e.span() {
+                Some(_) => format!("{}: {message}", crate::text::line_of(text, e.span()).trim()),
+                None => message,
+            })
+        })?;
         catalog.version = {
             use sha2::Digest as _;
             let digest = sha2::Sha256::digest(text.as_bytes());

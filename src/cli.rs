@@ -77,9 +77,9 @@ pub struct GlobalArgs {
         conflicts_with = "base_url")]
     pub sandbox: Option<String>,
 
-    /// Seconds one request may take, connect to last byte
-    #[arg(long, global = true, value_name = "SECS", default_value = "30")]
-    pub timeout: f64,
+    /// Seconds one request may take, connect to last byte [default: 30]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<f64>,
 
     /// Further attempts after a 429, 999 or 5xx reply (waits follow Retry-After, 60 s at most in all)
     #[arg(long, global = true, value_name = "N", default_value_t = 3,
@@ -98,9 +98,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, conflicts_with = "format")]
     pub json: bool,
 
-    /// When to use colour (auto: only on a terminal, and never with NO_COLOR set)
-    #[arg(long, global = true, value_enum, ignore_case = true, value_name = "WHEN", default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
+    /// When to use colour (auto: only on a terminal, and never with NO_COLOR set) [default: auto]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        ignore_case = true,
+        value_name = "WHEN"
+    )]
+    pub color: Option<ColorArg>,
 
     /// The stored session to use [env: LINKEDIN_PRIVACY_PROFILE] [default: default]
     #[arg(long, global = true, value_name = "NAME")]
@@ -133,8 +139,8 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
-    /// The flags as plain values for the settings.
-    pub fn flags(&self) -> Flags {
+    /// The flags as plain values for the settings, with the config file's defaults beside them.
+    pub fn flags(&self, config: crate::config::Config) -> Flags {
         Flags {
             base_url: self.base_url.clone(),
             sandbox: self.sandbox.clone(),
@@ -152,17 +158,18 @@ impl GlobalArgs {
                     FormatArg::Junit => Format::Junit,
                 })
             },
-            color: match self.color {
+            color: self.color.map(|c| match c {
                 ColorArg::Auto => ColorChoice::Auto,
                 ColorArg::Always => ColorChoice::Always,
                 ColorArg::Never => ColorChoice::Never,
-            },
+            }),
             profile: self.profile.clone(),
             insecure_storage: self.insecure_storage,
             quiet: self.quiet,
             verbose: self.verbose,
             history: self.history.clone(),
             no_history: self.no_history,
+            config,
         }
     }
 }

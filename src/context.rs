@@ -63,6 +63,11 @@ pub struct Env {
 }
 
 impl Env {
+    /// The config directory, when HOME or XDG_CONFIG_HOME name one.
+    pub fn config_dir(&self) -> Option<PathBuf> {
+        sessions::config_dir(self.xdg_config_home.as_deref(), self.home.as_deref()).ok()
+    }
+
     pub fn from_process() -> Env {
         let mut not_unicode = Vec::new();
         let mut text = |name: &'static str| match std::env::var_os(name) {
@@ -117,12 +122,14 @@ impl Env {
 pub struct Flags {
     pub base_url: Option<String>,
     pub sandbox: Option<String>,
-    pub timeout: f64,
+    /// `--timeout`, when given.
+    pub timeout: Option<f64>,
     pub retries: u32,
     pub catalog: Option<PathBuf>,
     /// `None`: the command's default (a table; NDJSON for several accounts off a terminal).
     pub format: Option<Format>,
-    pub color: ColorChoice,
+    /// `--color`, when given.
+    pub color: Option<ColorChoice>,
     pub profile: Option<String>,
     pub insecure_storage: bool,
     pub quiet: bool,
@@ -132,6 +139,8 @@ pub struct Flags {
     pub history: Option<PathBuf>,
     /// `--no-history`.
     pub no_history: bool,
+    /// The config file's defaults: used where neither a flag nor the environment says.
+    pub config: crate::config::Config,
 }
 
 /// Where this run keeps its history.
@@ -192,8 +201,23 @@ impl Connection {
 impl Context {
     /// The output alone, for reporting an error before the settings are resolved.
     pub fn early_output(flags: &Flags, env: &Env) -> Output {
-        Output::new(flags.format.unwrap_or(Format::Table), flags.color, tty(env))
-            .with_quiet(flags.quiet)
+        // Flags, then the environment (NO_COLOR beats a config file's `color = "always"`),
+        // then the config file.
+        let color = match (flags.color, flags.config.color) {
+            (Some(c), _) => c,
+            (None, Some(ColorChoice::Always)) if env.no_color => ColorChoice::Auto,
+            (None, Some(c)) => c,
+            (None, None) => ColorChoice::Auto,
+        };
+        Output::new(
+            flags
+                .format
+                .or(flags.config.format)
+                .unwrap_or(Format::Table),
+            color,
+            tty(env),
+        )
+        .with_quiet(flags.quiet)
     }
 
     pub fn new(flags: &Flags, env: Env) -> Result<Context> {
@@ -204,9 +228,10 @@ impl Context {
                 Some(format!("set {name} to plain text, or unset it")),
             ));
         }
-        if !(flags.timeout.is_finite() && flags.timeout > 0.0 && flags.timeout <= 3600.0) {
+        let timeout = flags.timeout.or(flags.config.timeout).unwrap_or(30.0);
+        if !(timeout.is_finite() && timeout > 0.0 && timeout <= 3600.0) {
             return Err(Error::usage(
-                format!("--timeout {} is out of range", flags.timeout),
+                format!("--timeout {timeout} is out of range"),
                 Some("give seconds between 0 and 3600, e.g. --timeout 10".to_string()),
             ));
         }
@@ -237,6 +262,7 @@ impl Context {
             .profile
             .clone()
             .or_else(|| env.profile.clone())
+            .or_else(|| flags.config.profile.clone())
             .unwrap_or_else(|| sessions::DEFAULT_PROFILE.to_string());
         sessions::check_profile(&profile)?;
         let keyring = match env
@@ -300,13 +326,17 @@ impl Context {
                 Target::Sandbox { account } => Some(crate::text::clean_line(account, 200)),
                 Target::Remote(_) => None,
             })),
-            format_given: flags.format.is_some(),
+            format_given: flags.format.is_some() || flags.config.format.is_some(),
             target,
             profile,
             time,
-            insecure_storage: flags.insecure_storage,
-            catalog_path: flags.catalog.clone().or_else(|| env.catalog.clone()),
-            timeout: Duration::from_secs_f64(flags.timeout),
+            insecure_storage: flags.insecure_storage || flags.config.insecure_storage,
+            catalog_path: flags
+                .catalog
+                .clone()
+                .or_else(|| env.catalog.clone())
+                .or_else(|| flags.config.catalog.clone()),
+            timeout: Duration::from_secs_f64(timeout),
             retries: flags.retries,
             verbose: flags.verbose,
             keyring,

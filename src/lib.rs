@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod config;
 pub mod context;
 pub mod drift;
 pub mod error;
@@ -43,8 +44,18 @@ pub fn run() -> ExitCode {
         .complete();
     interrupt::install();
     let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
-    let flags = cli.global.flags();
     let env = Env::from_process();
+    let config = match config::Config::load(env.config_dir().as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            let flags = cli.global.flags(config::Config::default());
+            let out = Context::early_output(&flags, &env);
+            let _ = out.print_error_object(&e);
+            out.error(&e);
+            return e.exit().into();
+        }
+    };
+    let flags = cli.global.flags(config);
     let ctx = match Context::new(&flags, env.clone()) {
         Ok(ctx) => ctx,
         Err(e) => {

@@ -161,6 +161,22 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     out
 }
 
+/// `" line N"` for a parser's error span in `text` (TOML, JSON), or nothing without one.
+pub fn line_of(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    match span {
+        Some(span) => {
+            let end = span.start.min(text.len());
+            let line = text.as_bytes()[..end]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            format!(" line {line}")
+        }
+        None => String::new(),
+    }
+}
+
 /// The day of an RFC 3339 time read from a file (the history): its first ten characters,
 /// cleaned, whatever the file holds.
 pub fn day_of(time: &str) -> String {

@@ -94,8 +94,13 @@ impl AccountsFile {
                 Some("compare with fixtures/accounts.toml".to_string()),
             )
         };
-        let file: AccountsFile =
-            toml::from_str(text).map_err(|e| bad(e.message().trim().to_string()))?;
+        let file: AccountsFile = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim().to_string();
+            bad(match e.span() {
+                Some(_) => format!("{}: {message}", crate::text::line_of(text, e.span()).trim()),
+                None => message,
+            })
+        })?;
         let mut seen = std::collections::HashSet::new();
         for a in &file.accounts {
             if !seen.insert(&a.id) {

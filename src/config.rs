@@ -1,0 +1,171 @@
+//! The config file: `config.toml` in the config directory (`$XDG_CONFIG_HOME/linkedin-privacy`,
+//! else `~/.config/linkedin-privacy`), holding defaults a user sets once. Flags beat the
+//! environment, which beats this file, which beats the built-in defaults. A key this version
+//! does not know, or a value of the wrong kind, is an error that names its line: a typo never
+//! silently does nothing.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::output::{ColorChoice, Format};
+
+/// The file's name in the config directory.
+pub const FILE_NAME: &str = "config.toml";
+
+/// The defaults the file may set.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Config {
+    pub format: Option<Format>,
+    pub profile: Option<String>,
+    pub timeout: Option<f64>,
+    pub catalog: Option<PathBuf>,
+    pub insecure_storage: bool,
+    pub color: Option<ColorChoice>,
+    /// Where it was read from, for messages.
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    format: Option<FormatName>,
+    profile: Option<String>,
+    timeout: Option<f64>,
+    catalog: Option<PathBuf>,
+    insecure_storage: Option<bool>,
+    color: Option<ColorName>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum FormatName {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+    Junit,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum ColorName {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Config {
+    /// Reads `config.toml` from the config directory; none there is no error.
+    pub fn load(config_dir: Option<&Path>) -> Result<Config> {
+        let Some(dir) = config_dir else {
+            return Ok(Config::default());
+        };
+        let path = dir.join(FILE_NAME);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => {
+                return Err(Error::usage(
+                    format!("cannot read {}: {e}", path.display()),
+                    Some("fix its permissions, or move it away".to_string()),
+                ));
+            }
+        };
+        Config::parse(&text, &path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let file: File = toml::from_str(text).map_err(|e| {
+            Error::usage(
+                format!(
+                    "{}{}: {}",
+                    path.display(),
+                    crate::text::line_of(text, e.span()),
+                    e.message().trim()
+                ),
+                Some(
+                    "the keys are format, profile, timeout, catalog, insecure_storage and color; see the README's \"Config file\""
+                        .to_string(),
+                ),
+            )
+        })?;
+        if let Some(t) = file.timeout
+            && !(t.is_finite() && t > 0.0 && t <= 3600.0)
+        {
+            return Err(Error::usage(
+                format!("{}: timeout {t} is out of range", path.display()),
+                Some("give seconds between 0 and 3600, e.g. timeout = 10".to_string()),
+            ));
+        }
+        if let Some(p) = &file.profile {
+            crate::sessions::check_profile(p)?;
+        }
+        // A relative catalog path is relative to the config file, not to wherever a run starts.
+        let catalog = file.catalog.map(|c| match path.parent() {
+            Some(dir) if c.is_relative() => dir.join(c),
+            _ => c,
+        });
+        Ok(Config {
+            format: file.format.map(|f| match f {
+                FormatName::Table => Format::Table,
+                FormatName::Json => Format::Json,
+                FormatName::Ndjson => Format::Ndjson,
+                FormatName::Csv => Format::Csv,
+                FormatName::Junit => Format::Junit,
+            }),
+            profile: file.profile,
+            timeout: file.timeout,
+            catalog,
+            insecure_storage: file.insecure_storage.unwrap_or(false),
+            color: file.color.map(|c| match c {
+                ColorName::Auto => ColorChoice::Auto,
+                ColorName::Always => ColorChoice::Always,
+                ColorName::Never => ColorChoice::Never,
+            }),
+            path: Some(path.to_path_buf()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(
+            text,
+            Path::new("/home/ada/.config/linkedin-privacy/config.toml"),
+        )
+    }
+
+    #[test]
+    fn every_key_and_relative_paths() {
+        let c = parse(
+            "format = \"json\"\nprofile = \"work\"\ntimeout = 12.5\ncatalog = \"cat.toml\"\ninsecure_storage = true\ncolor = \"never\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.format, Some(Format::Json));
+        assert_eq!(c.profile.as_deref(), Some("work"));
+        assert_eq!(c.timeout, Some(12.5));
+        assert_eq!(
+            c.catalog.as_deref(),
+            Some(Path::new("/home/ada/.config/linkedin-privacy/cat.toml"))
+        );
+        assert!(c.insecure_storage);
+        assert_eq!(c.color, Some(ColorChoice::Never));
+        assert_eq!(parse("").unwrap().format, None);
+    }
+
+    #[test]
+    fn a_typo_names_its_line() {
+        let e = parse("format = \"json\"\n\nfromat = \"csv\"\n").unwrap_err();
+        assert!(e.to_string().contains("line 3"), "{e}");
+        assert!(e.to_string().contains("fromat"), "{e}");
+        let e = parse("color = \"sometimes\"\n").unwrap_err();
+        assert!(e.to_string().contains("line 1"), "{e}");
+        assert!(parse("timeout = -1\n").is_err());
+        assert!(parse("profile = \"a b\"\n").is_err());
+    }
+}
