@@ -349,6 +349,15 @@ fn bad_firefox_profiles() {
         "{}",
         r.stderr
     );
+    // Every place it looked is named: the usual one, snap, flatpak and macOS.
+    for place in [
+        "~/.mozilla/firefox/profiles.ini",
+        "~/snap/firefox/common/.mozilla/firefox/profiles.ini",
+        "~/.var/app/org.mozilla.firefox/.mozilla/firefox/profiles.ini",
+        "~/Library/Application Support/Firefox/profiles.ini",
+    ] {
+        assert!(r.stderr.contains(place), "{place}: {}", r.stderr);
+    }
     assert!(!sessions_file(&w).exists());
 }
 

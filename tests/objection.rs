@@ -5,7 +5,7 @@ mod common;
 
 use common::{CARD_AI, World, run};
 use scraper::{Html, Selector};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn field<'a>(v: &'a Value, name: &str) -> &'a Value {
     v["fields"]
@@ -304,5 +304,56 @@ fn open_hands_the_form_url_to_the_browser() {
     assert_eq!(r.code, 0, "{r:?}");
     let opened = std::fs::read_to_string(&record).unwrap();
     assert_eq!(opened.trim(), r.json()["form_url"].as_str().unwrap());
+    // With --html, the pre-filled page is what opens.
+    let page = w.path("objection.html");
+    let r = common::run(w.as_account("demo").env("BROWSER", &browser).args([
+        "objection",
+        "--open",
+        "--html",
+        page.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let opened = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(
+        opened.trim(),
+        format!("file://{}", std::fs::canonicalize(&page).unwrap().display())
+    );
     never_submitted(&w);
+}
+
+/// `--country` fills the country by code or name; `--region uk` and `--region ch` fill it too;
+/// a country the form does not list is a usage error that says how to see the list.
+#[test]
+fn the_country_is_filled_by_code_name_or_region() {
+    let w = World::new();
+    let country = |args: &[&str]| {
+        let mut all = vec!["objection", "--email", "ada@example.com", "--json"];
+        all.extend_from_slice(args);
+        let r = w.run("demo", &all);
+        assert_eq!(r.code, 0, "{args:?}: {r:?}");
+        let v = r.json();
+        let field = v["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "country")
+            .unwrap()
+            .clone();
+        (field["value"].clone(), field["source"].clone())
+    };
+    assert_eq!(country(&["--country", "de"]), (json!("DE"), json!("user")));
+    assert_eq!(
+        country(&["--country", "France"]),
+        (json!("FR"), json!("user"))
+    );
+    assert_eq!(country(&["--region", "uk"]), (json!("GB"), json!("user")));
+    assert_eq!(country(&["--region", "ch"]), (json!("CH"), json!("user")));
+    assert_eq!(country(&["--region", "eea"]).1, json!("not_filled"));
+    let r = w.run(
+        "demo",
+        &["objection", "--email", "a@b.c", "--country", "Atlantis"],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("--country"), "{}", r.stderr);
 }

@@ -53,16 +53,21 @@ pub struct ObjectionArgs {
     /// Choose the objection-type option whose text or value contains TEXT
     #[arg(long = "type", value_name = "TEXT")]
     pub objection_type: Option<String>,
-    /// Where you live, for the legal basis the text cites
+    /// Where you live, for the legal basis the text cites (uk and ch also fill the form's
+    /// country)
     #[arg(long, value_enum, ignore_case = true)]
     pub region: Option<RegionArg>,
+    /// Fill the form's country with this code (DE) or name (Germany)
+    #[arg(long, value_name = "CODE")]
+    pub country: Option<String>,
     /// Your own words, added to the explanation
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
     /// Object to generative-AI training too, not only to the AI the toggle does not cover
     #[arg(long)]
     pub include_genai: bool,
-    /// Open the form in the default browser ($BROWSER, else xdg-open or open)
+    /// Open the form in the default browser ($BROWSER, else xdg-open or open); with --html,
+    /// the pre-filled page
     #[arg(long)]
     pub open: bool,
     /// Also write a standalone page with the values and a copy button per field
@@ -71,7 +76,7 @@ pub struct ObjectionArgs {
     /// Record in the history that you sent the objection, on DATE (YYYY-MM-DD; default today);
     /// `history` then shows when LinkedIn's answer is due
     #[arg(long, value_name = "DATE", num_args = 0..=1, default_missing_value = "today",
-          conflicts_with_all = ["email", "objection_type", "region", "reason", "include_genai", "open", "html"])]
+          conflicts_with_all = ["email", "objection_type", "region", "country", "reason", "include_genai", "open", "html"])]
     pub mark_sent: Option<String>,
 }
 
@@ -285,15 +290,18 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
         },
         objection_type: args.objection_type.clone(),
         region: args.region.map(Region::from),
+        country: args.country.clone(),
         reason: args.reason.clone(),
         include_genai: args.include_genai,
         genai_state,
     };
     let fields = objection::fill(&form, &inputs).map_err(|why| {
-        Error::usage(
-            why,
-            Some("pass part of one option's text, e.g. --type other".to_string()),
-        )
+        let hint = if why.starts_with("--country") {
+            "the form lists its countries in `--json` (fields, options)"
+        } else {
+            "pass part of one option's text, e.g. --type other"
+        };
+        Error::usage(why, Some(hint.to_string()))
     })?;
     // Hidden inputs (an anti-forgery value, a form id) are the page's business: they are never
     // shown, printed or written.
@@ -329,7 +337,15 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
     ctx.out.print(&view)?;
     record_draft(ctx, &view);
     if args.open {
-        open_in_browser(ctx, &form_url);
+        // With --html, the pre-filled page (its copy buttons, and a link to the form);
+        // else LinkedIn's form itself.
+        let page = args
+            .html
+            .as_deref()
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .and_then(|p| url::Url::from_file_path(p).ok())
+            .map(String::from);
+        open_in_browser(ctx, page.as_deref().unwrap_or(&form_url));
     }
     if genai_state == State::On && !ctx.out.is_machine() {
         ctx.out.note(&format!(

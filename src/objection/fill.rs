@@ -65,6 +65,8 @@ pub struct Inputs {
     /// `--type`: text naming one of the select's options.
     pub objection_type: Option<String>,
     pub region: Option<Region>,
+    /// `--country`: a code (`DE`) or a name (`Germany`) of one of the country list's options.
+    pub country: Option<String>,
     pub reason: Option<String>,
     pub include_genai: bool,
     /// The generative-AI toggle, from a fresh audit.
@@ -85,6 +87,7 @@ pub(super) enum Role {
     Email,
     ProfileUrl,
     ObjectionType,
+    Country,
     Explanation,
     Other,
 }
@@ -111,7 +114,8 @@ pub(super) fn role(f: &Field) -> Role {
     match f.kind.as_str() {
         "hidden" | "checkbox" | "radio" | "password" => Role::Other,
         "textarea" => Role::Explanation,
-        "select" if has("countr") || has("region") || has("language") => Role::Other,
+        "select" if has("countr") || has("region") => Role::Country,
+        "select" if has("language") => Role::Other,
         "select"
             if has("object") || has("type") || has("request") || has("category") || has("kind") =>
         {
@@ -208,6 +212,40 @@ fn choose<'o>(
     })
 }
 
+/// Picks the country option: the one `--country` names (by code, else by name), else the one
+/// `--region uk` or `--region ch` stands for. The EEA is many countries: it picks none.
+fn country<'o>(
+    options: &'o [FormOption],
+    inputs: &Inputs,
+) -> Result<Option<(&'o FormOption, Source)>, String> {
+    let real: Vec<&FormOption> = options.iter().filter(|o| !o.value.is_empty()).collect();
+    let find = |wanted: &str| {
+        let w = wanted.trim().to_lowercase();
+        real.iter()
+            .find(|o| o.value.to_lowercase() == w)
+            .or_else(|| real.iter().find(|o| o.text.to_lowercase() == w))
+            .or_else(|| {
+                real.iter()
+                    .find(|o| w.len() > 2 && o.text.to_lowercase().contains(&w))
+            })
+            .copied()
+    };
+    if let Some(wanted) = &inputs.country {
+        return match find(wanted) {
+            Some(o) => Ok(Some((o, Source::User))),
+            None => Err(format!(
+                "--country {wanted:?} is none of the form's countries (give its code, e.g. DE, or its name)"
+            )),
+        };
+    }
+    let by_region = match inputs.region {
+        Some(Region::Uk) => find("GB").or_else(|| find("United Kingdom")),
+        Some(Region::Ch) => find("CH").or_else(|| find("Switzerland")),
+        _ => None,
+    };
+    Ok(by_region.map(|o| (o, Source::User)))
+}
+
 /// The explanation, from the template.
 pub fn fill(form: &Form, i: &Inputs) -> Result<Vec<Filled>, String> {
     let text = explanation(i);
@@ -230,6 +268,13 @@ pub fn fill(form: &Form, i: &Inputs) -> Result<Vec<Filled>, String> {
             Role::Email => from(i.email.clone(), Source::User),
             Role::ProfileUrl => from(i.profile_url(), Source::Profile),
             Role::ObjectionType => match choose(&f.options, i)? {
+                Some((o, s)) => {
+                    choice = Some(o.text.clone());
+                    (Some(o.value.clone()), s)
+                }
+                None => (None, Source::NotFilled),
+            },
+            Role::Country => match country(&f.options, i)? {
                 Some((o, s)) => {
                     choice = Some(o.text.clone());
                     (Some(o.value.clone()), s)

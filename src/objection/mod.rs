@@ -26,6 +26,7 @@ mod tests {
             email: Some("ada@example.com".into()),
             objection_type: None,
             region: Some(Region::Eea),
+            country: None,
             reason: None,
             include_genai: false,
             genai_state: State::Off,

@@ -276,9 +276,20 @@ pub fn default_firefox_profile(home: &Path) -> Result<PathBuf> {
             });
         }
     }
+    // Every place looked, relative to HOME, so the person can see which Firefox is missing.
+    let looked: Vec<String> = firefox_roots(home)
+        .iter()
+        .map(|r| match r.strip_prefix(home) {
+            Ok(rel) => format!("~/{}/profiles.ini", rel.display()),
+            Err(_) => format!("{}/profiles.ini", r.display()),
+        })
+        .collect();
     Err(bad_input(
-        "cannot find a Firefox profile (no profiles.ini under ~/.mozilla/firefox)".to_string(),
-        "name the profile folder: --from-firefox PROFILE_DIR",
+        format!(
+            "cannot find a Firefox profile: no usable profiles.ini at {}",
+            looked.join(", ")
+        ),
+        "name the profile folder: --from-firefox PROFILE_DIR (about:profiles in Firefox shows it)",
     ))
 }
 
