@@ -255,15 +255,7 @@ fn accounts_from_stdin_and_stored_profiles() {
     assert_eq!(by_label(&r.stdout).keys().collect::<Vec<_>>(), ["d", "p"]);
 
     for (profile, account) in [("work", "demo"), ("home", "private")] {
-        let mut login = w.cmd();
-        login.args([
-            "--insecure-storage",
-            "--profile",
-            profile,
-            "login",
-            "--cookie-stdin",
-        ]);
-        assert_eq!(run_with_stdin(&mut login, &w.token(account)).code, 0);
+        assert_eq!(w.login_profile(profile, account).code, 0);
     }
     let r = run(w
         .cmd()

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{BIN, World, run, run_with_stdin};
+use common::{BIN, World, run};
 
 /// What bash would offer for the words typed so far (the last one being completed).
 fn complete(w: &World, words: &[&str]) -> Vec<String> {
@@ -47,15 +47,7 @@ fn bash_completes_below_the_top_level_and_what_only_the_tool_knows() {
     }
     let w = World::new();
     for (profile, account) in [("work", "demo"), ("home", "private")] {
-        let mut login = w.cmd();
-        login.args([
-            "--insecure-storage",
-            "--profile",
-            profile,
-            "login",
-            "--cookie-stdin",
-        ]);
-        assert_eq!(run_with_stdin(&mut login, &w.token(account)).code, 0);
+        assert_eq!(w.login_profile(profile, account).code, 0);
     }
     let cases: &[(&[&str], &[&str])] = &[
         (&["linkedin-privacy", "au"], &["audit"]),

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{World, run, run_with_stdin};
+use common::{World, run};
 
 fn config(w: &World, text: &str) {
     let dir = w.path("config/linkedin-privacy");
@@ -51,15 +51,7 @@ fn format_color_and_timeout_come_from_the_file_below_flags_and_environment() {
 fn profile_and_insecure_storage_come_from_the_file() {
     let w = World::new();
     for (profile, account) in [("work", "demo"), ("home", "private")] {
-        let mut login = w.cmd();
-        login.args([
-            "--insecure-storage",
-            "--profile",
-            profile,
-            "login",
-            "--cookie-stdin",
-        ]);
-        assert_eq!(run_with_stdin(&mut login, &w.token(account)).code, 0);
+        assert_eq!(w.login_profile(profile, account).code, 0);
     }
     config(&w, "profile = \"work\"\ninsecure_storage = true\n");
     let r = run(w.cmd().args(["audit", "--json"]));

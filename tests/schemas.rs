@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{World, run, run_with_stdin};
+use common::{World, run};
 use serde_json::Value;
 
 fn schema(name: &str) -> jsonschema::Validator {
@@ -135,15 +135,7 @@ fn status_objection_and_history_json_match_their_schemas() {
     let r = sandbox(&w, "demo", &["status", "--json"]);
     assert_valid(&status, "status sandbox", &r.stdout);
     for (profile, account) in [("work", "demo"), ("old", "expired")] {
-        let mut login = w.cmd();
-        login.args([
-            "--insecure-storage",
-            "--profile",
-            profile,
-            "login",
-            "--cookie-stdin",
-        ]);
-        let r = run_with_stdin(&mut login, &w.token(account));
+        let r = w.login_profile(profile, account);
         assert!(r.code == 0 || profile == "old", "{r:?}");
     }
     w.sandbox

@@ -199,17 +199,8 @@ impl History {
     /// Opens the history for writing, creating it (0600, in a 0700 folder) when it does not
     /// exist, and bringing an older schema up to date.
     pub fn open(path: &Path) -> Result<History> {
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_file() => {}
-            Ok(_) => {
-                return Err(unusable(
-                    path,
-                    "it is not a regular file",
-                    Some("give a file path with --history FILE"),
-                ));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_private(path)?,
-            Err(e) => return Err(unusable(path, &e.to_string(), None)),
+        if !exists(path)? {
+            create_private(path)?;
         }
         // The header first, from the bytes: a file that is not ours, or newer, is left exactly
         // as it is, never handed to SQLite to write.
@@ -251,17 +242,8 @@ impl History {
     /// converted (a history on read-only media, or handed over as evidence, reads as it is).
     /// `None` when there is none yet.
     pub fn open_existing(path: &Path) -> Result<Option<History>> {
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_file() => {}
-            Ok(_) => {
-                return Err(unusable(
-                    path,
-                    "it is not a regular file",
-                    Some("give a file path with --history FILE"),
-                ));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(unusable(path, &e.to_string(), None)),
+        if !exists(path)? {
+            return Ok(None);
         }
         check_file_header(path)?;
         let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -705,6 +687,21 @@ fn header(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     Ok((app, version))
 }
 
+/// Whether the history file exists; something there that is not a regular file (a folder, a
+/// device) is an error. A symbolic link to a file is followed.
+fn exists(path: &Path) -> Result<bool> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(true),
+        Ok(_) => Err(unusable(
+            path,
+            "it is not a regular file",
+            Some("give a file path with --history FILE"),
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(unusable(path, &e.to_string(), None)),
+    }
+}
+
 /// The same checks, on the file's first 100 bytes (SQLite's header), before SQLite opens it.
 fn check_file_header(path: &Path) -> Result<()> {
     use std::io::Read as _;
@@ -865,10 +862,31 @@ fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
     }
 }
 
+/// A row of the generative-AI toggle in this state (private when off), for the tests.
+#[cfg(test)]
+pub(crate) fn ai_row(state: State) -> SettingRow {
+    SettingRow {
+        id: "generative-ai-training".into(),
+        title: "AI".into(),
+        state,
+        private: match state {
+            State::On => Some(false),
+            State::Off => Some(true),
+            _ => None,
+        },
+        reason: None,
+        reason_code: None,
+        url: String::new(),
+        previous: None,
+        advice: crate::report::Advice::Nothing,
+        reply_sha256: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Advice, Identity};
+    use crate::report::Identity;
 
     fn who() -> Who {
         Who {
@@ -879,22 +897,8 @@ mod tests {
     }
 
     fn report(at: &str, state: State) -> Report {
-        let row = SettingRow {
-            id: "generative-ai-training".into(),
-            title: "AI".into(),
-            state,
-            private: match state {
-                State::On => Some(false),
-                State::Off => Some(true),
-                _ => None,
-            },
-            reason: None,
-            reason_code: None,
-            url: String::new(),
-            previous: None,
-            advice: Advice::Nothing,
-            reply_sha256: Some("ab".repeat(32)),
-        };
+        let mut row = ai_row(state);
+        row.reply_sha256 = Some("ab".repeat(32));
         Report::new(Identity::default(), vec![row], at.to_string())
     }
 

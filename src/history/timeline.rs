@@ -181,25 +181,10 @@ pub fn objections(history: &History, filter: &Filter, today: Day) -> Result<Vec<
 mod tests {
     use super::*;
     use crate::history::Who;
-    use crate::report::{Advice, Identity, Report, SettingRow, State};
+    use crate::report::{Identity, Report, State};
 
     fn audit(h: &mut History, at: &str, state: State) {
-        let row = SettingRow {
-            id: "generative-ai-training".into(),
-            title: "AI".into(),
-            state,
-            private: match state {
-                State::On => Some(false),
-                State::Off => Some(true),
-                _ => None,
-            },
-            reason: None,
-            reason_code: None,
-            url: String::new(),
-            previous: None,
-            advice: Advice::Nothing,
-            reply_sha256: None,
-        };
+        let row = crate::history::ai_row(state);
         let mut r = Report::new(Identity::default(), vec![row], at.to_string());
         let who = Who {
             site: "linkedin".into(),

@@ -174,6 +174,19 @@ impl World {
         run(self.as_account(account).args(args))
     }
 
+    /// Stores `account`'s session as `profile` in the `--insecure-storage` file.
+    pub fn login_profile(&self, profile: &str, account: &str) -> Run {
+        let mut login = self.cmd();
+        login.args([
+            "--insecure-storage",
+            "--profile",
+            profile,
+            "login",
+            "--cookie-stdin",
+        ]);
+        run_with_stdin(&mut login, &self.token(account))
+    }
+
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.sandbox.requests()
     }
