@@ -90,13 +90,27 @@ impl Catalog {
         Catalog::parse(DEFAULT_TOML, "the built-in catalog").expect("the built-in catalog is valid")
     }
 
+    /// Reads a catalog file: a regular file of at most 1 MiB (a pipe or a device would never
+    /// end), in UTF-8.
     pub fn load(path: &Path) -> Result<Catalog> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bad = |why: String| {
             Error::usage(
-                format!("cannot read the catalog {}: {e}", path.display()),
-                Some("check the --catalog path".to_string()),
+                format!("cannot read the catalog {}: {why}", path.display()),
+                Some(
+                    "check the catalog's path (--catalog, LINKEDIN_PRIVACY_CATALOG or catalog in config.toml)"
+                        .to_string(),
+                ),
             )
-        })?;
+        };
+        let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(bad("it is not a regular file".to_string()));
+        }
+        if meta.len() > 1024 * 1024 {
+            return Err(bad("it is larger than 1 MiB".to_string()));
+        }
+        let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| bad("it is not UTF-8 text".to_string()))?;
         Catalog::parse(&text, &path.display().to_string())
     }
 

@@ -116,6 +116,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub insecure_storage: bool,
 
+    /// Use the OS keyring even when config.toml says insecure_storage = true
+    #[arg(long, global = true, conflicts_with = "insecure_storage")]
+    pub no_insecure_storage: bool,
+
     /// No notes, progress or summary on stderr; warnings and errors still show
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -165,6 +169,7 @@ impl GlobalArgs {
             }),
             profile: self.profile.clone(),
             insecure_storage: self.insecure_storage,
+            no_insecure_storage: self.no_insecure_storage,
             quiet: self.quiet,
             verbose: self.verbose,
             history: self.history.clone(),

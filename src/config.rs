@@ -13,6 +13,8 @@ use crate::output::{ColorChoice, Format};
 
 /// The file's name in the config directory.
 pub const FILE_NAME: &str = "config.toml";
+/// The largest config file read.
+const MAX_BYTES: u64 = 64 * 1024;
 
 /// The defaults the file may set.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -63,16 +65,26 @@ impl Config {
             return Ok(Config::default());
         };
         let path = dir.join(FILE_NAME);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => {
-                return Err(Error::usage(
-                    format!("cannot read {}: {e}", path.display()),
-                    Some("fix its permissions, or move it away".to_string()),
-                ));
-            }
+        let bad = |why: String| {
+            Error::usage(
+                format!("cannot read {}: {why}", path.display()),
+                Some("fix it, or move it away: every setting has a built-in default".to_string()),
+            )
         };
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(bad(e.to_string())),
+        };
+        // A pipe or a device would never end: only a regular file, and a small one, is read.
+        if !meta.is_file() {
+            return Err(bad("it is not a regular file".to_string()));
+        }
+        if meta.len() > MAX_BYTES {
+            return Err(bad("it is larger than 64 KiB".to_string()));
+        }
+        let bytes = std::fs::read(&path).map_err(|e| bad(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| bad("it is not UTF-8 text".to_string()))?;
         Config::parse(&text, &path)
     }
 

@@ -135,6 +135,8 @@ pub struct Flags {
     pub quiet: bool,
     /// `-v`: each request's method, path and status on stderr.
     pub verbose: bool,
+    /// `--no-insecure-storage`: the keyring, whatever the config file says.
+    pub no_insecure_storage: bool,
     /// `--history FILE`.
     pub history: Option<PathBuf>,
     /// `--no-history`.
@@ -162,8 +164,11 @@ pub enum Target {
 
 pub struct Context {
     pub out: Output,
-    /// Whether `--format` (or `--json`) was given.
+    /// Whether `--format` (or `--json`) was given on the command line.
     pub format_given: bool,
+    /// Whether the config file names a default format (used where no flag says otherwise and
+    /// the command has that format).
+    pub format_configured: bool,
     pub target: Target,
     /// The stored session to use (`--profile`, `LINKEDIN_PRIVACY_PROFILE`, `default`).
     pub profile: String,
@@ -326,11 +331,13 @@ impl Context {
                 Target::Sandbox { account } => Some(crate::text::clean_line(account, 200)),
                 Target::Remote(_) => None,
             })),
-            format_given: flags.format.is_some() || flags.config.format.is_some(),
+            format_given: flags.format.is_some(),
+            format_configured: flags.config.format.is_some(),
             target,
             profile,
             time,
-            insecure_storage: flags.insecure_storage || flags.config.insecure_storage,
+            insecure_storage: flags.insecure_storage
+                || (flags.config.insecure_storage && !flags.no_insecure_storage),
             catalog_path: flags
                 .catalog
                 .clone()
@@ -362,7 +369,12 @@ impl Context {
             timeout: self.timeout,
             retries: self.retries,
             proxy: proxy_for(&self.env, &origin)?,
-            extra_roots: self.extra_roots()?,
+            // Plain http (loopback only) has no certificate to trust.
+            extra_roots: if origin.as_str().starts_with("https:") {
+                self.extra_roots()?
+            } else {
+                Vec::new()
+            },
             ..NetConfig::new(origin)
         })
     }
@@ -381,24 +393,29 @@ impl Context {
                 ),
             )
         };
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(
-                std::fs::File::open(path).map_err(|e| bad(e.to_string()))?,
-                16 * 1024 * 1024 + 1,
-            ),
-            &mut bytes,
-        )
-        .map_err(|e| bad(e.to_string()))?;
-        if bytes.len() > 16 * 1024 * 1024 {
+        // A pipe or a device would never end: only a regular file, of a bundle's size.
+        let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(bad("it is not a regular file".to_string()));
+        }
+        if meta.len() > 16 * 1024 * 1024 {
             return Err(bad("it is larger than 16 MiB".to_string()));
         }
+        let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
         let certs = rustls::pki_types::CertificateDer::pem_slice_iter(&bytes)
             .map(|c| c.map(|c| c.to_vec()))
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| bad(format!("it is not a PEM file ({e})")))?;
         if certs.is_empty() {
             return Err(bad("it holds no PEM certificate".to_string()));
+        }
+        // Each one must be a certificate a root store takes: said here, by name, not later as
+        // a network failure.
+        let mut store = rustls::RootCertStore::empty();
+        for (i, der) in certs.iter().enumerate() {
+            store
+                .add(rustls::pki_types::CertificateDer::from(der.as_slice()))
+                .map_err(|e| bad(format!("certificate {} cannot be used ({e})", i + 1)))?;
         }
         Ok(certs)
     }
@@ -530,7 +547,7 @@ impl Context {
         if self.insecure_storage {
             let file = self.session_file()?;
             self.out.warn_once(&format!(
-                "sessions are kept in a plain file, {} (--insecure-storage)",
+                "sessions are kept in a plain file, {} (--insecure-storage, or insecure_storage in config.toml)",
                 file.path.display()
             ));
             Ok(Store::File(file))
@@ -757,8 +774,12 @@ fn proxy_for(env: &Env, origin: &Origin) -> Result<Option<String>> {
         return Ok(None);
     }
     let host = origin.host();
+    let port = url::Url::parse(origin.as_str())
+        .ok()
+        .and_then(|u| u.port_or_known_default())
+        .unwrap_or(443);
     if let Some(list) = &env.no_proxy
-        && no_proxy_matches(list, &host)
+        && no_proxy_matches(list, &host, port)
     {
         return Ok(None);
     }
@@ -792,21 +813,48 @@ fn proxy_for(env: &Env, origin: &Origin) -> Result<Option<String>> {
     Ok(Some(with_scheme))
 }
 
-/// Whether `NO_PROXY` exempts a host: `*`, the host itself, or a domain it is in (`.example.com`
-/// and `example.com` both cover `www.example.com`).
-fn no_proxy_matches(list: &str, host: &str) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+/// Whether `NO_PROXY` exempts a host and port: `*`, the host itself, or a domain it is in
+/// (`.example.com`, `*.example.com` and `example.com` all cover `www.example.com`); an entry
+/// with a port (`example.com:8443`) only for that port; IPv6 addresses bare or in brackets.
+fn no_proxy_matches(list: &str, host: &str, port: u16) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
     list.split(',')
-        .map(|e| {
-            e.trim()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            if entry == "*" {
+                return true;
+            }
+            let (name, entry_port) = if let Some(rest) = entry.strip_prefix('[') {
+                // [2001:db8::1] or [2001:db8::1]:8443
+                match rest.split_once(']') {
+                    Some((addr, after)) => {
+                        (addr, after.strip_prefix(':').and_then(|p| p.parse().ok()))
+                    }
+                    None => (rest, None),
+                }
+            } else if entry.matches(':').count() > 1 {
+                // A bare IPv6 address: its colons are no port.
+                (entry, None)
+            } else {
+                match entry.rsplit_once(':') {
+                    Some((name, p)) => (name, p.parse::<u16>().ok()),
+                    None => (entry, None),
+                }
+            };
+            if entry_port.is_some_and(|p| p != port) {
+                return false;
+            }
+            let name = name
                 .trim_start_matches("*.")
                 .trim_start_matches('.')
-                .to_ascii_lowercase()
-        })
-        .filter(|e| !e.is_empty())
-        .any(|e| {
-            let e = e.split(':').next().unwrap_or(&e).to_string();
-            e == "*" || host == e || host.ends_with(&format!(".{e}"))
+                .trim_end_matches('.')
+                .to_ascii_lowercase();
+            !name.is_empty() && (host == name || host.ends_with(&format!(".{name}")))
         })
 }
 
@@ -829,8 +877,23 @@ mod proxy_tests {
             ("notlinkedin.com", "www.linkedin.com", false),
             ("in.com", "www.linkedin.com", false),
             ("", "www.linkedin.com", false),
+            ("linkedin.com.", "www.linkedin.com", true),
+            (
+                "example.com:8443, linkedin.com:8443",
+                "www.linkedin.com",
+                false,
+            ),
+            ("linkedin.com:443", "www.linkedin.com", true),
+            ("2001:db8::1", "[2001:db8::1]", true),
+            ("[2001:db8::1]", "[2001:db8::1]", true),
+            ("[2001:db8::1]:443", "[2001:db8::1]", true),
+            ("2001:db8::2", "[2001:db8::1]", false),
         ] {
-            assert_eq!(no_proxy_matches(list, host), expected, "{list:?} {host}");
+            assert_eq!(
+                no_proxy_matches(list, host, 443),
+                expected,
+                "{list:?} {host}"
+            );
         }
     }
 

@@ -288,7 +288,7 @@ impl Error {
                 "behind a company proxy that inspects TLS? set SSL_CERT_FILE to a PEM file holding its CA certificate (it is added to the built-in roots)"
             }
             Error::Proxy { .. } => {
-                "check the proxy in HTTPS_PROXY or ALL_PROXY, or exempt the host with NO_PROXY"
+                "check the proxy in HTTPS_PROXY or ALL_PROXY (one that asks for a password takes it in its address: http://user:password@proxy:3128), or exempt the host with NO_PROXY"
             }
             Error::TooLarge { .. } | Error::Status { .. } | Error::Server { .. } => {
                 "check the setting in a browser; try again later if this persists"

@@ -18,6 +18,8 @@ struct State {
     paths: Vec<(u64, PathBuf)>,
     last_words: Vec<(u64, LastWord)>,
     next_id: u64,
+    /// Clears what is drawn on the terminal (a spinner, a progress bar) before anything else.
+    clear_screen: Option<Box<dyn Fn() + Send>>,
 }
 
 fn state() -> MutexGuard<'static, State> {
@@ -45,13 +47,17 @@ pub fn install() {
 }
 
 fn on_signal(terminal: Option<Terminal>) -> ! {
-    let (paths, words) = {
+    let (paths, words, clear) = {
         let mut s = state();
         (
             std::mem::take(&mut s.paths),
             std::mem::take(&mut s.last_words),
+            s.clear_screen.take(),
         )
     };
+    if let Some(clear) = clear {
+        clear();
+    }
     for (_, path) in &paths {
         remove(path);
     }
@@ -82,6 +88,12 @@ fn remove(path: &Path) {
             _ => return,
         }
     }
+}
+
+/// What clears the terminal's drawn lines (a spinner, a progress bar) if a signal comes; `None`
+/// when nothing is drawn.
+pub fn on_interrupt_clear(clear: Option<Box<dyn Fn() + Send>>) {
+    state().clear_screen = clear;
 }
 
 /// A file or folder removed when the guard drops, and also when the run is interrupted.

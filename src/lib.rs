@@ -45,7 +45,10 @@ pub fn run() -> ExitCode {
     interrupt::install();
     let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
     let env = Env::from_process();
-    let config = match config::Config::load(env.config_dir().as_deref()) {
+    // Printing completions or a manual page never depends on a config file that may be broken.
+    let wants_config = !matches!(cli.command, Command::Completions(_) | Command::Man(_));
+    let config_dir = env.config_dir().filter(|_| wants_config);
+    let config = match config::Config::load(config_dir.as_deref()) {
         Ok(config) => config,
         Err(e) => {
             let flags = cli.global.flags(config::Config::default());
@@ -55,7 +58,14 @@ pub fn run() -> ExitCode {
             return e.exit().into();
         }
     };
-    let flags = cli.global.flags(config);
+    let mut flags = cli.global.flags(config);
+    // A config file's `format = "junit"` is a default for the commands that have that format;
+    // the others print as they would without it.
+    if flags.config.format == Some(Format::Junit)
+        && !matches!(cli.command, Command::Audit(_) | Command::Drift(_))
+    {
+        flags.config.format = None;
+    }
     let ctx = match Context::new(&flags, env.clone()) {
         Ok(ctx) => ctx,
         Err(e) => {

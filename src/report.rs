@@ -12,7 +12,7 @@ use crate::text;
 pub use crate::clock::{Clock, Time};
 
 /// The JSON schema version of [`Report`].
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 /// What a reply proves about one setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -368,6 +368,20 @@ impl Report {
             planned: None,
             error: None,
         }
+    }
+
+    /// Whether this is an `opt-out` report (it has what was written, or would be).
+    pub fn is_opt_out(&self) -> bool {
+        self.changes.is_some() || self.planned.is_some()
+    }
+
+    /// An `opt-out` report: its CSV and table have the columns of what was written, even
+    /// when nothing was.
+    pub fn as_opt_out(mut self) -> Report {
+        if !self.is_opt_out() {
+            self.changes = Some(Vec::new());
+        }
+        self
     }
 
     /// The report of a run that failed before any setting could be read.

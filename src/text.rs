@@ -95,8 +95,8 @@ pub fn describe_word(word: &str) -> String {
 /// JSON text with the control characters JSON itself leaves unescaped (C1 controls, the
 /// bidirectional marks) written as `\uXXXX` escapes: the same JSON, safe on a terminal. They
 /// can only occur inside strings, where an escape means the same character.
-/// How many columns text takes on a terminal: its characters, without the colour sequences
-/// (`ESC [ … m`) the tool itself adds.
+/// How many columns text takes on a terminal: its characters' widths (two for most CJK), without
+/// the colour sequences (`ESC [ … m`) the tool itself adds.
 pub fn visible_width(text: &str) -> usize {
     let mut width = 0;
     let mut chars = text.chars();
@@ -109,7 +109,7 @@ pub fn visible_width(text: &str) -> usize {
             }
             continue;
         }
-        width += 1;
+        width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
     }
     width
 }
@@ -123,20 +123,33 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
         if n > 0 {
             out.push('\n');
         }
-        // Words, with a backticked span kept as one.
+        // Words, with a backticked span kept as one; a backtick never closed (server text) keeps
+        // nothing together.
         let mut words: Vec<String> = Vec::new();
-        let mut open = false;
+        let mut open: Option<usize> = None;
         for word in paragraph.split(' ') {
             match words.last_mut() {
-                Some(last) if open => {
+                Some(last) if open.is_some() => {
                     last.push(' ');
                     last.push_str(word);
                 }
                 _ => words.push(word.to_string()),
             }
             if word.matches('`').count() % 2 == 1 {
-                open = !open;
+                open = match open {
+                    Some(_) => None,
+                    None => Some(words.len() - 1),
+                };
             }
+        }
+        if let Some(from) = open {
+            let unclosed = words.split_off(from);
+            words.extend(
+                unclosed
+                    .iter()
+                    .flat_map(|w| w.split(' '))
+                    .map(str::to_string),
+            );
         }
         let mut line = 0;
         // Whether the line holds nothing yet (but its indent): a word always goes there.
@@ -242,6 +255,12 @@ mod tests {
             "a\nhttps://example.com/a/long/path\nb"
         );
         assert_eq!(wrap("one\ntwo", 80, ""), "one\ntwo");
+        // An unclosed backtick holds nothing together; wide characters count double.
+        let wrapped = wrap("a `b c d e f g h i j k l m n o p", 10, "");
+        assert!(wrapped.lines().all(|l| visible_width(l) <= 10), "{wrapped}");
+        assert_eq!(visible_width("漢字"), 4);
+        let cjk = wrap("漢字漢字 漢字漢字 漢字漢字", 10, "");
+        assert!(cjk.lines().all(|l| visible_width(l) <= 10), "{cjk}");
     }
 
     #[test]

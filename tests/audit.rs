@@ -79,7 +79,7 @@ fn json_has_exactly_the_documented_keys() {
             ]
         );
     }
-    assert_eq!(v["schema"], 1);
+    assert_eq!(v["schema"], 2);
     assert_eq!(v["verdict"], "exposed");
     assert_eq!(v["error"], Value::Null);
     // The session came from LINKEDIN_LI_AT and no /me call was made, so the name is unknown.

@@ -155,3 +155,21 @@ fn man_pages_for_the_tool_and_each_command() {
         assert!(text.contains("--setting"), "{text}");
     }
 }
+
+/// A binary whose path a shell would read otherwise (a space, `$(…)`) never has that path put
+/// into shell code.
+#[test]
+fn an_unusual_binary_path_never_reaches_the_shell_code() {
+    let w = World::new();
+    let dir = w.path("sp ace $(touch PWNED)");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("linkedin-privacy");
+    std::fs::copy(BIN, &bin).unwrap();
+    let r = run(w
+        .hermetic(bin.to_str().unwrap())
+        .args(["completions", "bash"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stdout.contains("sp ace"), "{}", r.stdout);
+    assert!(!r.stdout.contains("PWNED"), "{}", r.stdout);
+    assert!(r.stderr.contains("from PATH"), "{}", r.stderr);
+}

@@ -113,3 +113,70 @@ fn a_bad_catalog_value_names_its_line() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains(&format!("line {line}")), "{}", r.stderr);
 }
+
+/// The config's format is a default, not a flag: `--resume` (NDJSON) still runs, and a
+/// `format = "junit"` leaves the commands without JUnit as they are.
+#[test]
+fn a_configured_format_is_only_a_default() {
+    let w = World::new();
+    config(&w, "format = \"json\"\n");
+    let out = w.path("r.ndjson");
+    let r = run(w
+        .cmd()
+        .env_remove("LINKEDIN_PRIVACY_BASE_URL")
+        .args([
+            "--sandbox",
+            "audit",
+            "--profiles",
+            "demo,private",
+            "--resume",
+        ])
+        .arg(&out));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 2);
+    config(&w, "format = \"junit\"\n");
+    for args in [&["catalog"][..], &["completions", "bash"], &["man"]] {
+        let r = run(w.cmd().args(args));
+        assert_eq!(r.code, 0, "{args:?}: {r:?}");
+    }
+}
+
+/// A broken config file never breaks completions or the manual; one that is a pipe is an error,
+/// not a hang; a file that is not UTF-8 says so.
+#[test]
+fn a_broken_config_file_is_refused_cleanly() {
+    let w = World::new();
+    config(&w, "fromat = 1\n");
+    for args in [&["completions", "bash"][..], &["man"]] {
+        let r = run(w.cmd().args(args));
+        assert_eq!(r.code, 0, "{args:?}: {r:?}");
+    }
+    let dir = w.path("config/linkedin-privacy");
+    std::fs::remove_file(dir.join("config.toml")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("config.toml"))
+        .status();
+    if made.is_ok_and(|s| s.success()) {
+        let r = run(w.cmd().arg("catalog"));
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
+        std::fs::remove_file(dir.join("config.toml")).unwrap();
+    }
+    std::fs::write(dir.join("config.toml"), b"format = \"\xff\xfe\"\n").unwrap();
+    let r = run(w.cmd().arg("catalog"));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
+}
+
+/// `insecure_storage = true` in the file is undone by `--no-insecure-storage`.
+#[test]
+fn the_keyring_can_be_asked_for_over_the_file() {
+    let w = World::new();
+    assert_eq!(w.login_profile("work", "demo").code, 0);
+    config(&w, "insecure_storage = true\nprofile = \"work\"\n");
+    let r = run(w.cmd().args(["audit", "--json"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    // The keyring is off in the tests: asking for it finds no session there.
+    let r = run(w.cmd().args(["--no-insecure-storage", "audit", "--json"]));
+    assert_eq!(r.code, 4, "{r:?}");
+}

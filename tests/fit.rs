@@ -127,6 +127,21 @@ fn columns_is_honoured() {
         .args(["--sandbox=odd-value", "audit"]));
     assert_eq!(r.code, 3, "{r:?}");
     assert_fits(&r.stdout, 60, "COLUMNS=60");
+    // Ids are never cut, however narrow.
+    assert!(r.stdout.contains("generative-ai-training"), "{}", r.stdout);
+    assert!(r.stdout.contains("other-ai-processing"), "{}", r.stdout);
+    let r = run(w
+        .cmd()
+        .env_remove("LINKEDIN_PRIVACY_BASE_URL")
+        .env("COLUMNS", "60")
+        .args(["--sandbox", "opt-out", "--all", "--yes"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        r.stdout.matches("generative-ai-training").count(),
+        2,
+        "{}",
+        r.stdout
+    );
     // The table uses the room it is given.
     let wide = run(w
         .cmd()
@@ -234,7 +249,7 @@ fn a_slow_reply_gets_a_spinner_on_a_terminal() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("waiting for LinkedIn's reply to GET /mysettings-api/settingsApiSettingCards/dataForAiImprovement"),
+        text.contains("waiting for LinkedIn's reply (dataForAiImprovement)"),
         "{text}"
     );
     assert!(text.contains("generative-ai-training"), "{text}");

@@ -140,3 +140,49 @@ fn a_company_ca_is_trusted_through_ssl_cert_file() {
         assert!(r.stderr.contains("SSL_CERT_FILE"), "{}", r.stderr);
     }
 }
+
+/// SSL_CERT_FILE that is a pipe, or holds a certificate no root store takes: a usage error
+/// naming it, never a hang; a plain-http run (the sandbox) never reads it.
+#[test]
+fn a_bad_ssl_cert_file_is_named_and_never_hangs() {
+    let w = World::new();
+    let backend = w
+        .sandbox
+        .base_url()
+        .trim_start_matches("http://")
+        .to_string();
+    let front = TlsFront::start(backend);
+    let base = format!("https://localhost:{}", front.port);
+    let broken = w.path("broken.pem");
+    std::fs::write(
+        &broken,
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let fifo = w.path("fifo.pem");
+    let fifo_made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut files = vec![broken.clone()];
+    if fifo_made {
+        files.push(fifo);
+    }
+    for file in &files {
+        let r = run(w
+            .as_account("demo")
+            .env("LINKEDIN_PRIVACY_BASE_URL", &base)
+            .env("SSL_CERT_FILE", file)
+            .args(["--timeout", "5", "audit"]));
+        assert_eq!(r.code, 2, "{file:?}: {r:?}");
+        assert!(r.stderr.contains("SSL_CERT_FILE"), "{}", r.stderr);
+    }
+    let r = run(w
+        .as_account("demo")
+        .env("SSL_CERT_FILE", &broken)
+        .arg("audit"));
+    assert_eq!(
+        r.code, 1,
+        "plain http over loopback has no certificate: {r:?}"
+    );
+}

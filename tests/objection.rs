@@ -356,4 +356,27 @@ fn the_country_is_filled_by_code_name_or_region() {
     );
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("--country"), "{}", r.stderr);
+    // Several names hold the text: never a silent pick; the candidates are named.
+    let r = w.run(
+        "demo",
+        &["objection", "--email", "a@b.c", "--country", "united"],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("United Kingdom (GB)"), "{}", r.stderr);
+    assert!(r.stderr.contains("United States (US)"), "{}", r.stderr);
+    // A region whose law the letter cites, and another country: a warning.
+    let r = w.run(
+        "demo",
+        &[
+            "objection",
+            "--email",
+            "a@b.c",
+            "--region",
+            "uk",
+            "--country",
+            "DE",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("--region uk"), "{}", r.stderr);
 }

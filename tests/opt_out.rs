@@ -285,6 +285,24 @@ fn opt_out_csv_keeps_before_after_and_verified() {
     let lines: Vec<&str> = r.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert!(lines[0].ends_with(",before,after,verified"), "{}", lines[0]);
     assert!(lines[1].ends_with(",on,off,true"), "{}", lines[1]);
+    // The same columns whatever happened: a dry run, a session that expired.
+    for (account, args) in [
+        ("demo", &["opt-out", "--dry-run", "--format", "csv"][..]),
+        ("expired", &["opt-out", "--yes", "--format", "csv"]),
+    ] {
+        let r = w.run(account, args);
+        let header = r
+            .stdout
+            .split("\r\n")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            header.ends_with(",before,after,verified"),
+            "{account}: {}",
+            r.stdout
+        );
+    }
     // --json with another --format is a usage error, not a guess.
     let r = w.run("demo", &["audit", "--json", "--format", "csv"]);
     assert_eq!(r.code, 2, "{r:?}");

@@ -210,7 +210,7 @@ fn every_schema_file_is_a_schema() {
     // And they hold the line: a key too many, a state no report has, a wrong tool.
     let audit = schema("audit.schema.json");
     let good: Value = serde_json::json!({
-        "schema": 1, "tool": {"name": "linkedin-privacy", "version": "0.1.0"},
+        "schema": 2, "tool": {"name": "linkedin-privacy", "version": "0.1.0"},
         "account": {"profile": null, "name": null, "public_id": null},
         "checked_at": "2026-11-29T08:00:00Z", "verdict": "private", "settings": [], "error": null
     });

@@ -263,7 +263,7 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
         None => (HashSet::new(), None),
     };
     let input = Input::open(ctx, args)?;
-    let format = match (ctx.format_given, &resume_out) {
+    let format = match (ctx.format_given || ctx.format_configured, &resume_out) {
         (_, Some(_)) => Format::Ndjson,
         (true, None) => ctx.out.format,
         (false, None) if ctx.out.stdout_tty => Format::Table,

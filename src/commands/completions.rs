@@ -26,7 +26,7 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-pub fn run(_ctx: &Context, args: CompletionsArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &Context, args: CompletionsArgs) -> anyhow::Result<Exit> {
     let name = args.shell.to_string();
     let shells = clap_complete::env::Shells::builtins();
     let Some(shell) = shells.completer(&name) else {
@@ -36,12 +36,22 @@ pub fn run(_ctx: &Context, args: CompletionsArgs) -> anyhow::Result<Exit> {
         )
         .into());
     };
-    // The shell code calls this very binary, by its full path, so it completes even when
-    // the binary is not on PATH.
-    let completer = std::env::current_exe()
+    // The shell code calls this very binary, by its full path, so it completes even when the
+    // binary is not on PATH; a path a shell would read otherwise than written (spaces, `$`,
+    // quotes) is never put in shell code: then the code calls `linkedin-privacy` from PATH.
+    let exe = std::env::current_exe()
         .ok()
-        .and_then(|p| p.to_str().map(str::to_string))
-        .unwrap_or_else(|| "linkedin-privacy".to_string());
+        .and_then(|p| p.to_str().map(str::to_string));
+    let completer = match exe {
+        Some(p) if crate::text::shell_word(&p) == p.as_str() => p,
+        Some(_) => {
+            ctx.out.warn(
+                "this binary's path holds characters a shell would interpret: the completions call `linkedin-privacy` from PATH",
+            );
+            "linkedin-privacy".to_string()
+        }
+        None => "linkedin-privacy".to_string(),
+    };
     let mut script = Vec::new();
     shell.write_registration(
         COMPLETE_VAR,

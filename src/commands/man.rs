@@ -20,7 +20,9 @@ pub struct ManArgs {
 
 /// `cli` is the whole command line's definition, handed down by the dispatcher.
 pub fn run(_ctx: &Context, args: ManArgs, cli: clap::Command) -> anyhow::Result<Exit> {
-    let cli = cli.name("linkedin-privacy");
+    let mut cli = cli.name("linkedin-privacy");
+    // Built, so every command's page lists the global options it takes too.
+    cli.build();
     let page = match &args.command {
         None => cli,
         Some(name) => {
@@ -40,7 +42,15 @@ pub fn run(_ctx: &Context, args: ManArgs, cli: clap::Command) -> anyhow::Result<
             };
             // The page is named after the whole command line, as man pages of subcommands are.
             let full = format!("linkedin-privacy-{}", sub.get_name());
-            sub.name(full).bin_name(format!("linkedin-privacy {name}"))
+            let more = "Exit codes, the environment and the other commands: linkedin-privacy(1).";
+            let after = match sub.get_after_help() {
+                Some(text) => format!("{text}\n\n{more}"),
+                None => more.to_string(),
+            };
+            sub.name(full)
+                .bin_name(format!("linkedin-privacy {name}"))
+                .version(env!("CARGO_PKG_VERSION"))
+                .after_help(after)
         }
     };
     let mut out = Vec::new();

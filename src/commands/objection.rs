@@ -297,12 +297,33 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
     };
     let fields = objection::fill(&form, &inputs).map_err(|why| {
         let hint = if why.starts_with("--country") {
-            "the form lists its countries in `--json` (fields, options)"
+            "give the country's code as the form lists it, e.g. --country DE"
         } else {
             "pass part of one option's text, e.g. --type other"
         };
         Error::usage(why, Some(hint.to_string()))
     })?;
+    // --region cites a law; --country fills a country: say so when they disagree.
+    if let (Some(region @ (RegionArg::Uk | RegionArg::Ch)), Some(_)) = (args.region, &args.country)
+    {
+        let code = if region == RegionArg::Uk { "GB" } else { "CH" };
+        if let Some(f) = fields.iter().find(|f| {
+            let about = format!("{} {}", f.name, f.label.as_deref().unwrap_or_default());
+            f.kind == "select"
+                && f.source == Source::User
+                && about.to_lowercase().contains("countr")
+        }) && !f
+            .value
+            .as_deref()
+            .is_some_and(|v| v.eq_ignore_ascii_case(code))
+        {
+            ctx.out.warn(&format!(
+                "--region {} cites its law, but --country fills {}: check which is right",
+                if region == RegionArg::Uk { "uk" } else { "ch" },
+                crate::text::clean_line(f.choice.as_deref().unwrap_or_default(), 40)
+            ));
+        }
+    }
     // Hidden inputs (an anti-forgery value, a form id) are the page's business: they are never
     // shown, printed or written.
     let fields: Vec<Filled> = fields.into_iter().filter(|f| f.kind != "hidden").collect();

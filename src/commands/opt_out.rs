@@ -46,7 +46,7 @@ pub fn run(ctx: &Context, args: OptOutArgs) -> anyhow::Result<Exit> {
                     .to_string(),
             ),
         );
-        let report = Report::failed(Identity::default(), &e, ctx.time.clock.rfc3339());
+        let report = Report::failed(Identity::default(), &e, ctx.time.clock.rfc3339()).as_opt_out();
         ctx.out.emit_report(&report)?;
         return Ok(report.exit());
     }
@@ -58,7 +58,7 @@ pub fn run(ctx: &Context, args: OptOutArgs) -> anyhow::Result<Exit> {
             Ok(outcome.exit)
         }
         Err(e) => {
-            let report = Report::failed(account, &e, ctx.time.clock.rfc3339());
+            let report = Report::failed(account, &e, ctx.time.clock.rfc3339()).as_opt_out();
             ctx.out.emit_report(&report)?;
             Ok(report.exit())
         }
@@ -167,7 +167,9 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
     // What is known at each moment, for the report printed if the run is interrupted between a
     // write and its read-back.
     let now = || ctx.time.clock.rfc3339();
-    let known = Arc::new(Mutex::new(Report::new(account.clone(), read_rows(), now())));
+    let known = Arc::new(Mutex::new(
+        Report::new(account.clone(), read_rows(), now()).as_opt_out(),
+    ));
     let _last_word = {
         let known = Arc::clone(&known);
         let out = ctx.out.clone();

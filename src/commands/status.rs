@@ -236,6 +236,7 @@ impl View for StatusView {
                 s.cell(&works, color),
             ]);
         }
+        Style::keep_whole(&mut table, 3);
         let mut out = format!("{table}\n");
         for e in self.sessions.iter().filter(|e| e.error.is_some()) {
             let err = e.error.as_ref().expect("filtered");

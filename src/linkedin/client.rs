@@ -636,10 +636,16 @@ impl Client {
             return self.timeout_error();
         }
         if let Some(detail) = certificate_problem(e) {
-            return Error::Tls {
-                host: self.cfg.origin.host(),
-                detail,
+            // Through an https proxy, the certificate may be the proxy's own.
+            let host = match &self.cfg.proxy {
+                Some(p) if p.starts_with("https:") => format!(
+                    "{} (or of the proxy {})",
+                    self.cfg.origin.host(),
+                    without_credentials(p)
+                ),
+                _ => self.cfg.origin.host(),
             };
+            return Error::Tls { host, detail };
         }
         if let Some(proxy) = &self.cfg.proxy
             && (e.is_connect() || innermost(e).contains("tunnel"))
@@ -771,13 +777,17 @@ fn certificate_problem(e: &reqwest::Error) -> Option<String> {
     last.contains("certificate").then_some(last)
 }
 
-/// A proxy's address without the user name and password it may hold.
+/// A proxy's address as shown: scheme, host and port only (never its user name, password,
+/// path or query, which may hold a secret).
 pub fn without_credentials(proxy: &str) -> String {
     match Url::parse(proxy) {
-        Ok(mut url) => {
-            let _ = url.set_username("");
-            let _ = url.set_password(None);
-            text::clean_line(url.as_str().trim_end_matches('/'), 200)
+        Ok(url) => {
+            let host = url.host_str().unwrap_or("?");
+            let shown = match url.port() {
+                Some(port) => format!("{}://{host}:{port}", url.scheme()),
+                None => format!("{}://{host}", url.scheme()),
+            };
+            text::clean_line(&shown, 200)
         }
         Err(_) => "(the proxy)".to_string(),
     }

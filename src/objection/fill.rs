@@ -212,35 +212,66 @@ fn choose<'o>(
     })
 }
 
-/// Picks the country option: the one `--country` names (by code, else by name), else the one
+/// Picks the country option: the one `--country` names (its code, else its name, else the one
+/// option whose name holds the text: several are an error that lists them), else the one
 /// `--region uk` or `--region ch` stands for. The EEA is many countries: it picks none.
 fn country<'o>(
     options: &'o [FormOption],
     inputs: &Inputs,
 ) -> Result<Option<(&'o FormOption, Source)>, String> {
     let real: Vec<&FormOption> = options.iter().filter(|o| !o.value.is_empty()).collect();
-    let find = |wanted: &str| {
+    let named = |o: &FormOption| {
+        format!(
+            "{} ({})",
+            crate::text::clean_line(&o.text, 40),
+            crate::text::clean_line(&o.value, 10)
+        )
+    };
+    let find = |wanted: &str| -> Result<Option<&'o FormOption>, String> {
         let w = wanted.trim().to_lowercase();
-        real.iter()
+        if let Some(o) = real
+            .iter()
             .find(|o| o.value.to_lowercase() == w)
             .or_else(|| real.iter().find(|o| o.text.to_lowercase() == w))
-            .or_else(|| {
-                real.iter()
-                    .find(|o| w.len() > 2 && o.text.to_lowercase().contains(&w))
-            })
-            .copied()
+        {
+            return Ok(Some(*o));
+        }
+        let partial: Vec<&&FormOption> = real
+            .iter()
+            .filter(|o| w.len() > 2 && o.text.to_lowercase().contains(&w))
+            .collect();
+        match partial.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(**one)),
+            several => Err(format!(
+                "--country {:?} matches several of the form's countries: {}; give its code",
+                crate::text::clean_line(wanted, 40),
+                several
+                    .iter()
+                    .take(8)
+                    .map(|o| named(o))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
     };
     if let Some(wanted) = &inputs.country {
-        return match find(wanted) {
+        return match find(wanted)? {
             Some(o) => Ok(Some((o, Source::User))),
-            None => Err(format!(
-                "--country {wanted:?} is none of the form's countries (give its code, e.g. DE, or its name)"
-            )),
+            None => {
+                let some: Vec<String> = real.iter().take(10).map(|o| named(o)).collect();
+                Err(format!(
+                    "--country {:?} is none of the form's countries ({}{})",
+                    crate::text::clean_line(wanted, 40),
+                    some.join(", "),
+                    if real.len() > 10 { ", …" } else { "" }
+                ))
+            }
         };
     }
     let by_region = match inputs.region {
-        Some(Region::Uk) => find("GB").or_else(|| find("United Kingdom")),
-        Some(Region::Ch) => find("CH").or_else(|| find("Switzerland")),
+        Some(Region::Uk) => find("GB")?.or(find("United Kingdom")?),
+        Some(Region::Ch) => find("CH")?.or(find("Switzerland")?),
         _ => None,
     };
     Ok(by_region.map(|o| (o, Source::User)))

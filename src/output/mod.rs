@@ -127,10 +127,18 @@ impl Style {
             .get(column)
             .copied()
             .unwrap_or(0);
+        Style::at_least(table, column, usize::from(widest));
+    }
+
+    /// Keeps a column at least `width` characters wide (its longest id, say, when the same
+    /// cell also holds prose that may wrap).
+    pub fn at_least(table: &mut Table, column: usize, width: usize) {
         if let Some(c) = table.column_mut(column) {
             c.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
                 // The width counts the cell's padding, one column each side.
-                comfy_table::Width::Fixed(widest.saturating_add(2)),
+                comfy_table::Width::Fixed(
+                    u16::try_from(width.saturating_add(2)).unwrap_or(u16::MAX),
+                ),
             ));
         }
     }
@@ -420,6 +428,11 @@ impl Output {
 
     /// Draws (or, with `None`, stops drawing) a progress bar under everything else on stderr.
     pub(crate) fn set_bar(&self, bar: Option<indicatif::ProgressBar>) {
+        // A signal ends the run at once: the bar must not stay on the screen.
+        crate::interrupt::on_interrupt_clear(
+            bar.clone()
+                .map(|b| Box::new(move || b.finish_and_clear()) as Box<dyn Fn() + Send>),
+        );
         *self.term.bar.lock().unwrap_or_else(|p| p.into_inner()) = bar;
     }
 

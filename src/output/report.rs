@@ -89,6 +89,9 @@ impl View for Report {
                 s.cell(short_advice(&row.advice), None),
             ]);
         }
+        // The id under each title is never cut, whatever the title does.
+        let longest_id = self.settings.iter().map(|r| r.id.chars().count()).max();
+        Style::at_least(&mut table, 0, longest_id.unwrap_or(0));
         out.push_str(&table.to_string());
         out.push('\n');
         for (i, page) in pages.iter().enumerate() {
@@ -133,7 +136,7 @@ impl View for Report {
         let mut header = CSV_HEADER.to_vec();
         // `opt-out` adds what it wrote: the state before, the one read back, and whether that
         // proved the change.
-        if self.changes.is_some() {
+        if self.is_opt_out() {
             header.extend(["before", "after", "verified"]);
         }
         header
@@ -158,7 +161,7 @@ impl View for Report {
             let mut row = account;
             row.extend(std::iter::repeat_n(String::new(), 7));
             row.extend([kind, message, label, String::new(), String::new()]);
-            if self.changes.is_some() {
+            if self.is_opt_out() {
                 row.extend([String::new(), String::new(), String::new()]);
             }
             return vec![row];
@@ -189,8 +192,8 @@ impl View for Report {
                         .map(|p| p.checked_at.clone())
                         .unwrap_or_default(),
                 ]);
-                if let Some(changes) = &self.changes {
-                    match changes.iter().find(|c| c.id == r.id) {
+                if self.is_opt_out() {
+                    match self.changes.iter().flatten().find(|c| c.id == r.id) {
                         Some(c) => row.extend([
                             c.before.as_str().to_string(),
                             c.after.as_str().to_string(),
@@ -233,6 +236,7 @@ fn changes_table(s: &Style, changes: &[Change]) -> String {
             s.cell(if c.verified { "yes" } else { "NO" }, Some(color)),
         ]);
     }
+    Style::keep_whole(&mut table, 0);
     format!("{table}\n")
 }
 

@@ -92,10 +92,12 @@ fn what(endpoint: &Endpoint, path: &str) -> String {
 }
 
 impl Observer for Talk {
-    fn sending(&self, endpoint: &'static Endpoint, path: &str, _attempt: u32) {
+    fn sending(&self, _endpoint: &'static Endpoint, path: &str, _attempt: u32) {
+        // Short, so the spinner's line fits 80 columns: the last part of the path says which.
+        let which = path.rsplit('/').find(|p| !p.is_empty()).unwrap_or(path);
         self.arm_spinner(format!(
-            "waiting for LinkedIn's reply to {}",
-            what(endpoint, path)
+            "waiting for LinkedIn's reply ({})",
+            text::clean_line(which, 40)
         ));
     }
 
