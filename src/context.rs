@@ -925,5 +925,18 @@ mod proxy_tests {
             ..Env::default()
         };
         assert!(proxy_for(&socks, &linkedin).is_err());
+        // NO_PROXY in any of its forms sends LinkedIn past the proxy.
+        for exempt in [
+            "linkedin.com",
+            ".linkedin.com",
+            "*",
+            "example.org, www.linkedin.com",
+        ] {
+            let env = Env {
+                no_proxy: Some(exempt.into()),
+                ..env.clone()
+            };
+            assert_eq!(proxy_for(&env, &linkedin).unwrap(), None, "{exempt}");
+        }
     }
 }

@@ -15,7 +15,7 @@ pub mod timeline;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -218,14 +218,21 @@ impl History {
         );
         conn.busy_timeout(BUSY_WAIT)
             .map_err(|e| unreadable(path, &e))?;
-        let (app, version) = header(&conn).map_err(|e| unreadable(path, &e))?;
-        check_header(path, &conn, app, version)?;
+        let head = header(&conn).map_err(|e| unreadable(path, &e))?;
+        check_header(path, &head)?;
+        let version = head.version;
         let _ = conn.set_db_config(
             rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
             false,
         );
-        conn.pragma_update(None, "journal_mode", "WAL")
+        // Switching to WAL takes the file for a moment; SQLite may then answer "busy" at once,
+        // without waiting, to another run doing the same: such answers are waited out too.
+        let mode: String = busy_retry(|| conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)))
             .map_err(|e| unreadable(path, &e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            busy_retry(|| conn.pragma_update(None, "journal_mode", "WAL"))
+                .map_err(|e| unreadable(path, &e))?;
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(|e| unreadable(path, &e))?;
         let mut history = History {
@@ -261,8 +268,9 @@ impl History {
             })
             .map_err(|e| unreadable(path, &e))?;
         let _ = conn.busy_timeout(BUSY_WAIT);
-        let (app, version) = header(&conn).map_err(|e| unreadable(path, &e))?;
-        check_header(path, &conn, app, version)?;
+        let head = header(&conn).map_err(|e| unreadable(path, &e))?;
+        check_header(path, &head)?;
+        let version = head.version;
         if version == 0 {
             // Created, never written: nothing recorded yet.
             return Ok(None);
@@ -281,21 +289,19 @@ impl History {
     /// the same: the version is read again under the lock).
     fn migrate(&mut self) -> Result<()> {
         let path = self.path.clone();
-        let fail = |e: rusqlite::Error| unreadable(&path, &e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        let (app, version) = header(&tx).map_err(fail)?;
-        check_header(&path, &tx, app, version)?;
-        for step in &MIGRATIONS[usize::try_from(version).unwrap_or(0)..] {
-            tx.execute_batch(step).map_err(fail)?;
-        }
-        tx.pragma_update(None, "application_id", APPLICATION_ID)
-            .map_err(fail)?;
-        tx.pragma_update(None, "user_version", SCHEMA)
-            .map_err(fail)?;
-        tx.commit().map_err(fail)
+        self.write_checked(|conn| {
+            let fail = |e: rusqlite::Error| unreadable(&path, &e);
+            let head = header(conn).map_err(fail)?;
+            check_header(&path, &head)?;
+            let version = head.version;
+            for step in &MIGRATIONS[usize::try_from(version).unwrap_or(0)..] {
+                conn.execute_batch(step).map_err(fail)?;
+            }
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(fail)?;
+            conn.pragma_update(None, "user_version", SCHEMA)
+                .map_err(fail)
+        })
     }
 
     fn fail(&self, e: rusqlite::Error) -> Error {
@@ -305,39 +311,34 @@ impl History {
     /// Records an audit's rows (informational entries aside) and marks each row whose state
     /// differs from the one last recorded with [`Previous`]. Returns how many rows changed.
     pub fn record_audit(&mut self, who: &Who, catalog: &str, report: &mut Report) -> Result<usize> {
-        let path = self.path.clone();
-        let fail = |e: rusqlite::Error| unreadable(&path, &e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        let mut changed = 0;
-        for row in report.settings.iter_mut().filter(|r| recorded(r)) {
-            let last = last_definite(&tx, who, &row.id).map_err(fail)?;
-            row.previous = None;
-            if let Some(last) = last
-                && is_definite(row.state)
-                && last.state != row.state
-            {
-                let was_private = last_private(&tx, who, &row.id).map_err(fail)?;
-                row.previous = Some(Previous {
-                    reenabled: row.private == Some(false) && was_private == Some(true),
-                    state: last.state,
-                    checked_at: last.at,
-                    by_opt_out: last.by_opt_out,
-                });
-                changed += 1;
+        self.write(|tx| {
+            let mut changed = 0;
+            for row in report.settings.iter_mut().filter(|r| recorded(r)) {
+                let last = last_definite(tx, who, &row.id)?;
+                row.previous = None;
+                if let Some(last) = last
+                    && is_definite(row.state)
+                    && last.state != row.state
+                {
+                    let was_private = last_private(tx, who, &row.id)?;
+                    row.previous = Some(Previous {
+                        reenabled: row.private == Some(false) && was_private == Some(true),
+                        state: last.state,
+                        checked_at: last.at,
+                        by_opt_out: last.by_opt_out,
+                    });
+                    changed += 1;
+                }
+                let mut r = Record::new(Kind::Audit, who, &report.checked_at);
+                r.setting = Some(row.id.clone());
+                r.state = Some(row.state.as_str().to_string());
+                r.private = row.private;
+                r.reply_sha256 = row.reply_sha256.clone();
+                r.catalog = Some(catalog.to_string());
+                append(tx, r)?;
             }
-            let mut r = Record::new(Kind::Audit, who, &report.checked_at);
-            r.setting = Some(row.id.clone());
-            r.state = Some(row.state.as_str().to_string());
-            r.private = row.private;
-            r.reply_sha256 = row.reply_sha256.clone();
-            r.catalog = Some(catalog.to_string());
-            append(&tx, r).map_err(fail)?;
-        }
-        tx.commit().map_err(fail)?;
-        Ok(changed)
+            Ok(changed)
+        })
     }
 
     /// Records an `opt-out`: for each written setting the state read before the write (so a
@@ -352,53 +353,46 @@ impl History {
         rows: &[SettingRow],
         changes: &[Change],
     ) -> Result<Vec<String>> {
-        let path = self.path.clone();
-        let fail = |e: rusqlite::Error| unreadable(&path, &e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        let mut back_on = Vec::new();
-        for row in rows.iter().filter(|r| recorded(r)) {
-            let change = changes.iter().find(|c| c.id == row.id);
-            // What the setting was before anything was written: opt-out writes only a setting
-            // it read as exposed.
-            let (read, read_private) = match change {
-                Some(c) => (c.before, Some(false)),
-                None => (row.state, row.private),
-            };
-            if read_private == Some(false)
-                && last_private(&tx, who, &row.id).map_err(fail)? == Some(true)
-            {
-                back_on.push(row.id.clone());
-            }
-            let mut r = Record::new(Kind::Audit, who, at);
-            r.setting = Some(row.id.clone());
-            r.state = Some(read.as_str().to_string());
-            r.private = read_private;
-            r.catalog = Some(catalog.to_string());
-            if change.is_none() {
-                r.reply_sha256 = row.reply_sha256.clone();
-            }
-            append(&tx, r).map_err(fail)?;
-            if let Some(c) = change {
-                let mut w = Record::new(Kind::Write, who, at);
-                w.setting = Some(row.id.clone());
-                w.before = Some(c.before.as_str().to_string());
-                w.state = Some(c.after.as_str().to_string());
-                w.private = if c.after == row.state {
-                    row.private
-                } else {
-                    None
+        self.write(|tx| {
+            let mut back_on = Vec::new();
+            for row in rows.iter().filter(|r| recorded(r)) {
+                let change = changes.iter().find(|c| c.id == row.id);
+                // What the setting was before anything was written: opt-out writes only a setting
+                // it read as exposed.
+                let (read, read_private) = match change {
+                    Some(c) => (c.before, Some(false)),
+                    None => (row.state, row.private),
                 };
-                w.verified = Some(c.verified);
-                w.reply_sha256 = row.reply_sha256.clone();
-                w.catalog = Some(catalog.to_string());
-                append(&tx, w).map_err(fail)?;
+                if read_private == Some(false) && last_private(tx, who, &row.id)? == Some(true) {
+                    back_on.push(row.id.clone());
+                }
+                let mut r = Record::new(Kind::Audit, who, at);
+                r.setting = Some(row.id.clone());
+                r.state = Some(read.as_str().to_string());
+                r.private = read_private;
+                r.catalog = Some(catalog.to_string());
+                if change.is_none() {
+                    r.reply_sha256 = row.reply_sha256.clone();
+                }
+                append(tx, r)?;
+                if let Some(c) = change {
+                    let mut w = Record::new(Kind::Write, who, at);
+                    w.setting = Some(row.id.clone());
+                    w.before = Some(c.before.as_str().to_string());
+                    w.state = Some(c.after.as_str().to_string());
+                    w.private = if c.after == row.state {
+                        row.private
+                    } else {
+                        None
+                    };
+                    w.verified = Some(c.verified);
+                    w.reply_sha256 = row.reply_sha256.clone();
+                    w.catalog = Some(catalog.to_string());
+                    append(tx, w)?;
+                }
             }
-        }
-        tx.commit().map_err(fail)?;
-        Ok(back_on)
+            Ok(back_on)
+        })
     }
 
     /// Records that `objection` pre-filled the form, with the names of the fields it filled.
@@ -421,14 +415,35 @@ impl History {
     }
 
     fn append_one(&mut self, r: Record) -> Result<()> {
+        self.write(|tx| append(tx, r))
+    }
+
+    /// Runs `work` in one write transaction, committed when it succeeds: one writer at a time
+    /// (another run waits up to [`BUSY_WAIT`]), and the chain's next link read and written under
+    /// the same lock.
+    fn write<T>(&mut self, work: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
         let path = self.path.clone();
-        let fail = |e: rusqlite::Error| unreadable(&path, &e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        append(&tx, r).map_err(fail)?;
-        tx.commit().map_err(fail)
+        self.write_checked(|conn| work(conn).map_err(|e| unreadable(&path, &e)))
+    }
+
+    /// [`History::write`] for work whose errors are already the tool's.
+    fn write_checked<T>(&mut self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = &self.conn;
+        let fail = |e: rusqlite::Error| unreadable(&self.path, &e);
+        busy_retry(|| conn.execute_batch("BEGIN IMMEDIATE")).map_err(fail)?;
+        match work(conn) {
+            Ok(out) => {
+                busy_retry(|| conn.execute_batch("COMMIT")).map_err(|e| {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    fail(e)
+                })?;
+                Ok(out)
+            }
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     /// How many records the history holds.
@@ -681,10 +696,49 @@ fn append(conn: &Connection, mut r: Record) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn header(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
-    let app = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-    let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    Ok((app, version))
+fn header(conn: &Connection) -> rusqlite::Result<Header> {
+    // One statement, one snapshot: another run migrating the file in between is seen whole or
+    // not at all.
+    conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id),
+                (SELECT user_version FROM pragma_user_version),
+                (SELECT count(*) FROM sqlite_master)",
+        [],
+        |r| {
+            Ok(Header {
+                app: r.get(0)?,
+                version: r.get(1)?,
+                empty: r.get::<_, i64>(2)? == 0,
+            })
+        },
+    )
+}
+
+/// What a file's header and schema say it is.
+struct Header {
+    app: i64,
+    version: i64,
+    /// No table at all: a file just created.
+    empty: bool,
+}
+
+/// Runs `step` again while SQLite answers "busy" at once (as it may while another run switches
+/// the file to WAL or recovers it, without calling the busy handler), for up to [`BUSY_WAIT`].
+fn busy_retry<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let until = std::time::Instant::now() + BUSY_WAIT;
+    loop {
+        match step() {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) && std::time::Instant::now() < until =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Whether the history file exists; something there that is not a regular file (a folder, a
@@ -757,17 +811,11 @@ fn foreign(path: &Path) -> Error {
 }
 
 /// Refuses a file that belongs to something else, or that a newer version wrote.
-fn check_header(path: &Path, conn: &Connection, app: i64, version: i64) -> Result<()> {
-    if version > SCHEMA {
-        return Err(newer(path, version));
+fn check_header(path: &Path, h: &Header) -> Result<()> {
+    if h.version > SCHEMA {
+        return Err(newer(path, h.version));
     }
-    let empty = || -> rusqlite::Result<bool> {
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map(|n| n == 0)
-    };
-    let ours = app == APPLICATION_ID || (app == 0 && version == 0 && empty().unwrap_or(false));
+    let ours = h.app == APPLICATION_ID || (h.app == 0 && h.version == 0 && h.empty);
     if !ours {
         return Err(foreign(path));
     }
