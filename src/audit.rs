@@ -56,6 +56,7 @@ fn code_of(e: &crate::error::Error) -> ReasonCode {
     match e {
         E::Html { .. } => ReasonCode::Html,
         E::Drift { .. } => ReasonCode::NotJson,
+        E::DuplicateKey { .. } => ReasonCode::DuplicateJsonKey,
         E::TooLarge { .. } => ReasonCode::TooLarge,
         E::Server { .. } => ReasonCode::ServerError,
         _ => ReasonCode::HttpStatus,

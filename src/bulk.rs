@@ -407,62 +407,96 @@ const AGAIN: &[&str] = &[
 /// The longest line of a resume file read; a longer one is skipped.
 const MAX_RESUME_LINE: usize = 1024 * 1024;
 
-impl Previous {
-    /// Reads the file a line at a time (a missing file is an empty run). It must be a regular
-    /// file: the run appends to it. Lines that do not parse (the half line a crash may leave,
-    /// text that is not UTF-8) are skipped.
-    pub fn read(path: &std::path::Path) -> crate::error::Result<Previous> {
+/// The `--resume` file, open for this run alone: locked (a second run on the same file is
+/// refused, never run twice over the same accounts), read, then appended to.
+pub struct ResumeFile {
+    pub file: std::fs::File,
+    pub path: std::path::PathBuf,
+}
+
+impl ResumeFile {
+    /// Opens (or creates, 0600) the file, never through a symbolic link and only when it is a
+    /// regular file, and takes its lock. `accounts` is the accounts file of the run: results
+    /// are never appended to the file that holds the tokens.
+    pub fn open(
+        path: &std::path::Path,
+        accounts: Option<&std::path::Path>,
+    ) -> crate::error::Result<ResumeFile> {
         use crate::error::Error;
-        let unreadable = |e: &dyn std::fmt::Display| {
-            Error::usage(
-                format!("cannot read the --resume file {}: {e}", path.display()),
-                Some("give the NDJSON file of an earlier run, or a new file's path".to_string()),
-            )
-        };
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Previous {
-                    last: Default::default(),
-                });
-            }
-            Err(e) => return Err(unreadable(&e)),
-        };
-        let meta = file.metadata().map_err(|e| unreadable(&e))?;
-        if !meta.is_file() {
+        if let Some(accounts) = accounts
+            && (accounts == path || crate::fsx::same_file(accounts, path))
+        {
             return Err(Error::usage(
                 format!(
-                    "the --resume file {} is not a regular file; the run appends its results to it",
+                    "--resume {} is the accounts file itself; the run would append its results to the file that holds the tokens",
                     path.display()
                 ),
-                Some("give the path of an ordinary file (it is created if missing)".to_string()),
+                Some("give --resume a file of its own, e.g. --resume results.ndjson".to_string()),
             ));
         }
-        Previous::from_reader(std::io::BufReader::new(file)).map_err(|e| unreadable(&e))
+        let file = crate::fsx::open_append_private(path).map_err(|e| {
+            let why = match e {
+                crate::fsx::ReadError::NotRegular => {
+                    "it is not a regular file (a folder, a FIFO, or a symbolic link, which is never followed)".to_string()
+                }
+                other => other.to_string(),
+            };
+            Error::usage(
+                format!("cannot use the --resume file {}: {why}", path.display()),
+                Some(
+                    "give the path of an ordinary file (it is created if missing); the run appends its results to it"
+                        .to_string(),
+                ),
+            )
+        })?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::usage(
+                    format!(
+                        "another linkedin-privacy run is using the --resume file {}",
+                        path.display()
+                    ),
+                    Some(
+                        "let that run finish (it audits the same accounts), then resume with the same command"
+                            .to_string(),
+                    ),
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::Io {
+                    what: path.display().to_string(),
+                    detail: format!("cannot lock it: {e}"),
+                });
+            }
+        }
+        Ok(ResumeFile {
+            file,
+            path: path.to_path_buf(),
+        })
     }
 
+    /// What the file holds now, read from its start through the locked handle.
+    pub fn previous(&self) -> crate::error::Result<Previous> {
+        use std::io::{Seek, SeekFrom};
+        let unreadable = |e: std::io::Error| crate::error::Error::Io {
+            what: self.path.display().to_string(),
+            detail: e.to_string(),
+        };
+        let mut handle = &self.file;
+        handle.seek(SeekFrom::Start(0)).map_err(unreadable)?;
+        Previous::from_reader(std::io::BufReader::new(handle)).map_err(unreadable)
+    }
+}
+
+impl Previous {
+    /// Reads NDJSON a bounded line at a time. Lines that do not parse (the half line a crash
+    /// may leave, text that is not UTF-8, a line longer than 1 MiB) are skipped.
     pub fn from_reader(mut reader: impl std::io::BufRead) -> std::io::Result<Previous> {
-        use std::io::BufRead as _;
         let mut last = std::collections::HashMap::new();
         let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            let n = std::io::Read::take(&mut reader, MAX_RESUME_LINE as u64 + 1)
-                .read_until(b'\n', &mut buf)?;
-            if n == 0 {
-                break;
-            }
-            if buf.len() > MAX_RESUME_LINE && !buf.ends_with(b"\n") {
-                // Too long to be a line this tool wrote: skip to its end.
-                let mut skipped = Vec::new();
-                loop {
-                    skipped.clear();
-                    let n = std::io::Read::take(&mut reader, MAX_RESUME_LINE as u64)
-                        .read_until(b'\n', &mut skipped)?;
-                    if n == 0 || skipped.ends_with(b"\n") {
-                        break;
-                    }
-                }
+        while let Some(line) = crate::fsx::read_line(&mut reader, MAX_RESUME_LINE, &mut buf)? {
+            if line == crate::fsx::Line::TooLong {
                 continue;
             }
             let Ok(v) = serde_json::from_slice::<serde_json::Value>(&buf) else {
@@ -480,11 +514,18 @@ impl Previous {
         Ok(Previous { last })
     }
 
-    /// The labels that have a result and are not audited again.
+    /// The labels whose result is certain and not audited again: proven private or exposed,
+    /// and not cut off by the throttle, the network or an interruption. An account whose
+    /// settings could not all be read (a 5xx, a drifted reply, an expired session) is
+    /// audited again.
     pub fn done(&self) -> std::collections::HashSet<String> {
+        use crate::report::Verdict;
         self.last
             .iter()
-            .filter(|(_, o)| !o.error.as_deref().is_some_and(|k| AGAIN.contains(&k)))
+            .filter(|(_, o)| {
+                matches!(o.verdict, Some(Verdict::Private | Verdict::Exposed))
+                    && !o.error.as_deref().is_some_and(|k| AGAIN.contains(&k))
+            })
             .map(|(label, _)| label.clone())
             .collect()
     }
@@ -706,8 +747,8 @@ mod tests {
         done.sort();
         assert_eq!(
             done,
-            ["b", "c"],
-            "a's last line is a timeout: audited again"
+            ["c"],
+            "a's last line is a timeout and b's session failed: both audited again"
         );
         assert_eq!(prev.len(), 4);
         let exposed = prev

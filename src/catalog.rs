@@ -194,6 +194,16 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// The ids of the settings that can be read (informational entries have nothing to read)
+    /// and are not among `read`: what a run over `read` leaves out.
+    pub fn unread(&self, read: &[&Entry]) -> Vec<String> {
+        self.settings
+            .iter()
+            .filter(|e| e.card_ref().is_some() && !read.iter().any(|r| r.id == e.id))
+            .map(|e| e.id.clone())
+            .collect()
+    }
+
     pub fn get(&self, id: &str) -> Option<&Entry> {
         self.settings.iter().find(|e| e.id == id)
     }

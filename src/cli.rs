@@ -252,10 +252,16 @@ mod complete {
         values: Vec<(String, Option<String>)>,
     ) -> Vec<CompletionCandidate> {
         let current = current.to_string_lossy();
+        // Values are plain words by now (checked where they were read); the help beside them is
+        // text from a catalog, cleaned and kept short.
         values
             .into_iter()
             .filter(|(v, _)| v.starts_with(current.as_ref()))
-            .map(|(v, help)| CompletionCandidate::new(v).help(help.map(Into::into)))
+            .filter(|(v, _)| crate::text::shell_word(v) == v.as_str())
+            .map(|(v, help)| {
+                let help = help.map(|h| crate::text::clean_line(&h, 80));
+                CompletionCandidate::new(v).help(help.map(Into::into))
+            })
             .collect()
     }
 

@@ -27,6 +27,8 @@ pub struct Config {
     pub color: Option<ColorChoice>,
     /// Where it was read from, for messages.
     pub path: Option<PathBuf>,
+    /// Said once the output is set up: the file or its folder can be changed by another user.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -85,7 +87,37 @@ impl Config {
         }
         let bytes = std::fs::read(&path).map_err(|e| bad(e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|_| bad("it is not UTF-8 text".to_string()))?;
-        Config::parse(&text, &path)
+        let mut config = Config::parse(&text, &path)?;
+        // A file another user can change could point the catalog anywhere or keep sessions in
+        // plain text: those two keys are refused from it, and the rest is used with a warning.
+        let open = crate::fsx::writable_by_others(&path)
+            .map(|why| format!("{} can be changed by another user: {why}", path.display()))
+            .or_else(|| {
+                crate::fsx::writable_by_others(dir).map(|why| {
+                    format!(
+                        "the folder of {} can be changed by another user: {why}",
+                        path.display()
+                    )
+                })
+            });
+        if let Some(why) = open {
+            if config.catalog.is_some() || config.insecure_storage {
+                return Err(Error::usage(
+                    format!(
+                        "{why}; its catalog and insecure_storage settings are not used from such a file"
+                    ),
+                    Some(format!(
+                        "make it yours alone: `chmod go-w {}`",
+                        crate::text::shell_word(&path.display().to_string())
+                    )),
+                ));
+            }
+            config.warnings.push(format!(
+                "{why}; run `chmod go-w {}`",
+                crate::text::shell_word(&path.display().to_string())
+            ));
+        }
+        Ok(config)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
@@ -137,6 +169,7 @@ impl Config {
                 ColorName::Never => ColorChoice::Never,
             }),
             path: Some(path.to_path_buf()),
+            warnings: Vec::new(),
         })
     }
 }

@@ -471,7 +471,12 @@ impl Context {
             return None;
         };
         match crate::history::History::open(path) {
-            Ok(h) => Some(h),
+            Ok(h) => {
+                if let Some(why) = &h.exposure {
+                    self.out.warn_once(why);
+                }
+                Some(h)
+            }
             Err(e) => {
                 self.warn_history(&e);
                 None

@@ -110,6 +110,10 @@ pub enum Error {
     #[error("unexpected reply from {path}: {what}")]
     Drift { path: String, what: String },
 
+    /// A JSON object in the reply holds one key twice: two answers, neither proven.
+    #[error("the reply from {path} holds the key `{key}` twice, so it proves nothing")]
+    DuplicateKey { path: String, key: String },
+
     #[error("the reply from {path} is larger than the {limit_mib} MiB limit")]
     TooLarge { path: String, limit_mib: u64 },
 
@@ -195,7 +199,7 @@ impl Error {
             Error::Tls { .. } => "tls",
             Error::Proxy { .. } => "proxy",
             Error::Html { .. } => "html",
-            Error::Drift { .. } => "drift",
+            Error::Drift { .. } | Error::DuplicateKey { .. } => "drift",
             Error::TooLarge { .. } => "too_large",
             Error::Status { .. } => "http_status",
             Error::Server { .. } => "server_error",
@@ -234,6 +238,7 @@ impl Error {
             | Error::Proxy { .. } => Exit::Network,
             Error::Html { .. }
             | Error::Drift { .. }
+            | Error::DuplicateKey { .. }
             | Error::TooLarge { .. }
             | Error::Status { .. }
             | Error::Server { .. }
@@ -263,7 +268,9 @@ impl Error {
             Error::NotSignedIn { .. } => return Some(Hint::SignInOrTry),
             Error::SessionExpired { .. } => return Some(Hint::SignInAgain),
             Error::Csrf => return Some(Hint::CsrfSignInAgain),
-            Error::Html { .. } | Error::Drift { .. } => return Some(Hint::ChangedPage),
+            Error::Html { .. } | Error::Drift { .. } | Error::DuplicateKey { .. } => {
+                return Some(Hint::ChangedPage);
+            }
             Error::WrongOrigin {
                 profile, target, ..
             } => {

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod catalog;
+pub mod child;
 pub mod cli;
 pub mod clock;
 pub mod commands;
@@ -13,8 +14,11 @@ pub mod context;
 pub mod drift;
 pub mod error;
 pub mod exit;
+pub mod fsx;
 pub mod history;
+pub mod html;
 pub mod interrupt;
+pub mod json;
 pub mod linkedin;
 pub mod objection;
 pub mod optout;
@@ -58,6 +62,7 @@ pub fn run() -> ExitCode {
             return e.exit().into();
         }
     };
+    let config_warnings = config.warnings.clone();
     let mut flags = cli.global.flags(config);
     // A config file's `format = "junit"` is a default for the commands that have that format;
     // the others print as they would without it.
@@ -75,6 +80,9 @@ pub fn run() -> ExitCode {
             return e.exit().into();
         }
     };
+    for w in &config_warnings {
+        ctx.out.warn(w);
+    }
     match dispatch(&ctx, cli.command) {
         Ok(exit) => exit.into(),
         Err(err) => report(&ctx.out, &err).into(),

@@ -121,6 +121,8 @@ pub enum ReasonCode {
     Html,
     /// The reply is not JSON.
     NotJson,
+    /// A JSON object of the reply holds one key twice.
+    DuplicateJsonKey,
     /// The reply is over the size limit.
     TooLarge,
     /// An unexpected status.
@@ -168,6 +170,7 @@ impl ReasonCode {
         (ReasonCode::LabelsContradict, "labels_contradict"),
         (ReasonCode::Html, "html"),
         (ReasonCode::NotJson, "not_json"),
+        (ReasonCode::DuplicateJsonKey, "duplicate_json_key"),
         (ReasonCode::TooLarge, "too_large"),
         (ReasonCode::HttpStatus, "http_status"),
         (ReasonCode::ServerError, "server_error"),
@@ -189,6 +192,7 @@ impl ReasonCode {
                 | ReasonCode::SeveralToggles
                 | ReasonCode::Html
                 | ReasonCode::NotJson
+                | ReasonCode::DuplicateJsonKey
                 | ReasonCode::Gone
                 | ReasonCode::NotFoundEmptyBody
                 | ReasonCode::NotFoundHtml
@@ -347,6 +351,10 @@ pub struct Report {
     pub checked_at: String,
     pub verdict: Verdict,
     pub settings: Vec<SettingRow>,
+    /// The catalog's settings this run did not read (a `--setting`, a plain `opt-out`): the
+    /// verdict speaks for the settings read, never for these.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_read: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<Change>>,
     /// `opt-out --dry-run`: the requests that would have been sent.
@@ -364,10 +372,17 @@ impl Report {
             checked_at,
             verdict: Verdict::from_settings(&settings),
             settings,
+            not_read: Vec::new(),
             changes: None,
             planned: None,
             error: None,
         }
+    }
+
+    /// Names the catalog's readable settings that this run did not read.
+    pub fn not_reading(mut self, not_read: Vec<String>) -> Report {
+        self.not_read = not_read;
+        self
     }
 
     /// Whether this is an `opt-out` report (it has what was written, or would be).

@@ -18,6 +18,37 @@ pub fn is_control(c: char) -> bool {
         )
 }
 
+/// Whether a character is one a reader cannot see or tell from a plain space: format
+/// characters (zero-width spaces and joiners, the byte-order mark, soft hyphens, invisible
+/// operators, tags), variation selectors, and spaces other than the ASCII one.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}'
+            | '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{1680}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{2000}'..='\u{200F}'
+            | '\u{2028}'..='\u{202F}'
+            | '\u{205F}'..='\u{206F}'
+            | '\u{3000}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    ) || is_control(c)
+}
+
 /// One line of server text, safe for a terminal: each run of control characters becomes one
 /// space, the ends are trimmed, and more than `max` characters are cut with an ellipsis.
 pub fn clean_line(text: &str, max: usize) -> String {

@@ -646,12 +646,13 @@ fn a_form_of_forty_thousand_fields_parses_without_hanging() {
 }
 
 #[test]
-fn a_page_that_parses_slowly_is_given_up_on_and_long_lists_are_cut() {
+fn a_deeply_nested_page_reads_in_linear_time_and_long_lists_are_cut() {
     let w = World::new();
-    // Thousands of nested elements: HTML parsing is not linear for these.
+    // 1.5 MB of nested elements: a tree builder's work grows with the depth; the tokenizer's
+    // does not, so this reads like any page of its size.
     let deep = format!(
         "<html><body>{}<form><textarea name=x></textarea></form></body></html>",
-        "<div>".repeat(30_000)
+        "<div><b>".repeat(200_000)
     );
     let h = Hostile::start(move |hit, _| match hit.path.as_str() {
         FORM => Reply::html(200, &deep),
@@ -664,15 +665,8 @@ fn a_page_that_parses_slowly_is_given_up_on_and_long_lists_are_cut() {
     );
     assert_safe(&r);
     assert_eq!(r.code, 0, "{r:?}");
-    assert_eq!(r.json()["fetched"], false);
-    assert!(
-        r.json()["note"]
-            .as_str()
-            .unwrap()
-            .contains("took longer than 10 s"),
-        "{}",
-        r.stdout
-    );
+    assert_eq!(r.json()["fetched"], true, "{}", r.stdout);
+    assert_eq!(r.json()["fields"][0]["name"], "x");
 
     // A select with thousands of options shows the first 200.
     let mut page = String::from("<html><body><form><select name=objectionType>");
@@ -926,7 +920,7 @@ fn logout_all_goes_on_past_a_name_this_version_refuses() {
 }
 
 #[test]
-fn logout_all_never_says_nothing_is_left_when_the_keyring_cannot_be_searched() {
+fn without_a_keyring_logout_all_says_so_in_one_line_and_never_that_nothing_is_left() {
     let w = World::new();
     let r = run(w
         .cmd()
@@ -938,13 +932,15 @@ fn logout_all_never_says_nothing_is_left_when_the_keyring_cannot_be_searched() {
         .args(["logout", "--all", "--json"]));
     assert_eq!(r.code, 4, "{r:?}");
     let v = r.json();
-    assert!(
-        v["failed"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("the keyring search"),
-        "{v}"
-    );
+    assert_eq!(v["error"]["kind"], "store", "{v}");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(message.contains("no Secret Service answers"), "{message}");
+    assert!(!r.stdout.contains("keyring search") && !r.stdout.contains("No sessions"));
+    // One line of error, one of hint; no D-Bus jargon from the platform.
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stderr);
+    assert!(lines[1].contains("--insecure-storage"), "{}", r.stderr);
+    assert!(!r.stderr.to_lowercase().contains("zbus"), "{}", r.stderr);
 }
 
 // ---------------------------------------------------------------------------------------------

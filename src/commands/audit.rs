@@ -56,8 +56,8 @@ pub struct AuditArgs {
           value_parser = clap::value_parser!(u32).range(1..=32))]
     pub jobs: u32,
 
-    /// Pause between requests, ± 30 % [default: 0 on loopback, 1500 against LinkedIn]
-    #[arg(long, value_name = "MS")]
+    /// Pause between requests, ± 30 %, 0 to 60000 [default: 0 on loopback, 1500 against LinkedIn]
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=60_000))]
     pub delay_ms: Option<u64>,
 
     /// Skip the accounts FILE (a previous run's NDJSON) already has a result for, and append
@@ -82,9 +82,11 @@ pub fn run(ctx: &Context, args: AuditArgs) -> anyhow::Result<Exit> {
         return many(ctx, &args);
     }
     let mut catalog_version = String::new();
+    let mut not_read = Vec::new();
     let mut report = match prepare(ctx, &args) {
-        Ok((conn, entries, version)) => {
+        Ok((conn, entries, version, unread)) => {
             catalog_version = version;
+            not_read = unread;
             announce_sandbox(ctx, &conn.client, false);
             let entries: Vec<&Entry> = entries.iter().collect();
             let member = conn.member();
@@ -95,7 +97,8 @@ pub fn run(ctx: &Context, args: AuditArgs) -> anyhow::Result<Exit> {
             }
         }
         Err(e) => Report::failed(Identity::default(), &e, ctx.time.clock.rfc3339()),
-    };
+    }
+    .not_reading(not_read);
     let mut recorder = Recorder::new(catalog_version);
     let recorded = recorder.record(ctx, &mut report);
     ctx.out.emit_report(&report)?;
@@ -198,14 +201,16 @@ impl Recorder {
     }
 }
 
-fn prepare(ctx: &Context, args: &AuditArgs) -> Result<(Connection, Vec<Entry>, String)> {
+/// The connection, the settings to read, the catalog's version, and the settings left out.
+fn prepare(
+    ctx: &Context,
+    args: &AuditArgs,
+) -> Result<(Connection, Vec<Entry>, String, Vec<String>)> {
     let catalog = ctx.catalog()?;
-    let entries = catalog
-        .select(&args.settings)?
-        .into_iter()
-        .cloned()
-        .collect();
-    Ok((ctx.connect()?, entries, catalog.version))
+    let selected = catalog.select(&args.settings)?;
+    let unread = catalog.unread(&selected);
+    let entries = selected.into_iter().cloned().collect();
+    Ok((ctx.connect()?, entries, catalog.version.clone(), unread))
 }
 
 /// Says on stderr that the results come from the sandbox, so nobody mistakes them for their own.
@@ -244,25 +249,25 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
     // Everything that can be wrong with the command line or the input is found before any
     // request: the catalog, the accounts (malformed lines aside), duplicates, the resume file.
     let catalog = ctx.catalog()?;
-    let entries: Vec<Entry> = catalog
-        .select(&args.settings)?
-        .into_iter()
-        .cloned()
-        .collect();
+    let selected = catalog.select(&args.settings)?;
+    let not_read = catalog.unread(&selected);
+    let entries: Vec<Entry> = selected.into_iter().cloned().collect();
+    if args.resume.is_some() && ctx.format_given && ctx.out.format != Format::Ndjson {
+        return Err(Error::usage(
+            "--resume writes NDJSON to its file; it cannot be used with another --format",
+            Some("leave --format out, or give --format ndjson".to_string()),
+        )
+        .into());
+    }
+    let input = Input::open(ctx, args)?;
     let (done, resume_out) = match &args.resume {
         Some(path) => {
-            if ctx.format_given && ctx.out.format != Format::Ndjson {
-                return Err(Error::usage(
-                    "--resume writes NDJSON to its file; it cannot be used with another --format",
-                    Some("leave --format out, or give --format ndjson".to_string()),
-                )
-                .into());
-            }
-            (bulk::Previous::read(path)?.done(), Some(path.clone()))
+            let accounts = args.accounts.as_deref().filter(|a| a.as_os_str() != "-");
+            let file = bulk::ResumeFile::open(path, accounts)?;
+            (file.previous()?.done(), Some(file))
         }
         None => (HashSet::new(), None),
     };
-    let input = Input::open(ctx, args)?;
     let format = match (ctx.format_given || ctx.format_configured, &resume_out) {
         (_, Some(_)) => Format::Ndjson,
         (true, None) => ctx.out.format,
@@ -290,7 +295,7 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
     let feed = input.feed(&done)?;
 
     let sink: Box<dyn Sink> = match &resume_out {
-        Some(path) => Box::new(AppendNdjson::open(path)?),
+        Some(file) => Box::new(AppendNdjson::new(file)?),
         None => sink::for_reports(&out, true),
     };
     let mut printer = BulkPrinter {
@@ -303,8 +308,9 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
         started,
         requests: requests.clone(),
         skipped,
-        resume: resume_out.clone(),
+        resume: resume_out.as_ref().map(|r| r.path.clone()),
         recorder: Recorder::new(catalog.version.clone()),
+        not_read,
         ctx,
     };
     printer.sink.begin()?;
@@ -350,8 +356,9 @@ fn many(ctx: &Context, args: &AuditArgs) -> anyhow::Result<Exit> {
         return Err(e.into());
     }
     // With --resume the answer covers every account the file now holds, not only this run's.
-    if let Some(path) = &resume_out {
-        let all = bulk::Previous::read(path)?;
+    if let Some(file) = &resume_out {
+        let path = &file.path;
+        let all = file.previous()?;
         let mut whole = Tally::default();
         for outcome in all.outcomes() {
             whole.add_outcome(outcome.verdict, outcome.error.as_deref());
@@ -492,11 +499,14 @@ impl Input {
         }
         let names: Vec<String> = if args.all_profiles {
             match ctx.target {
-                Target::Sandbox { .. } => crate::sandbox::AccountsFile::builtin()
-                    .accounts
-                    .into_iter()
-                    .map(|a| a.id)
-                    .collect(),
+                // Every built-in account. The ones LinkedIn would answer 999 go last: a 999
+                // stops a run from starting new accounts (as against LinkedIn it must), so
+                // before them every other account has started and is audited.
+                Target::Sandbox { .. } => {
+                    let mut accounts = crate::sandbox::AccountsFile::builtin().accounts;
+                    accounts.sort_by_key(|a| a.fault == crate::sandbox::Fault::Blocked);
+                    accounts.into_iter().map(|a| a.id).collect()
+                }
                 Target::Remote(_) => ctx.store()?.profiles()?,
             }
         } else {
@@ -676,6 +686,8 @@ impl Tally {
 
 struct BulkPrinter<'c> {
     ctx: &'c Context,
+    /// The catalog's settings this run leaves out, named in every report.
+    not_read: Vec<String>,
     recorder: Recorder,
     out: Output,
     sink: Box<dyn Sink>,
@@ -692,6 +704,7 @@ struct BulkPrinter<'c> {
 
 impl bulk::Printer for BulkPrinter<'_> {
     fn report(&mut self, report: &mut Report) -> bulk::Next {
+        report.not_read.clone_from(&self.not_read);
         // Recorded here, on the one printing thread: one writer for the whole run.
         if let Some(changed) = self.recorder.record(self.ctx, report) {
             if changed > 0 {
@@ -793,19 +806,13 @@ struct AppendNdjson {
 }
 
 impl AppendNdjson {
-    fn open(path: &std::path::Path) -> Result<AppendNdjson> {
+    /// Appends through the locked `--resume` file's own handle.
+    fn new(resume: &bulk::ResumeFile) -> Result<AppendNdjson> {
         let fail = |e: std::io::Error| Error::Io {
-            what: path.display().to_string(),
+            what: resume.path.display().to_string(),
             detail: e.to_string(),
         };
-        let mut options = std::fs::OpenOptions::new();
-        options.create(true).append(true).read(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(path).map_err(fail)?;
+        let mut file = resume.file.try_clone().map_err(fail)?;
         let len = file.metadata().map_err(fail)?.len();
         if len > 0 {
             use std::io::{Read, Seek, SeekFrom};

@@ -160,55 +160,36 @@ pub fn run(ctx: &Context, args: DriftArgs) -> anyhow::Result<Exit> {
     })
 }
 
-fn xml(text: &str) -> String {
-    crate::text::clean_line(text, 400)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// One test case per baseline reply: a failure when it drifted in a breaking way; notable
 /// findings in its output.
 fn junit(v: &DriftView, at: &str) -> String {
-    let mut cases = String::new();
-    let mut failures = 0;
-    for reply in &v.replies {
-        let of = |s: Severity| {
-            v.findings
-                .iter()
-                .filter(|f| &f.reply == reply && f.severity == s)
-                .map(|f| f.message.clone())
-                .collect::<Vec<_>>()
-        };
-        let (breaking, notable) = (of(Severity::Breaking), of(Severity::Notable));
-        let mut body = String::new();
-        if !breaking.is_empty() {
-            failures += 1;
-            body.push_str(&format!(
-                "<failure type=\"breaking\" message=\"{}\"/>",
-                xml(&breaking.join("; "))
-            ));
+    use crate::output::junit::{Outcome, Suite};
+    let mut suite = Suite::new("linkedin-privacy drift");
+    // The findings of each reply, gathered once: one pass, however many replies.
+    let mut by_reply: std::collections::HashMap<&str, (Vec<String>, Vec<String>)> =
+        std::collections::HashMap::new();
+    for f in &v.findings {
+        let entry = by_reply.entry(f.reply.as_str()).or_default();
+        match f.severity {
+            Severity::Breaking => entry.0.push(f.message.clone()),
+            Severity::Notable => entry.1.push(f.message.clone()),
+            Severity::Info => {}
         }
-        if !notable.is_empty() {
-            body.push_str(&format!(
-                "<system-out>notable: {}</system-out>",
-                xml(&notable.join("; "))
-            ));
-        }
-        cases.push_str(&format!(
-            "    <testcase classname=\"drift\" name=\"{}\">{body}</testcase>\n",
-            xml(reply)
-        ));
     }
-    let attrs = format!(
-        "tests=\"{}\" failures=\"{failures}\" errors=\"0\"",
-        v.replies.len()
-    );
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"linkedin-privacy\" {attrs}>\n  <testsuite name=\"linkedin-privacy drift\" timestamp=\"{}\" {attrs}>\n{cases}  </testsuite>\n</testsuites>\n",
-        xml(at)
-    )
+    for reply in &v.replies {
+        let (breaking, notable) = by_reply.remove(reply.as_str()).unwrap_or_default();
+        let outcome = if breaking.is_empty() {
+            Outcome::Passed
+        } else {
+            Outcome::Failure {
+                kind: "breaking".to_string(),
+                message: breaking.join("; "),
+            }
+        };
+        let output = (!notable.is_empty()).then(|| format!("notable: {}", notable.join("; ")));
+        suite.case("drift", reply, outcome, output.as_deref());
+    }
+    suite.document(at, None)
 }
 
 impl View for DriftView {

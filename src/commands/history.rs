@@ -13,9 +13,9 @@ use crate::clock::Day;
 use crate::context::{Context, HistoryPlace};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::history::chain::{self, Export};
+use crate::history::chain::{self, Verifier};
 use crate::history::timeline::{self, Objection, Span};
-use crate::history::{Filter, History, Record};
+use crate::history::{Filter, History};
 use crate::output::{Style, View, Words};
 
 #[derive(Debug, Args)]
@@ -65,6 +65,9 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
         }
     };
     let history = History::open_existing(&path)?;
+    if let Some(why) = history.as_ref().and_then(|h| h.exposure.as_ref()) {
+        ctx.out.warn(why);
+    }
     if history.is_none() && (args.verify.is_some() || args.export.is_some()) {
         return Err(Error::usage(
             format!(
@@ -76,12 +79,14 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
         .into());
     }
     if args.verify.is_some() {
-        let records = all_records(history.as_ref())?;
-        return show_verdict(
-            ctx,
-            &path,
-            chain::verify(&records, None, args.head.as_deref()),
-        );
+        let mut verifier = Verifier::new(args.head.as_deref());
+        if let Some(h) = &history {
+            h.each_canonical(|c, stored| {
+                verifier.push_canonical(c, stored);
+                Ok(())
+            })?;
+        }
+        return show_verdict(ctx, &path, verifier.finish(None));
     }
     if let Some(out) = &args.export {
         return export(ctx, history.as_ref(), &path, out);
@@ -155,26 +160,78 @@ fn since(text: &str) -> Result<String> {
         None => Some(local),
     }
     .ok_or_else(bad)?;
+    // The last second a four-digit year holds: a later time is no date this tool writes.
+    let last = std::time::UNIX_EPOCH + std::time::Duration::from_secs(253_402_300_799);
+    if utc > last {
+        return Err(bad());
+    }
     Ok(crate::clock::rfc3339(utc))
 }
 
-fn all_records(history: Option<&History>) -> Result<Vec<Record>> {
-    let mut records = Vec::new();
-    if let Some(h) = history {
-        h.each(|r| records.push(r))?;
-    }
-    Ok(records)
-}
-
+/// Writes the export as it reads the records, checking each one on the way: one pass, one record
+/// in memory. The export goes to a file beside the target (or, for standard output, a private
+/// temporary file) and is only handed over once the whole chain held: a history changed outside
+/// the tool is never exported.
 fn export(
     ctx: &Context,
     history: Option<&History>,
     path: &Path,
     out: &Path,
 ) -> anyhow::Result<Exit> {
-    let records = all_records(history)?;
-    // The file itself must hold up before it is handed on as evidence.
-    let verdict = chain::verify(&records, None, None);
+    use std::io::Write as _;
+    let to_stdout = out.as_os_str() == "-";
+    let fail = |e: std::io::Error| Error::Io {
+        what: if to_stdout {
+            "the export".to_string()
+        } else {
+            out.display().to_string()
+        },
+        detail: e.to_string(),
+    };
+    let staged = if to_stdout {
+        Staged::Anonymous(tempfile::tempfile_in(ctx.scratch_dir()).map_err(fail)?)
+    } else {
+        let dir = match out.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Staged::Beside(
+            tempfile::Builder::new()
+                .prefix(".history-export.")
+                .tempfile_in(dir)
+                .map_err(fail)?,
+        )
+    };
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, staged.file().map_err(fail)?);
+    let exported_at = ctx.time.clock.rfc3339();
+    write!(
+        w,
+        "{{\n  \"format\": \"{}\",\n  \"version\": 1,\n  \"exported_at\": \"{exported_at}\",\n  \"tool_version\": \"{}\",\n  \"records\": [",
+        chain::FORMAT,
+        crate::history::TOOL_VERSION
+    )
+    .map_err(fail)?;
+    let mut verifier = Verifier::new(None);
+    let mut bytes = Vec::with_capacity(512);
+    let mut first = true;
+    if let Some(h) = history {
+        h.each_canonical(|c, stored| {
+            c.write(&mut bytes);
+            verifier.push_bytes(c, &bytes, stored);
+            // The record as exported: its canonical fields, then its hash as stored.
+            bytes.pop();
+            bytes.extend_from_slice(b",\"hash\":");
+            serde_json::to_writer(&mut bytes, stored).expect("a string serializes");
+            bytes.push(b'}');
+            let line = std::str::from_utf8(&bytes).expect("serde_json writes UTF-8");
+            let sep = if first { "\n    " } else { ",\n    " };
+            first = false;
+            w.write_all(sep.as_bytes())
+                .and_then(|()| w.write_all(crate::text::json_terminal_safe(line).as_bytes()))
+                .map_err(fail)
+        })?;
+    }
+    let verdict = verifier.finish(None);
     if !verdict.holds() {
         ctx.out.warn(&format!(
             "the history {} was changed outside linkedin-privacy; nothing was exported",
@@ -182,24 +239,48 @@ fn export(
         ));
         return show_verdict(ctx, path, verdict);
     }
-    let export = Export::new(records, ctx.time.clock.rfc3339());
-    let mut json = serde_json::to_string_pretty(&export)?;
-    json.push('\n');
-    let file = if out.as_os_str() == "-" {
-        crate::output::write_stdout(&json)?;
-        "-".to_string()
-    } else {
-        write_private(out, json.as_bytes())?;
-        out.display().to_string()
+    write!(
+        w,
+        "{}],\n  \"head\": \"{}\"\n}}\n",
+        if first { "" } else { "\n  " },
+        verdict.head
+    )
+    .map_err(fail)?;
+    let file = w.into_inner().map_err(|e| fail(e.into_error()))?;
+    file.sync_all().map_err(fail)?;
+    let shown = match staged {
+        Staged::Anonymous(mut f) => {
+            use std::io::{Seek, SeekFrom};
+            f.seek(SeekFrom::Start(0)).map_err(fail)?;
+            let mut stdout = std::io::stdout().lock();
+            match std::io::copy(&mut f, &mut stdout).and_then(|_| stdout.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => {
+                    other.map_err(fail)?;
+                }
+            }
+            "-".to_string()
+        }
+        Staged::Beside(tmp) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = tmp
+                    .as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o600));
+            }
+            tmp.persist(out).map_err(|e| fail(e.error))?;
+            out.display().to_string()
+        }
     };
     let view = Exported {
         schema: 1,
         tool: crate::report::Tool::default(),
-        file,
-        records: export.records.len(),
-        head: export.head,
+        file: shown,
+        records: verdict.records,
+        head: verdict.head,
     };
-    if out.as_os_str() == "-" {
+    if to_stdout {
         // The export is on stdout: the head goes to stderr.
         ctx.out.note(&format!(
             "exported {} record(s); head {}",
@@ -211,23 +292,24 @@ fn export(
     Ok(Exit::Ok)
 }
 
-/// Writes the export so that it is whole or absent, readable by its owner only.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |e: std::io::Error| Error::Io {
-        what: path.display().to_string(),
-        detail: e.to_string(),
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+/// Where an export is written before it is handed over.
+enum Staged {
+    /// For standard output: a private file with no name, copied out once the chain held.
+    Anonymous(std::fs::File),
+    /// For a file: a temporary file beside it (0600), renamed over it once the chain held.
+    Beside(tempfile::NamedTempFile),
 }
 
+impl Staged {
+    fn file(&self) -> std::io::Result<std::fs::File> {
+        match self {
+            Staged::Anonymous(f) => f.try_clone(),
+            Staged::Beside(t) => t.as_file().try_clone(),
+        }
+    }
+}
+
+/// Checks an export file as a stream: its records are read, hashed and linked one at a time.
 fn verify_export(ctx: &Context, file: &Path, noted_head: Option<&str>) -> anyhow::Result<Exit> {
     let unreadable = |why: String| {
         Error::usage(
@@ -235,19 +317,15 @@ fn verify_export(ctx: &Context, file: &Path, noted_head: Option<&str>) -> anyhow
             Some("give a file written by `history --export`".to_string()),
         )
     };
-    let f = std::fs::File::open(file).map_err(|e| unreadable(e.to_string()))?;
-    let meta = f.metadata().map_err(|e| unreadable(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(unreadable("it is not a regular file".to_string()).into());
-    }
-    let mut bytes = Vec::new();
-    f.take(chain::MAX_EXPORT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| unreadable(e.to_string()))?;
-    if bytes.len() as u64 > chain::MAX_EXPORT {
+    // A FIFO or a device would never end: only a regular file, of at most 1 GiB.
+    let f = crate::fsx::open_regular(file).map_err(|e| unreadable(e.to_string()))?;
+    let len = f.metadata().map_err(|e| unreadable(e.to_string()))?.len();
+    if len > chain::MAX_EXPORT {
         return Err(unreadable("it is larger than 1 GiB".to_string()).into());
     }
-    let export: Export = serde_json::from_slice(&bytes).map_err(|e| {
+    let mut verifier = Verifier::new(noted_head);
+    let reader = std::io::BufReader::with_capacity(1 << 20, f.take(chain::MAX_EXPORT));
+    let header = chain::read_export(reader, &mut verifier).map_err(|e| {
         unreadable(format!(
             "it is not an export of this tool (line {}, column {}: {})",
             e.line(),
@@ -255,16 +333,19 @@ fn verify_export(ctx: &Context, file: &Path, noted_head: Option<&str>) -> anyhow
             crate::text::clean_line(&e.to_string(), 120)
         ))
     })?;
-    if export.format != chain::FORMAT || export.version != 1 {
+    if header.format.as_deref() != Some(chain::FORMAT) || header.version != Some(1) {
         return Err(unreadable(format!(
             "its format is {:?} version {}, not {:?} version 1",
-            crate::text::clean_line(&export.format, 40),
-            export.version,
+            crate::text::clean_line(header.format.as_deref().unwrap_or("none"), 40),
+            header.version.map_or("none".to_string(), |v| v.to_string()),
             chain::FORMAT
         ))
         .into());
     }
-    let verdict = chain::verify(&export.records, Some(&export.head), noted_head);
+    let Some(head) = header.head else {
+        return Err(unreadable("it has no head".to_string()).into());
+    };
+    let verdict = verifier.finish(Some(&head));
     show_verdict(ctx, file, verdict)
 }
 

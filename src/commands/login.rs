@@ -56,6 +56,11 @@ struct SignedIn {
 }
 
 pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
+    // Where the session will be kept is checked first: nobody is asked for a token (or a
+    // password) that could then not be stored.
+    if !matches!(ctx.target, Target::Sandbox { .. }) {
+        ctx.store()?.check()?;
+    }
     let (client, sandbox) = ctx.client()?;
     let found = obtain(ctx, &client, &args)?;
     let session = ctx.session(found.li_at, found.jsessionid.as_deref())?;

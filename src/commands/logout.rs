@@ -52,6 +52,9 @@ pub fn run(ctx: &Context, args: LogoutArgs) -> anyhow::Result<Exit> {
         if let Some(w) = &done.warning {
             ctx.out.warn(w);
         }
+        if done.incomplete {
+            exit = Exit::Session;
+        }
         view.forgotten = done.forgotten;
         for (profile, e) in &done.failed {
             exit = exit.max(e.exit());

@@ -41,8 +41,7 @@ impl From<RegionArg> for Region {
     }
 }
 
-/// The most time reading the form's page may take.
-const PARSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+use crate::objection::PARSE_LIMIT;
 
 #[derive(Debug, Args)]
 pub struct ObjectionArgs {
@@ -232,17 +231,26 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
         }
     };
     let form_url = client.objection_form_url();
-    let identity = conn.as_ref().map(|c| identity(ctx, c)).unwrap_or_default();
-    let genai_state = conn
-        .as_ref()
-        .map(|c| genai_state(ctx, c))
-        .unwrap_or(State::Unknown);
+    let identity = match &conn {
+        Some(c) => identity(ctx, c)?,
+        None => Identity::default(),
+    };
+    let genai_state = match &conn {
+        Some(c) => genai_state(ctx, c)?,
+        None => State::Unknown,
+    };
     let page = match &conn {
         Some(c) => c.member().objection_form(),
         None => client.objection_form_anonymous(),
     };
+    // A throttle, a block or a network failure ends the run as it ends every other command:
+    // no more requests, exit 5 or 6.
+    let page = match page {
+        Err(e) if stops_the_run(&e) => return Err(e.into()),
+        other => other,
+    };
     let (form, note) = match page {
-        Ok(html) => match objection::parse_form_within(html, PARSE_LIMIT) {
+        Ok(html) => match objection::parse_form_within(&html, PARSE_LIMIT) {
             Ok(Some(form)) if objection::looks_like_objection_form(&form) => (form, None),
             Ok(_) => (
                 objection::fallback_form(),
@@ -405,39 +413,47 @@ fn record_draft(ctx: &Context, view: &Prefilled) {
     }
 }
 
+/// Whether an error ends the run rather than one part of it: LinkedIn throttling or refusing
+/// this address, or the network gone. Every further request would fail the same way.
+fn stops_the_run(e: &Error) -> bool {
+    matches!(e.exit(), Exit::Throttled | Exit::Network)
+}
+
 /// The member's name: from the stored profile, or one `/me` call when it is not known (or when
 /// the history needs to know whose account it is). The text can do without it, so a failure only
-/// leaves it out.
-fn identity(ctx: &Context, conn: &Connection) -> Identity {
+/// leaves it out, unless it ends the run.
+fn identity(ctx: &Context, conn: &Connection) -> Result<Identity> {
     let mut identity = conn.identity.clone();
     let history_needs = !matches!(ctx.history, crate::context::HistoryPlace::Off(_))
         && identity.member_key().is_none();
     if identity.name.is_none() || history_needs {
         match conn.member().me() {
             Ok(me) => identity.learn(me.name, me.public_id, me.member_urn),
+            Err(e) if stops_the_run(&e) => return Err(e),
             Err(e) => ctx.out.warn(&format!("cannot read your name: {e}")),
         }
     }
-    identity
+    Ok(identity)
 }
 
 /// The generative-AI toggle, from a fresh read (one request). Without a certain read the text
 /// says nothing about it.
-fn genai_state(ctx: &Context, conn: &Connection) -> State {
+fn genai_state(ctx: &Context, conn: &Connection) -> Result<State> {
     let Some(entry) = ctx
         .catalog()
         .ok()
         .and_then(|c| c.get(DEFAULT_OPT_OUT).cloned())
     else {
-        return State::Unknown;
+        return Ok(State::Unknown);
     };
     match audit::check(&conn.member(), conn.client.origin(), &entry) {
-        Ok(checked) => checked.result.state,
+        Ok(checked) => Ok(checked.result.state),
+        Err(e) if stops_the_run(&e) => Err(e),
         Err(e) => {
             ctx.out.warn(&format!(
                 "cannot read the generative-AI training setting: {e}"
             ));
-            State::Unknown
+            Ok(State::Unknown)
         }
     }
 }
@@ -460,7 +476,8 @@ fn open_in_browser(ctx: &Context, url: &str) {
             "xdg-open".to_string()
         }
     });
-    let child = std::process::Command::new(&program)
+    // The browser never sees the session: LINKEDIN_LI_AT and the rest stay with this process.
+    let child = crate::child::command(&program)
         .arg(url)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())

@@ -144,7 +144,8 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         .collect();
 
     if args.dry_run || writes.is_empty() || (!args.yes && !confirm(ctx, account, &steps)?) {
-        let mut report = Report::new(account.clone(), read_rows(), ctx.time.clock.rfc3339());
+        let mut report = Report::new(account.clone(), read_rows(), ctx.time.clock.rfc3339())
+            .not_reading(catalog.unread(&entries));
         if args.dry_run {
             report.planned = Some(writes.into_iter().cloned().collect());
         } else {
@@ -286,7 +287,8 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         known_rows.extend(all_read[i + 1..].iter().cloned());
         publish(&known_rows, &changes);
     }
-    let mut report = Report::new(account.clone(), rows, now());
+    let mut report =
+        Report::new(account.clone(), rows, now()).not_reading(catalog.unread(&entries));
     report.changes = Some(changes);
     if let Some(e) = &error {
         report = report.stopped(e);

@@ -16,8 +16,9 @@ pub struct SandboxArgs {
     /// Port on 127.0.0.1 (0 picks a free one)
     #[arg(long, default_value_t = 0)]
     pub port: u16,
-    /// Milliseconds added before every reply
-    #[arg(long, value_name = "MS", default_value_t = 0)]
+    /// Milliseconds added before every reply, 0 to 60000
+    #[arg(long, value_name = "MS", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(0..=60_000))]
     pub latency_ms: u64,
     /// Serve these accounts instead of the built-in ones (see fixtures/accounts.toml)
     #[arg(long, value_name = "FILE", conflicts_with = "generate")]

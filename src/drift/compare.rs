@@ -518,7 +518,23 @@ fn compare_setting(f: &mut Findings<'_>, path: &str, b: &Value, c: &Value, toggl
 }
 
 fn compare_form(f: &mut Findings<'_>, b: &str, c: &str) {
-    let (bf, cf) = (objection::parse_form(b), objection::parse_form(c));
+    let read = |page: &str| objection::parse_form_within(page, objection::PARSE_LIMIT);
+    let (bf, cf) = match (read(b), read(c)) {
+        (Ok(bf), Ok(cf)) => (bf, cf),
+        (b, _) => {
+            f.add(
+                Severity::Notable,
+                "form_unreadable",
+                None,
+                format!(
+                    "the {} page took longer than {} s to read (it is not an ordinary page)",
+                    if b.is_err() { "baseline's" } else { "current" },
+                    objection::PARSE_LIMIT.as_secs()
+                ),
+            );
+            return;
+        }
+    };
     let ok = |form: &Option<objection::Form>| {
         form.as_ref()
             .is_some_and(objection::looks_like_objection_form)

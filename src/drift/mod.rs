@@ -62,12 +62,32 @@ fn headers_that_matter(h: &HeaderMap) -> (Option<String>, BTreeMap<String, Strin
         let path = l.split(['?', '#']).next().unwrap_or("").to_string();
         kept.insert("location".to_string(), crate::text::clean_line(&path, 200));
     }
+    // A cookie's name only, and only when it is one: the part before `=`, a short token. A
+    // header without `=` (which may be nothing but a value) is never kept as a name.
     let cookies = h
         .get_all(header::SET_COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split('=').next())
-        .map(|n| crate::text::clean_line(n, 64))
+        .map(|v| {
+            let pair = v
+                .as_bytes()
+                .split(|b| *b == b';')
+                .next()
+                .unwrap_or_default();
+            let name = pair
+                .iter()
+                .position(|b| *b == b'=')
+                .map(|at| pair[..at].trim_ascii())
+                .filter(|n| {
+                    !n.is_empty()
+                        && n.len() <= 64
+                        && n.iter()
+                            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
+                });
+            match name {
+                Some(n) => String::from_utf8_lossy(n).into_owned(),
+                None => "(a cookie without a name)".to_string(),
+            }
+        })
         .collect();
     (text(header::CONTENT_TYPE), kept, cookies)
 }
@@ -165,15 +185,15 @@ pub fn write(
 ) -> Result<Written> {
     let earlier = prepare_dir(dir)?;
     let captured = recorder.captured.lock().unwrap_or_else(|p| p.into_inner());
-    // The member's values first, so they are found wherever they occur.
+    // Every value to redact first (the member's, from `/me` and any other reply; the pages'
+    // hidden inputs and emails), so each is found wherever it occurs.
     for c in captured.iter() {
-        if std::ptr::eq(c.endpoint, &endpoints::ME)
-            && let Some(v) = c
-                .body
-                .as_deref()
-                .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
-        {
-            redactor.learn(&v);
+        let Some(body) = c.body.as_deref() else {
+            continue;
+        };
+        match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(v) => redactor.learn(&v),
+            Err(_) => redactor.learn_page(&String::from_utf8_lossy(body)),
         }
     }
     let mut replies = Vec::new();
@@ -207,9 +227,13 @@ pub fn write(
                 } else {
                     format!("{}-{}.{ext}", c.endpoint.name, safe_name(&c.arg))
                 };
-                std::fs::write(dir.join(&name), &redacted).map_err(|e| Error::Io {
-                    what: dir.join(&name).display().to_string(),
-                    detail: e.to_string(),
+                // A whole new file replaces the old one: a link planted in an earlier recording
+                // is replaced, never written through.
+                crate::fsx::write_atomic(&dir.join(&name), &redacted, 0o600).map_err(|e| {
+                    Error::Io {
+                        what: dir.join(&name).display().to_string(),
+                        detail: e.to_string(),
+                    }
                 })?;
                 (Some(name), Some(sha256(&redacted)))
             }
@@ -225,7 +249,7 @@ pub fn write(
                 .iter()
                 .map(|(k, v)| (k.clone(), redactor.text(v)))
                 .collect(),
-            set_cookie: c.set_cookie.clone(),
+            set_cookie: c.set_cookie.iter().map(|n| redactor.text(n)).collect(),
             file,
             sha256: sha,
             error: c.error.as_deref().map(|e| redactor.text(e)),
@@ -259,9 +283,11 @@ pub fn write(
     };
     let mut text = serde_json::to_string_pretty(&manifest).expect("a manifest serializes");
     text.push('\n');
-    std::fs::write(dir.join("manifest.json"), text).map_err(|e| Error::Io {
-        what: dir.join("manifest.json").display().to_string(),
-        detail: e.to_string(),
+    crate::fsx::write_atomic(&dir.join("manifest.json"), text.as_bytes(), 0o600).map_err(|e| {
+        Error::Io {
+            what: dir.join("manifest.json").display().to_string(),
+            detail: e.to_string(),
+        }
     })?;
     Ok(Written { manifest })
 }
@@ -284,7 +310,7 @@ fn safe_name(s: &str) -> String {
 pub fn prepare_dir(dir: &Path) -> Result<Option<Manifest>> {
     match std::fs::read_dir(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+            crate::fsx::create_private_dir(dir).map_err(|e| Error::Io {
                 what: dir.display().to_string(),
                 detail: e.to_string(),
             })?;

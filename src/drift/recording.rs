@@ -3,7 +3,7 @@
 //! matter, and the SHA-256 of the (redacted) body. `fixtures/` is one too: the tool's own
 //! understanding, compiled into the binary, which `drift` compares fresh recordings with.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -106,18 +106,24 @@ pub struct Recording {
     files: Files,
     /// For messages: the folder, or "the built-in fixtures".
     pub name: String,
+    by_name: HashMap<(String, String), usize>,
 }
+
+/// The largest manifest read.
+const MAX_MANIFEST: u64 = 16 * 1024 * 1024;
+/// The largest reply file read.
+const MAX_FILE: u64 = 16 * 1024 * 1024;
 
 impl Recording {
     /// The fixtures compiled into the binary.
     pub fn builtin() -> Recording {
         let text = crate::sandbox::fixtures::embedded("manifest.json")
             .expect("fixtures/manifest.json is embedded");
-        Recording {
-            manifest: serde_json::from_str(text).expect("the built-in manifest is valid"),
-            files: Files::Builtin,
-            name: "the built-in fixtures".to_string(),
-        }
+        Recording::new(
+            serde_json::from_str(text).expect("the built-in manifest is valid"),
+            Files::Builtin,
+            "the built-in fixtures".to_string(),
+        )
     }
 
     /// A recording folder (or `fixtures/`).
@@ -131,11 +137,11 @@ impl Recording {
                 Some("give a folder written by `record --out`, or fixtures/".to_string()),
             )
         })?;
-        Ok(Recording {
+        Ok(Recording::new(
             manifest,
-            files: Files::Dir(dir.to_path_buf()),
-            name: dir.display().to_string(),
-        })
+            Files::Dir(dir.to_path_buf()),
+            dir.display().to_string(),
+        ))
     }
 
     /// A file of the recording, at most 16 MiB.
@@ -152,46 +158,49 @@ impl Recording {
                 .ok_or_else(|| Error::usage(format!("no built-in fixture {file:?}"), None)),
             Files::Dir(dir) => {
                 let path = dir.join(file);
-                let f = std::fs::File::open(&path).map_err(|e| {
-                    Error::usage(format!("cannot read {}: {e}", path.display()), None)
-                })?;
-                let mut bytes = Vec::new();
-                use std::io::Read;
-                f.take(16 * 1024 * 1024 + 1)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| {
-                        Error::usage(format!("cannot read {}: {e}", path.display()), None)
-                    })?;
-                if bytes.len() > 16 * 1024 * 1024 {
-                    return Err(Error::usage(
-                        format!("{} is larger than 16 MiB", path.display()),
-                        None,
-                    ));
-                }
-                Ok(bytes)
+                // A FIFO or a device named in a manifest would hang the run: refused.
+                crate::fsx::read_capped(&path, MAX_FILE)
+                    .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display()), None))
             }
         }
     }
 
     /// The reply for an endpoint and its variable part.
     pub fn reply(&self, endpoint: &str, arg: &str) -> Option<&ReplyEntry> {
-        self.manifest
-            .replies
-            .iter()
-            .find(|r| r.endpoint == endpoint && r.arg == arg)
+        self.by_name
+            .get(&(endpoint.to_string(), arg.to_string()))
+            .map(|i| &self.manifest.replies[*i])
+    }
+
+    fn new(manifest: Manifest, files: Files, name: String) -> Recording {
+        // An index, so that comparing two recordings of many replies is not quadratic; the
+        // first reply of a name counts.
+        let mut by_name = HashMap::with_capacity(manifest.replies.len());
+        for (i, r) in manifest.replies.iter().enumerate() {
+            by_name
+                .entry((r.endpoint.clone(), r.arg.clone()))
+                .or_insert(i);
+        }
+        Recording {
+            manifest,
+            files,
+            name,
+            by_name,
+        }
     }
 }
 
 /// The manifest in `dir`, if there is one; an error when there is one this version cannot read.
 pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
     let path = dir.join("manifest.json");
-    let text = match std::fs::read_to_string(&path) {
+    // A regular file of a manifest's size: a FIFO would hang the run, a huge file fill memory.
+    let text = match crate::fsx::read_text_capped(&path, MAX_MANIFEST) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(crate::fsx::ReadError::NotFound) => return Ok(None),
         Err(e) => {
             return Err(Error::usage(
                 format!("cannot read {}: {e}", path.display()),
-                None,
+                Some("give a folder written by `record --out`, or fixtures/".to_string()),
             ));
         }
     };

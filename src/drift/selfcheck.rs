@@ -94,7 +94,8 @@ pub fn run(recording: &Recording, dir: Option<&Path>, time: &Time) -> Vec<Check>
                         .map_err(|e| format!("not JSON: {e}"))
                         .and_then(|v| parse_me(&v).map(|_| ())),
                     "form" => {
-                        let looks = objection::parse_form(&text)
+                        let looks = objection::parse_form_within(&text, objection::PARSE_LIMIT)
+                            .map_err(|_| "took too long to read".to_string())?
                             .is_some_and(|f| objection::looks_like_objection_form(&f));
                         let want = fx.expect.as_deref() == Some("objection-form");
                         (looks == want)
@@ -186,10 +187,13 @@ fn reads(endpoint: &str, arg: &str, bytes: &[u8], catalog: &Catalog) -> Result<(
             }
             Ok(())
         }
-        "objection-form" => objection::parse_form(&String::from_utf8_lossy(bytes))
-            .filter(objection::looks_like_objection_form)
-            .map(|_| ())
-            .ok_or("not read as the objection form".to_string()),
+        "objection-form" => {
+            objection::parse_form_within(&String::from_utf8_lossy(bytes), objection::PARSE_LIMIT)
+                .map_err(|_| "took too long to read".to_string())?
+                .filter(objection::looks_like_objection_form)
+                .map(|_| ())
+                .ok_or("not read as the objection form".to_string())
+        }
         other => Err(format!("no reader for the endpoint {other:?}")),
     }
 }

@@ -1,13 +1,18 @@
 //! The history as evidence: an export holds every record with the hash of the one before it, and
-//! its head (the last record's hash). [`verify`] recomputes every hash and follows the links,
-//! naming each record that was changed, removed or moved.
+//! its head (the last record's hash). A [`Verifier`] takes the records one at a time (from the
+//! database or from an export read as a stream), recomputes every hash and follows the links,
+//! naming each record that was changed, removed or moved; memory does not grow with the number
+//! of records. The bytes each hash covers are documented in `docs/history-format.md`, so a short
+//! script in any language can check an export too.
 //!
 //! What it proves: that the records are the ones written, in that order, as long as the head
-//! matches one noted somewhere else (an email to yourself, a complaint). What it does not: that
-//! the clock was right, or that the file was not rewritten whole with a new chain (then the
-//! head differs from the one noted).
+//! matches one noted somewhere else (an email to yourself, a complaint); a head noted earlier
+//! still verifies a later export that only added records after it. What it does not: that the
+//! clock was right, or that the file was not rewritten whole with a new chain (then the head
+//! differs from the one noted).
 
 use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
 
 use super::{GENESIS, Record};
 
@@ -17,46 +22,87 @@ pub const FORMAT: &str = "linkedin-privacy-history";
 /// The largest export `--verify` reads.
 pub const MAX_EXPORT: u64 = 1 << 30;
 
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Export {
-    pub format: String,
-    pub version: u32,
-    pub exported_at: String,
-    pub tool_version: String,
-    pub records: Vec<Record>,
-    /// The last record's hash ([`GENESIS`] for an empty history).
-    pub head: String,
+/// A record as its hash covers it: every field in this order, `hash` left out. Serialized as
+/// compact JSON (serde_json's escaping), these are the bytes of the SHA-256.
+#[derive(Serialize)]
+pub struct Canonical<'a> {
+    pub id: i64,
+    pub at: &'a str,
+    pub kind: &'a str,
+    pub site: &'a str,
+    pub member: &'a str,
+    pub profile: Option<&'a str>,
+    pub setting: Option<&'a str>,
+    pub state: Option<&'a str>,
+    pub private: Option<bool>,
+    pub before: Option<&'a str>,
+    pub verified: Option<bool>,
+    pub reply_sha256: Option<&'a str>,
+    pub tool_version: &'a str,
+    pub catalog: Option<&'a str>,
+    pub detail: Option<&'a str>,
+    pub prev: &'a str,
 }
 
-impl Export {
-    pub fn new(records: Vec<Record>, exported_at: String) -> Export {
-        let head = head_of(&records);
-        Export {
-            format: FORMAT.to_string(),
-            version: 1,
-            exported_at,
-            tool_version: super::TOOL_VERSION.to_string(),
-            records,
-            head,
+impl<'a> Canonical<'a> {
+    pub fn of(r: &'a Record) -> Canonical<'a> {
+        Canonical {
+            id: r.id,
+            at: &r.at,
+            kind: r.kind.as_str(),
+            site: &r.site,
+            member: &r.member,
+            profile: r.profile.as_deref(),
+            setting: r.setting.as_deref(),
+            state: r.state.as_deref(),
+            private: r.private,
+            before: r.before.as_deref(),
+            verified: r.verified,
+            reply_sha256: r.reply_sha256.as_deref(),
+            tool_version: &r.tool_version,
+            catalog: r.catalog.as_deref(),
+            detail: r.detail.as_deref(),
+            prev: &r.prev,
         }
+    }
+
+    /// The canonical bytes, into `buf` (cleared first).
+    pub fn write(&self, buf: &mut Vec<u8>) {
+        buf.clear();
+        serde_json::to_writer(&mut *buf, self).expect("a record serializes");
     }
 }
 
-/// The hash a chain of records ends in.
-pub fn head_of(records: &[Record]) -> String {
-    records
-        .last()
-        .map(|r| r.hash.clone())
-        .unwrap_or_else(|| GENESIS.to_string())
+/// The SHA-256 of canonical bytes, in hex.
+pub fn hash_of(bytes: &[u8]) -> String {
+    let digest = sha2::Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+        hex.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+    }
+    hex
 }
 
-/// What [`verify`] found.
+/// The head of an export (the fields around the records), as read.
+#[derive(Debug, Default, Deserialize)]
+pub struct Header {
+    pub format: Option<String>,
+    pub version: Option<u32>,
+    pub exported_at: Option<String>,
+    pub tool_version: Option<String>,
+    pub head: Option<String>,
+}
+
+/// What a verification found.
 #[derive(Debug, Serialize)]
 pub struct Verdict {
     pub records: usize,
     /// The head the records themselves end in.
     pub head: String,
+    /// With `--head`: how many records came after the noted head (0 when it is the last).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added_since_noted: Option<usize>,
     /// Every problem, naming the records; empty when the chain holds.
     pub problems: Vec<String>,
 }
@@ -70,116 +116,332 @@ impl Verdict {
 /// At most this many problems are listed; a count follows for the rest.
 const MAX_PROBLEMS: usize = 50;
 
-/// Checks a chain: each record's own hash, the order and completeness of the ids, each link to
-/// the record before, the head the file claims (`stated_head`), and the head noted at export
-/// (`noted_head`, from `--head`).
-pub fn verify(records: &[Record], stated_head: Option<&str>, noted_head: Option<&str>) -> Verdict {
-    let mut problems = Vec::new();
-    // Every value comes from the file, which may have been written to fool a terminal.
-    let clean = |t: &str| crate::text::clean_line(t, 40);
-    let name = |r: &Record| {
-        let what = match (&r.setting, &r.state) {
-            (Some(s), Some(st)) => format!(", {} {}", clean(s), clean(st)),
-            _ => String::new(),
+/// Problems by kind, reported in this order: changed records, moved ones, missing or repeated
+/// ids, broken links, then the heads.
+#[derive(Default)]
+struct Problems {
+    changed: Vec<String>,
+    moved: Vec<String>,
+    ids: Vec<String>,
+    links: Vec<String>,
+    heads: Vec<String>,
+    /// Past [`MAX_PROBLEMS`] in all: counted, not kept.
+    more: usize,
+}
+
+impl Problems {
+    fn len(&self) -> usize {
+        self.changed.len() + self.moved.len() + self.ids.len() + self.links.len() + self.heads.len()
+    }
+
+    fn push(&mut self, bucket: fn(&mut Problems) -> &mut Vec<String>, text: String) {
+        if self.len() >= MAX_PROBLEMS {
+            self.more += 1;
+        } else {
+            bucket(self).push(text);
+        }
+    }
+}
+
+/// The ids seen so far, one bit each (ids of a history are 1, 2, 3, …); an id far beyond the
+/// records seen is no id of this history, and is named as edited instead of remembered.
+#[derive(Default)]
+struct Seen {
+    bits: Vec<u64>,
+}
+
+impl Seen {
+    /// Marks an id; `false` when it was seen already.
+    fn mark(&mut self, id: u64) -> bool {
+        let (word, bit) = ((id / 64) as usize, id % 64);
+        if word >= self.bits.len() {
+            self.bits.resize(word + 1, 0);
+        }
+        let was = self.bits[word] & (1 << bit) != 0;
+        self.bits[word] |= 1 << bit;
+        !was
+    }
+
+    fn has(&self, id: u64) -> bool {
+        self.bits
+            .get((id / 64) as usize)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+}
+
+/// Checks a chain one record at a time: each record's own hash, the order and completeness of
+/// the ids, each link to the record before, the head the file claims, and the head noted at an
+/// earlier export (`--head`).
+pub struct Verifier {
+    noted: Option<String>,
+    noted_at: Option<usize>,
+    records: usize,
+    /// The previous record: its id, its hash as stored, and whether it has a named problem (a
+    /// broken link next to it then says nothing new).
+    prev: Option<(i64, String, bool)>,
+    max_id: i64,
+    seen: Seen,
+    problems: Problems,
+    buf: Vec<u8>,
+}
+
+/// How far beyond the records seen an id may be and still be remembered.
+const ID_SLACK: i64 = 1 << 20;
+
+impl Verifier {
+    pub fn new(noted_head: Option<&str>) -> Verifier {
+        Verifier {
+            noted: noted_head.map(|h| h.trim().to_ascii_lowercase()),
+            noted_at: None,
+            records: 0,
+            prev: None,
+            max_id: 0,
+            seen: Seen::default(),
+            problems: Problems::default(),
+            buf: Vec::with_capacity(512),
+        }
+    }
+
+    /// The next record, in the order of the file.
+    pub fn push(&mut self, r: &Record) {
+        self.push_canonical(&Canonical::of(r), &r.hash);
+    }
+
+    /// The next record, as its canonical fields and its stored hash.
+    pub fn push_canonical(&mut self, c: &Canonical<'_>, stored: &str) {
+        let mut buf = std::mem::take(&mut self.buf);
+        c.write(&mut buf);
+        self.push_bytes(c, &buf, stored);
+        self.buf = buf;
+    }
+
+    /// The next record, whose canonical bytes the caller already wrote (`bytes`).
+    pub fn push_bytes(&mut self, c: &Canonical<'_>, bytes: &[u8], stored: &str) {
+        let computed = hash_of(bytes);
+        let (id, at, setting, state, prev) = (c.id, c.at, c.setting, c.state, c.prev);
+        let kind = c.kind;
+        self.records += 1;
+        // Every value comes from the file, which may have been written to fool a terminal.
+        let clean = |t: &str| crate::text::clean_line(t, 40);
+        let name = || {
+            let what = match (setting, state) {
+                (Some(s), Some(st)) => format!(", {} {}", clean(s), clean(st)),
+                _ => String::new(),
+            };
+            format!("record {id} ({} {kind}{what})", clean(at))
         };
-        format!(
-            "record {} ({} {}{what})",
-            r.id,
-            clean(&r.at),
-            r.kind.as_str()
-        )
-    };
-    // Which records already have a named problem: a broken link next to them says nothing new.
-    let mut named = std::collections::HashSet::new();
-    for r in records {
-        if r.content_hash() != r.hash {
-            problems.push(format!(
-                "{} was changed: its content no longer matches its hash",
-                name(r)
-            ));
-            named.insert(r.id);
+        let mut named = false;
+        if computed != stored {
+            self.problems.push(
+                |p| &mut p.changed,
+                format!(
+                    "{} was changed: its content no longer matches its hash",
+                    name()
+                ),
+            );
+            named = true;
+        }
+        if let Some((prev_id, _, prev_named)) = &mut self.prev
+            && id <= *prev_id
+        {
+            self.problems.push(
+                |p| &mut p.moved,
+                format!("record {id} comes after record {prev_id}: records were moved or swapped"),
+            );
+            named = true;
+            *prev_named = true;
+        }
+        let in_range = id >= 1 && id <= (self.records as i64).saturating_add(ID_SLACK);
+        if !in_range {
+            self.problems.push(
+                |p| &mut p.ids,
+                format!("record {id} has an id no record of this history has: it was edited"),
+            );
+            named = true;
+        } else {
+            if !self.seen.mark(id as u64) {
+                self.problems.push(
+                    |p| &mut p.ids,
+                    format!("record {id} appears more than once"),
+                );
+                named = true;
+            }
+            // A gap before this id (one that later records may still fill: missing ids are
+            // counted at the end).
+            if id > self.max_id.saturating_add(1) {
+                named = true;
+            }
+            self.max_id = self.max_id.max(id);
+        }
+        let link = self.prev.as_ref().map_or(GENESIS, |p| p.1.as_str());
+        if prev != link && !named && !self.prev.as_ref().is_some_and(|p| p.2) {
+            let text = match &self.prev {
+                Some((p, _, _)) => format!(
+                    "{} does not follow record {p}: the chain is broken there",
+                    name()
+                ),
+                None => format!("{} does not start the chain", name()),
+            };
+            self.problems.push(|p| &mut p.links, text);
+        }
+        if self.noted.as_deref() == Some(stored) && self.noted_at.is_none() {
+            self.noted_at = Some(self.records);
+        }
+        match &mut self.prev {
+            Some(p) => {
+                p.0 = id;
+                p.1.clear();
+                p.1.push_str(stored);
+                p.2 = named;
+            }
+            None => self.prev = Some((id, stored.to_string(), named)),
         }
     }
-    for pair in records.windows(2) {
-        if pair[1].id <= pair[0].id {
-            problems.push(format!(
-                "record {} comes after record {}: records were moved or swapped",
-                pair[1].id, pair[0].id
-            ));
-            named.insert(pair[0].id);
-            named.insert(pair[1].id);
-        }
-    }
-    let mut ids: Vec<i64> = records.iter().map(|r| r.id).collect();
-    ids.sort_unstable();
-    let mut expected: i64 = 1;
-    for id in &ids {
-        let id = *id;
-        if id < 1 {
-            problems.push(format!(
-                "record {id} has an id no record has (they start at 1): it was edited"
-            ));
-            named.insert(id);
-            continue;
-        }
-        if id > expected {
-            problems.push(if id == expected.saturating_add(1) {
-                format!("record {expected} is missing: it was removed")
+
+    /// The verdict, once every record was pushed. `stated_head` is the head the file claims
+    /// (an export's `head`; none for the database itself).
+    pub fn finish(mut self, stated_head: Option<&str>) -> Verdict {
+        // Ids never seen below the highest one: removed records.
+        let mut id = 1i64;
+        while id <= self.max_id {
+            if self.seen.has(id as u64) {
+                id += 1;
+                continue;
+            }
+            let from = id;
+            while id <= self.max_id && !self.seen.has(id as u64) {
+                id += 1;
+            }
+            let text = if id - from == 1 {
+                format!("record {from} is missing: it was removed")
             } else {
                 format!(
-                    "records {expected} to {} are missing: they were removed",
-                    id.saturating_sub(1)
+                    "records {from} to {} are missing: they were removed",
+                    id - 1
                 )
-            });
-            named.insert(id);
-        } else if id < expected {
-            problems.push(format!("record {id} appears more than once"));
-            named.insert(id);
+            };
+            self.problems.push(|p| &mut p.ids, text);
         }
-        expected = expected.max(id.saturating_add(1));
-    }
-    let mut prev: Option<&Record> = None;
-    for r in records {
-        let link = prev.map_or(GENESIS, |p| p.hash.as_str());
-        if r.prev != link && !named.contains(&r.id) && !prev.is_some_and(|p| named.contains(&p.id))
+        let head =
+            crate::text::clean_line(self.prev.as_ref().map_or(GENESIS, |p| p.1.as_str()), 64);
+        if let Some(stated) = stated_head
+            && stated != head
         {
-            problems.push(match prev {
-                Some(p) => format!(
-                    "{} does not follow record {}: the chain is broken there",
-                    name(r),
-                    p.id
-                ),
-                None => format!("{} does not start the chain", name(r)),
-            });
+            self.problems.push(
+                |p| &mut p.heads,
+                "the file's head does not match its last record: records were removed from the end, or the head was edited"
+                    .to_string(),
+            );
         }
-        prev = Some(r);
+        let mut added_since_noted = None;
+        if let Some(noted) = &self.noted {
+            if noted == &head || (noted == GENESIS && self.records == 0) {
+                added_since_noted = Some(0);
+            } else if let Some(at) = self.noted_at {
+                added_since_noted = Some(self.records - at);
+            } else {
+                let noted = crate::text::clean_line(noted, 64);
+                self.problems.push(
+                    |p| &mut p.heads,
+                    format!(
+                        "no record of the chain has the head noted at export ({noted}); it ends in {head}: records were removed or rewritten since"
+                    ),
+                );
+            }
+        }
+        let p = self.problems;
+        let more = p.more;
+        let mut problems: Vec<String> = [p.changed, p.moved, p.ids, p.links, p.heads]
+            .into_iter()
+            .flatten()
+            .collect();
+        if more > 0 {
+            problems.push(format!("and {more} more"));
+        }
+        Verdict {
+            records: self.records,
+            head,
+            added_since_noted,
+            problems,
+        }
     }
-    let head = crate::text::clean_line(&head_of(records), 64);
-    if let Some(stated) = stated_head
-        && stated != head
-    {
-        problems.push(
-            "the file's head does not match its last record: records were removed from the end, or the head was edited"
-                .to_string(),
-        );
+}
+
+/// Checks a chain held in memory (the tests' way; the tool streams).
+pub fn verify(records: &[Record], stated_head: Option<&str>, noted_head: Option<&str>) -> Verdict {
+    let mut v = Verifier::new(noted_head);
+    for r in records {
+        v.push(r);
     }
-    if let Some(noted) = noted_head
-        && noted.trim().to_ascii_lowercase() != head
-    {
-        problems.push(format!(
-            "the chain ends in {head}, not in the head noted at export: records were added, removed or rewritten since"
-        ));
+    v.finish(stated_head)
+}
+
+/// Reads an export as a stream, handing each record to the verifier as it is parsed: the
+/// records are never all in memory.
+pub fn read_export(
+    reader: impl std::io::Read,
+    verifier: &mut Verifier,
+) -> Result<Header, serde_json::Error> {
+    use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
+    struct Records<'v>(&'v mut Verifier);
+    impl<'de> DeserializeSeed<'de> for Records<'_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
     }
-    if problems.len() > MAX_PROBLEMS {
-        let more = problems.len() - MAX_PROBLEMS;
-        problems.truncate(MAX_PROBLEMS);
-        problems.push(format!("and {more} more"));
+    impl<'de> Visitor<'de> for Records<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of records")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(r) = seq.next_element::<Record>()? {
+                self.0.push(&r);
+            }
+            Ok(())
+        }
     }
-    Verdict {
-        records: records.len(),
-        head,
-        problems,
+    struct Export<'v>(&'v mut Verifier);
+    impl<'de> Visitor<'de> for Export<'_> {
+        type Value = Header;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an export of linkedin-privacy's history")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Header, A::Error> {
+            use serde::de::Error as _;
+            let mut h = Header::default();
+            let mut records = false;
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "format" => h.format = Some(map.next_value()?),
+                    "version" => h.version = Some(map.next_value()?),
+                    "exported_at" => h.exported_at = Some(map.next_value()?),
+                    "tool_version" => h.tool_version = Some(map.next_value()?),
+                    "head" => h.head = Some(map.next_value()?),
+                    "records" if !records => {
+                        records = true;
+                        map.next_value_seed(Records(&mut *self.0))?;
+                    }
+                    "records" => return Err(A::Error::custom("the records are given twice")),
+                    other => {
+                        return Err(A::Error::custom(format!(
+                            "unknown field `{}`",
+                            crate::text::clean_line(other, 40)
+                        )));
+                    }
+                }
+            }
+            if !records {
+                return Err(A::Error::missing_field("records"));
+            }
+            Ok(h)
+        }
     }
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let header = serde::Deserializer::deserialize_map(&mut de, Export(verifier))?;
+    de.end()?;
+    Ok(header)
 }
 
 #[cfg(test)]
@@ -215,12 +477,45 @@ mod tests {
         out
     }
 
+    fn head_of(records: &[Record]) -> String {
+        records
+            .last()
+            .map_or(GENESIS.to_string(), |r| r.hash.clone())
+    }
+
+    #[test]
+    fn the_canonical_form_is_the_record_without_its_hash() {
+        let r = &chain(1)[0];
+        let mut bare = r.clone();
+        bare.hash.clear();
+        let mut buf = Vec::new();
+        Canonical::of(r).write(&mut buf);
+        assert_eq!(buf, serde_json::to_vec(&bare).unwrap());
+        assert_eq!(hash_of(&buf), r.hash);
+    }
+
     #[test]
     fn an_intact_chain_holds() {
         let c = chain(5);
         let v = verify(&c, Some(&head_of(&c)), Some(&head_of(&c)));
         assert!(v.holds(), "{:?}", v.problems);
+        assert_eq!(v.added_since_noted, Some(0));
         assert!(verify(&[], Some(GENESIS), None).holds());
+    }
+
+    #[test]
+    fn a_head_noted_earlier_verifies_a_chain_that_only_grew() {
+        let c = chain(5);
+        let noted = c[2].hash.clone();
+        let v = verify(&c, Some(&head_of(&c)), Some(&noted));
+        assert!(v.holds(), "{:?}", v.problems);
+        assert_eq!(v.added_since_noted, Some(2));
+        // A record before the noted head changed (and re-hashed): the link after it breaks.
+        let mut edited = c.clone();
+        edited[1].state = Some("on".into());
+        edited[1].hash = edited[1].content_hash();
+        let v = verify(&edited, Some(&head_of(&edited)), Some(&noted));
+        assert!(!v.holds());
     }
 
     #[test]
@@ -266,5 +561,32 @@ mod tests {
             "{:?}",
             v.problems
         );
+
+        let mut c = chain(3);
+        c[1].id = 9_000_000_000_000;
+        let v = verify(&c, None, None);
+        assert!(
+            v.problems
+                .iter()
+                .any(|p| p.contains("no record of this history has")),
+            "{:?}",
+            v.problems
+        );
+    }
+
+    #[test]
+    fn an_export_is_read_as_a_stream() {
+        let c = chain(3);
+        let text = serde_json::json!({
+            "format": FORMAT, "version": 1, "exported_at": "x", "tool_version": "y",
+            "records": c, "head": head_of(&c)
+        })
+        .to_string();
+        let mut v = Verifier::new(None);
+        let h = read_export(text.as_bytes(), &mut v).unwrap();
+        assert_eq!(h.head.as_deref(), Some(head_of(&c).as_str()));
+        assert!(v.finish(h.head.as_deref()).holds());
+        let mut v = Verifier::new(None);
+        assert!(read_export(&b"{\"format\": 1}"[..], &mut v).is_err());
     }
 }

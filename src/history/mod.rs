@@ -91,7 +91,7 @@ impl Kind {
         }
     }
 
-    fn parse(text: &str) -> Option<Kind> {
+    pub(crate) fn parse(text: &str) -> Option<Kind> {
         [
             Kind::Audit,
             Kind::Write,
@@ -143,10 +143,9 @@ pub struct Record {
 impl Record {
     /// The SHA-256 of the record's canonical JSON (its fields in order, `hash` left out).
     pub fn content_hash(&self) -> String {
-        let mut bare = self.clone();
-        bare.hash.clear();
-        let bytes = serde_json::to_vec(&bare).unwrap_or_default();
-        crate::linkedin::client::sha256_hex(&bytes)
+        let mut bytes = Vec::with_capacity(512);
+        chain::Canonical::of(self).write(&mut bytes);
+        chain::hash_of(&bytes)
     }
 
     fn new(kind: Kind, who: &Who, at: &str) -> Record {
@@ -184,6 +183,8 @@ pub struct Who {
 pub struct History {
     conn: Connection,
     path: PathBuf,
+    /// Why another user could change the file, if they can (said as a warning by the caller).
+    pub exposure: Option<String>,
 }
 
 /// What `history` filters on.
@@ -238,6 +239,7 @@ impl History {
         let mut history = History {
             conn,
             path: path.to_path_buf(),
+            exposure: exposure(path),
         };
         if version < SCHEMA {
             history.migrate()?;
@@ -278,6 +280,7 @@ impl History {
         Ok(Some(History {
             conn,
             path: path.to_path_buf(),
+            exposure: exposure(path),
         }))
     }
 
@@ -463,6 +466,70 @@ impl History {
         let rows = stmt.query_map([], from_row).map_err(|e| self.fail(e))?;
         for r in rows {
             f(r.map_err(|e| self.fail(e))?);
+        }
+        Ok(())
+    }
+
+    /// Every record in the order written, as the hash covers it, with its stored hash:
+    /// borrowed from the database a row at a time, so an export or a verification of any size
+    /// holds one record.
+    pub fn each_canonical(
+        &self,
+        mut f: impl FnMut(&chain::Canonical<'_>, &str) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM events ORDER BY id"))
+            .map_err(|e| self.fail(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.fail(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.fail(e))? {
+            let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+                match row.get_ref(i)? {
+                    rusqlite::types::ValueRef::Text(t) => {
+                        std::str::from_utf8(t).map(Some).map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(
+                                i,
+                                rusqlite::types::Type::Text,
+                                Box::new(e),
+                            )
+                        })
+                    }
+                    rusqlite::types::ValueRef::Null => Ok(None),
+                    _ => Err(rusqlite::Error::InvalidColumnType(
+                        i,
+                        String::new(),
+                        rusqlite::types::Type::Text,
+                    )),
+                }
+            };
+            let read = || -> rusqlite::Result<(chain::Canonical<'_>, &str)> {
+                let needed = |i: usize| text(i).map(Option::unwrap_or_default);
+                Ok((
+                    chain::Canonical {
+                        id: row.get(0)?,
+                        at: needed(1)?,
+                        // A kind this version does not know is kept as such: its hash then
+                        // names the record.
+                        kind: Kind::parse(needed(2)?).unwrap_or(Kind::Unknown).as_str(),
+                        site: needed(3)?,
+                        member: needed(4)?,
+                        profile: text(5)?,
+                        setting: text(6)?,
+                        state: text(7)?,
+                        private: row.get(8)?,
+                        before: text(9)?,
+                        verified: row.get(10)?,
+                        reply_sha256: text(11)?,
+                        tool_version: needed(12)?,
+                        catalog: text(13)?,
+                        detail: text(14)?,
+                        prev: needed(15)?,
+                    },
+                    needed(16)?,
+                ))
+            };
+            let (canonical, hash) = read().map_err(|e| self.fail(e))?;
+            f(&canonical, hash)?;
         }
         Ok(())
     }
@@ -857,6 +924,26 @@ fn create_private(path: &Path) -> Result<()> {
     }
 }
 
+/// Why another user could change the history (rewrite records, or replace the file), if they
+/// can: the file or its folder is writable by them.
+fn exposure(path: &Path) -> Option<String> {
+    let shown = crate::text::shell_word(&path.display().to_string()).into_owned();
+    if let Some(why) = crate::fsx::writable_by_others(path) {
+        return Some(format!(
+            "the history {} can be changed by another user ({why}); run `chmod 600 {shown}`",
+            path.display()
+        ));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
+    crate::fsx::writable_by_others(dir).map(|why| {
+        format!(
+            "the folder of the history {} can be changed by another user ({why}); run `chmod go-w {}`",
+            path.display(),
+            crate::text::shell_word(&dir.display().to_string())
+        )
+    })
+}
+
 /// The hint for a file that cannot be used: move it away, a new history starts.
 fn move_away(path: &Path) -> String {
     format!(
@@ -877,7 +964,6 @@ fn unusable(path: &Path, detail: &str, hint: Option<&str>) -> Error {
 fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
     use rusqlite::ErrorCode;
     let code = e.sqlite_error_code();
-    let moved = move_away(path);
     match code {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => unusable(
             path,
@@ -890,7 +976,7 @@ fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::History {
             path: path.display().to_string(),
             detail: "it is damaged or not an SQLite file; it is left as it is".to_string(),
-            hint: Some(moved),
+            hint: Some(move_away(path)),
         },
         Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
             unusable(
@@ -902,11 +988,26 @@ fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
                 Some("check its permissions and those of its folder"),
             )
         }
-        _ => Error::History {
-            path: path.display().to_string(),
-            detail: crate::text::clean_line(&e.to_string(), 200),
-            hint: Some(moved),
-        },
+        // A full disk, a file size limit, a failing disk: the file is not damaged, and moving it
+        // away would break an intact chain. Only what SQLite calls corrupt gets that advice.
+        Some(ErrorCode::DiskFull) => unusable(
+            path,
+            "cannot be written: the disk is full (or a file size limit was reached); the history is left as it was",
+            Some("free some space, then run again"),
+        ),
+        Some(ErrorCode::SystemIoFailure) => unusable(
+            path,
+            &format!(
+                "cannot be read or written (an I/O error: {}); the history is left as it was",
+                crate::text::clean_line(&e.to_string(), 120)
+            ),
+            Some("check the disk and the free space, then run again"),
+        ),
+        _ => unusable(
+            path,
+            &crate::text::clean_line(&e.to_string(), 200),
+            Some("try again; if it keeps failing, check the disk and the file's permissions"),
+        ),
     }
 }
 

@@ -580,14 +580,18 @@ impl Client {
                 if is_html || starts_like_html(&body) {
                     return Err(Error::Html { path });
                 }
-                let value = serde_json::from_slice(&body).map_err(|e| Error::Drift {
-                    path,
-                    what: format!(
-                        "the body is not JSON ({} at line {}, column {})",
-                        json_error_kind(&e),
-                        e.line(),
-                        e.column()
-                    ),
+                // Strictly: an object with a key twice is two answers, and proves nothing.
+                let value = crate::json::from_slice(&body).map_err(|e| match e {
+                    crate::json::Strict::DuplicateKey(key) => Error::DuplicateKey { path, key },
+                    crate::json::Strict::Syntax(e) => Error::Drift {
+                        path,
+                        what: format!(
+                            "the body is not JSON ({} at line {}, column {})",
+                            json_error_kind(&e),
+                            e.line(),
+                            e.column()
+                        ),
+                    },
                 })?;
                 reply.json = Some(value);
             }

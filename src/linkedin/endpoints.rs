@@ -380,7 +380,7 @@ pub fn clean_public_id(raw: &str) -> Option<String> {
 /// Judges a 404 from a card: LinkedIn's JSON error object (`{"status": 404, …}`) means "not
 /// offered"; anything else proves nothing.
 fn judge_404(body: &[u8], is_html: bool) -> CardReply {
-    let json: Option<Value> = serde_json::from_slice(body).ok();
+    let json: Option<Value> = crate::json::from_slice(body).ok();
     let status = json
         .as_ref()
         .and_then(|v| v.get("status"))

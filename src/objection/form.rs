@@ -1,9 +1,9 @@
-//! Reading whatever `<form>` the page serves, with a real HTML parser, in one pass: its fields,
-//! their labels, a select's options. Text is cleaned and capped as it is read.
+//! Reading whatever `<form>` the page serves, in one linear pass of an HTML tokenizer: its
+//! fields, their labels, a select's options. Text is cleaned and capped as it is read, and only
+//! what is kept takes memory.
 
 use std::collections::HashMap;
 
-use scraper::{ElementRef, Html, Selector};
 use serde::Serialize;
 
 use super::fill::{Role, role};
@@ -64,10 +64,71 @@ fn push_capped(buf: &mut String, text: &str) {
     }
 }
 
+/// The most labels one form keeps (each at most 800 characters): a page cannot make the
+/// parse hold more than it shows.
+const MAX_LABELS: usize = 4 * MAX_FIELDS;
+
+/// A page that took longer to read than it was allowed.
+pub use crate::html::TooSlow;
+
+/// [`parse_form`], giving up after `limit`. The parse is linear in the page (a tokenizer, no
+/// tree), but a page is never worth more than its time.
+pub fn parse_form_within(html: &str, limit: std::time::Duration) -> Result<Option<Form>, TooSlow> {
+    parse(html, Some(std::time::Instant::now() + limit))
+}
+
+/// Parses the page's form: the one with a textarea, else the one with the most fields. `None`
+/// when the page has no form with named fields. One pass over the page, a bounded chunk at a
+/// time; only the best form so far and the one being read are held, each with at most
+/// [`MAX_FIELDS`] fields.
+pub fn parse_form(html: &str) -> Option<Form> {
+    parse(html, None).unwrap_or(None)
+}
+
+fn parse(html: &str, deadline: Option<std::time::Instant>) -> Result<Option<Form>, TooSlow> {
+    let mut best: Option<(bool, usize, Form)> = None;
+    let mut current: Option<Reading> = None;
+    let finish = |reading: Reading, best: &mut Option<(bool, usize, Form)>| {
+        let (has_textarea, count, form) = reading.finish();
+        if count == 0 {
+            return;
+        }
+        let better = match best {
+            None => true,
+            Some((t, n, _)) => (has_textarea, count) > (*t, *n),
+        };
+        if better {
+            *best = Some((has_textarea, count, form));
+        }
+    };
+    crate::html::scan(html, deadline, |event| match (&mut current, event) {
+        (None, crate::html::Event::Start { name: "form", .. }) => {
+            current = Some(Reading::default())
+        }
+        (None, _) => {}
+        (Some(_), crate::html::Event::End { name: "form" }) => {
+            if let Some(r) = current.take() {
+                finish(r, &mut best);
+            }
+        }
+        (Some(r), event) => r.event(event),
+    })?;
+    if let Some(r) = current.take() {
+        // A form the page never closed ends with the page, as a browser reads it.
+        finish(r, &mut best);
+    }
+    Ok(best.map(|(_, _, f)| f))
+}
+
 /// A control as first seen, before labels are resolved.
-struct Control<'a> {
-    el: &'a scraper::node::Element,
+struct Control {
+    name: Option<String>,
+    id: Option<String>,
     kind: String,
+    required: bool,
+    aria_label: Option<String>,
+    placeholder: Option<String>,
+    value: Option<String>,
     /// The innermost label around it.
     wrapping: Option<usize>,
     options: Vec<(Option<String>, String)>,
@@ -75,233 +136,227 @@ struct Control<'a> {
     text: String,
 }
 
-/// [`parse_form`] on a thread of its own, giving up after `limit`: HTML parsing is linear for
-/// ordinary pages but not for every page a hostile server can write (thousands of nested
-/// elements), and a page is never worth a hang.
-pub fn parse_form_within(
-    html: String,
-    limit: std::time::Duration,
-) -> Result<Option<Form>, TooSlow> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("form-parser".into())
-        .spawn(move || {
-            let _ = tx.send(parse_form(&html));
-        });
-    if spawned.is_err() {
-        return Err(TooSlow);
-    }
-    rx.recv_timeout(limit).map_err(|_| TooSlow)
+/// One form being read.
+#[derive(Default)]
+struct Reading {
+    labels: Vec<String>,
+    label_for: HashMap<String, usize>,
+    /// Labels open around the current point; `None` for one past [`MAX_LABELS`].
+    open_labels: Vec<Option<usize>>,
+    controls: Vec<Control>,
+    /// Named fields past [`MAX_FIELDS`], counted but not kept.
+    omitted: usize,
+    has_textarea: bool,
+    /// Text inside these belongs to the control, not to a label around it.
+    in_control: usize,
+    select: Option<usize>,
+    textarea: Option<usize>,
+    option_open: bool,
 }
 
-/// A page that took longer to read than it was allowed.
-#[derive(Debug)]
-pub struct TooSlow;
-
-/// Parses the page's form: the one with a textarea, else the one with the most fields. `None`
-/// when the page has no form with named fields. One pass over each form, whatever the page
-/// holds: a page of 40,000 inputs and labels parses in about the time it takes to read it.
-pub fn parse_form(html: &str) -> Option<Form> {
-    let doc = Html::parse_document(html);
-    let forms = Selector::parse("form").expect("a valid selector");
-    let mut best: Option<(bool, usize, Form)> = None;
-    for form in doc.select(&forms) {
-        let (has_textarea, count, parsed) = parse_one(form);
-        if count == 0 {
-            continue;
-        }
-        let better = match &best {
-            None => true,
-            Some((t, n, _)) => (has_textarea, count) > (*t, *n),
-        };
-        if better {
-            best = Some((has_textarea, count, parsed));
-        }
-    }
-    best.map(|(_, _, f)| f)
+/// Whether a control of this kind is a field a person fills (buttons are not).
+fn is_field(kind: &str) -> bool {
+    !matches!(kind, "submit" | "button" | "image" | "reset" | "file")
 }
 
-fn parse_one(form: ElementRef<'_>) -> (bool, usize, Form) {
-    use ego_tree::iter::Edge;
-    let mut labels: Vec<String> = Vec::new();
-    let mut label_for: HashMap<String, usize> = HashMap::new();
-    let mut open_labels: Vec<usize> = Vec::new();
-    let mut controls: Vec<Control<'_>> = Vec::new();
-    // Text inside these belongs to the control, not to a label around it.
-    let mut in_control = 0usize;
-    let mut select: Option<usize> = None;
-    let mut textarea: Option<usize> = None;
-    let mut option_open = false;
-    for edge in form.traverse() {
-        match edge {
-            Edge::Open(node) => {
-                if let Some(text) = node.value().as_text() {
-                    if in_control == 0
-                        && let Some(l) = open_labels.last()
-                    {
-                        push_capped(&mut labels[*l], text);
-                    }
-                    if option_open
-                        && let Some((_, t)) = select
-                            .and_then(|i| controls.get_mut(i))
-                            .and_then(|c| c.options.last_mut())
-                    {
-                        push_capped(t, text);
-                    }
-                    if let Some(c) = textarea.and_then(|i| controls.get_mut(i)) {
-                        push_capped(&mut c.text, text);
-                    }
-                    continue;
+impl Reading {
+    fn event(&mut self, event: crate::html::Event<'_>) {
+        use crate::html::{Event, attr};
+        match event {
+            Event::Text(text) => {
+                if self.in_control == 0
+                    && let Some(Some(l)) = self.open_labels.last()
+                {
+                    push_capped(&mut self.labels[*l], text);
                 }
-                let Some(el) = node.value().as_element() else {
-                    continue;
-                };
-                match el.name() {
-                    "label" => {
-                        labels.push(String::new());
-                        let idx = labels.len() - 1;
-                        if let Some(id) = el.attr("for") {
-                            label_for.entry(id.to_string()).or_insert(idx);
+                if self.option_open
+                    && let Some((_, t)) = self
+                        .select
+                        .and_then(|i| self.controls.get_mut(i))
+                        .and_then(|c| c.options.last_mut())
+                {
+                    push_capped(t, text);
+                }
+                if let Some(c) = self.textarea.and_then(|i| self.controls.get_mut(i)) {
+                    push_capped(&mut c.text, text);
+                }
+            }
+            Event::Start { name, tag } => match name {
+                "label" => {
+                    if self.labels.len() < MAX_LABELS {
+                        self.labels.push(String::new());
+                        let idx = self.labels.len() - 1;
+                        if let Some(id) = attr(tag, "for") {
+                            self.label_for.entry(squash(id)).or_insert(idx);
                         }
-                        open_labels.push(idx);
+                        self.open_labels.push(Some(idx));
+                    } else {
+                        self.open_labels.push(None);
                     }
-                    name @ ("input" | "select" | "textarea") => {
-                        if name != "input" {
-                            in_control += 1;
+                }
+                "input" | "select" | "textarea" => {
+                    // A select or textarea left open ends where the next control starts, as a
+                    // browser's parser closes it.
+                    self.close_select();
+                    let kind = match name {
+                        "input" => {
+                            squash(&attr(tag, "type").unwrap_or("text").to_ascii_lowercase())
                         }
-                        let kind = match name {
-                            "input" => {
-                                squash(&el.attr("type").unwrap_or("text").to_ascii_lowercase())
-                            }
-                            other => other.to_string(),
-                        };
-                        let idx = controls.len();
-                        controls.push(Control {
-                            el,
-                            kind,
-                            wrapping: open_labels.last().copied(),
-                            options: Vec::new(),
-                            omitted_options: 0,
-                            text: String::new(),
-                        });
+                        other => other.to_string(),
+                    };
+                    let named = attr(tag, "name").map(squash).filter(|n| !n.is_empty());
+                    let keep = named.is_some() && is_field(&kind);
+                    if keep && self.kept() >= MAX_FIELDS {
+                        self.omitted += 1;
+                        if name != "input" && !tag.self_closing {
+                            self.in_control += 1;
+                        }
+                        return;
+                    }
+                    if kind == "textarea" && keep {
+                        self.has_textarea = true;
+                    }
+                    let idx = self.controls.len();
+                    self.controls.push(Control {
+                        name: named,
+                        id: attr(tag, "id").map(squash),
+                        kind,
+                        required: attr(tag, "required").is_some(),
+                        aria_label: attr(tag, "aria-label").map(squash),
+                        placeholder: attr(tag, "placeholder").map(squash),
+                        value: attr(tag, "value").map(squash),
+                        wrapping: self.open_labels.last().copied().flatten(),
+                        options: Vec::new(),
+                        omitted_options: 0,
+                        text: String::new(),
+                    });
+                    if name != "input" && !tag.self_closing {
+                        self.in_control += 1;
                         match name {
-                            "select" => select = Some(idx),
-                            "textarea" => textarea = Some(idx),
-                            _ => {}
+                            "select" => self.select = Some(idx),
+                            _ => self.textarea = Some(idx),
                         }
                     }
-                    "option" => {
-                        in_control += 1;
-                        if let Some(c) = select.and_then(|i| controls.get_mut(i)) {
-                            if c.options.len() < MAX_OPTIONS {
-                                c.options
-                                    .push((el.attr("value").map(str::to_string), String::new()));
-                                option_open = true;
-                            } else {
-                                c.omitted_options += 1;
-                            }
+                }
+                "option" => {
+                    self.close_option();
+                    self.in_control += 1;
+                    self.option_open = true;
+                    if let Some(c) = self.select.and_then(|i| self.controls.get_mut(i)) {
+                        if c.options.len() < MAX_OPTIONS {
+                            c.options
+                                .push((attr(tag, "value").map(squash), String::new()));
+                        } else {
+                            c.omitted_options += 1;
+                            self.option_open = false;
+                            self.in_control -= 1;
                         }
                     }
-                    "button" => in_control += 1,
-                    _ => {}
                 }
-            }
-            Edge::Close(node) => {
-                let Some(el) = node.value().as_element() else {
-                    continue;
-                };
-                match el.name() {
-                    "label" => {
-                        open_labels.pop();
-                    }
-                    "select" => {
-                        in_control = in_control.saturating_sub(1);
-                        select = None;
-                    }
-                    "textarea" => {
-                        in_control = in_control.saturating_sub(1);
-                        textarea = None;
-                    }
-                    "option" => {
-                        in_control = in_control.saturating_sub(1);
-                        option_open = false;
-                    }
-                    "button" => in_control = in_control.saturating_sub(1),
-                    _ => {}
+                "optgroup" => self.close_option(),
+                "button" => self.in_control += 1,
+                _ => {}
+            },
+            Event::End { name } => match name {
+                "label" => {
+                    self.open_labels.pop();
                 }
-            }
+                "select" => self.close_select(),
+                "textarea" if self.textarea.take().is_some() => {
+                    self.in_control = self.in_control.saturating_sub(1);
+                }
+                "option" => self.close_option(),
+                "button" => self.in_control = self.in_control.saturating_sub(1),
+                _ => {}
+            },
         }
     }
-    let labels: Vec<String> = labels.iter().map(|l| squash(l)).collect();
-    let mut fields = Vec::new();
-    let mut has_textarea = false;
-    let mut count = 0;
-    let mut omitted_options = 0;
-    for c in controls {
-        omitted_options += c.omitted_options;
-        let el = c.el;
-        let Some(name) = el.attr("name").map(squash).filter(|n| !n.is_empty()) else {
-            continue;
-        };
-        if matches!(
-            c.kind.as_str(),
-            "submit" | "button" | "image" | "reset" | "file"
-        ) {
-            continue;
-        }
-        has_textarea |= c.kind == "textarea";
-        count += 1;
-        if fields.len() >= MAX_FIELDS {
-            continue;
-        }
-        let by_for = el
-            .attr("id")
-            .and_then(|id| label_for.get(id))
-            .map(|i| labels[*i].clone());
-        let label = by_for
-            .filter(|l| !l.is_empty())
-            .or_else(|| c.wrapping.map(|i| labels[i].clone()))
-            .filter(|l| !l.is_empty())
-            .or_else(|| el.attr("aria-label").map(squash))
-            .or_else(|| el.attr("placeholder").map(squash))
-            .filter(|l| !l.is_empty());
-        let options = c
-            .options
-            .into_iter()
-            .map(|(value, text)| {
-                let text = squash(&text);
-                FormOption {
-                    value: value.map(|v| squash(&v)).unwrap_or_else(|| text.clone()),
-                    text,
-                }
-            })
-            .collect();
-        let preset = match c.kind.as_str() {
-            "textarea" => {
-                Some(text::clean_block(c.text.trim(), 4 * MAX_TEXT)).filter(|t| !t.is_empty())
-            }
-            "select" | "checkbox" | "radio" => None,
-            _ => el.attr("value").map(squash).filter(|v| !v.is_empty()),
-        };
-        fields.push(Field {
-            name,
-            label,
-            kind: c.kind,
-            required: el.attr("required").is_some(),
-            options,
-            preset,
-        });
+
+    /// Named fields kept so far.
+    fn kept(&self) -> usize {
+        self.controls
+            .iter()
+            .filter(|c| c.name.is_some() && is_field(&c.kind))
+            .count()
     }
-    let omitted = count - fields.len();
-    (
-        has_textarea,
-        count,
-        Form {
-            fields,
-            omitted,
-            omitted_options,
-        },
-    )
+
+    fn close_option(&mut self) {
+        if self.option_open {
+            self.option_open = false;
+            self.in_control = self.in_control.saturating_sub(1);
+        }
+    }
+
+    fn close_select(&mut self) {
+        self.close_option();
+        if self.select.take().is_some() {
+            self.in_control = self.in_control.saturating_sub(1);
+        }
+        if self.textarea.take().is_some() {
+            self.in_control = self.in_control.saturating_sub(1);
+        }
+    }
+
+    fn finish(self) -> (bool, usize, Form) {
+        let labels: Vec<String> = self.labels.iter().map(|l| squash(l)).collect();
+        let mut fields = Vec::new();
+        let mut count = self.omitted;
+        let mut omitted_options = 0;
+        for c in self.controls {
+            omitted_options += c.omitted_options;
+            let Some(name) = c.name else { continue };
+            if !is_field(&c.kind) {
+                continue;
+            }
+            count += 1;
+            let by_for =
+                c.id.as_ref()
+                    .and_then(|id| self.label_for.get(id))
+                    .map(|i| labels[*i].clone());
+            let label = by_for
+                .filter(|l| !l.is_empty())
+                .or_else(|| c.wrapping.map(|i| labels[i].clone()))
+                .filter(|l| !l.is_empty())
+                .or(c.aria_label)
+                .or(c.placeholder)
+                .filter(|l| !l.is_empty());
+            let options = c
+                .options
+                .into_iter()
+                .map(|(value, text)| {
+                    let text = squash(&text);
+                    FormOption {
+                        value: value.unwrap_or_else(|| text.clone()),
+                        text,
+                    }
+                })
+                .collect();
+            let preset = match c.kind.as_str() {
+                "textarea" => {
+                    Some(text::clean_block(c.text.trim(), 4 * MAX_TEXT)).filter(|t| !t.is_empty())
+                }
+                "select" | "checkbox" | "radio" => None,
+                _ => c.value.filter(|v| !v.is_empty()),
+            };
+            fields.push(Field {
+                name,
+                label,
+                kind: c.kind,
+                required: c.required,
+                options,
+                preset,
+            });
+        }
+        (
+            self.has_textarea,
+            count,
+            Form {
+                fields,
+                omitted: self.omitted,
+                omitted_options,
+            },
+        )
+    }
 }
 
 /// Whether a parsed form is plausibly the objection form: it must have a field for the kind of

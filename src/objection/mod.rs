@@ -13,6 +13,10 @@ pub use form::{
 };
 pub use letter::{explanation, html_page};
 
+/// The most time reading a page's form may take, wherever a page is read (`objection`,
+/// `drift`, the fixtures' self-check).
+pub const PARSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -369,11 +369,39 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
             "{} no setting read was proven private (a setting LinkedIn does not offer, or an informational entry, proves nothing); check the settings in a browser.",
             s.yellow("INCOMPLETE:")
         ), ""),
+        Verdict::Private if !report.not_read.is_empty() => {
+            let read = report.settings.iter().filter(|r| r.private.is_some()).count();
+            format!(
+                "{}\nRead every setting with:\n  {}",
+                s.wrap(
+                    &format!(
+                        "{} the {} read {} your data private; {}.",
+                        s.green("PRIVATE:"),
+                        count(read),
+                        if read == 1 { "keeps" } else { "keep" },
+                        unread(&report.not_read),
+                    ),
+                    "",
+                ),
+                w.command("audit")
+            )
+        }
         Verdict::Private => format!(
             "{} every setting read keeps your data private.",
             s.green("PRIVATE:")
         ),
     };
+    // A verdict over part of the catalog says so in the same breath.
+    if report.verdict != Verdict::Private && !report.not_read.is_empty() {
+        text.push('\n');
+        text.push_str(&s.wrap(
+            &format!(
+                "This run read part of the catalog: {}.",
+                unread(&report.not_read)
+            ),
+            "",
+        ));
+    }
     if report.settings.iter().any(|r| r.advice == Advice::Object) {
         text.push_str(&format!(
             "\n{}\n  {}",
@@ -385,6 +413,30 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
         ));
     }
     lead + &text
+}
+
+/// "setting" or "settings", with the number.
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 setting".to_string()
+    } else {
+        format!("{n} settings")
+    }
+}
+
+/// "1 setting of the catalog was not read (research-data), so this says nothing about it".
+fn unread(ids: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let mut names = ids[..ids.len().min(SHOWN)].join(", ");
+    if ids.len() > SHOWN {
+        names.push_str(&format!(" and {} more", ids.len() - SHOWN));
+    }
+    format!(
+        "{} of the catalog {} not read ({names}), so this says nothing about {}",
+        count(ids.len()),
+        if ids.len() == 1 { "was" } else { "were" },
+        if ids.len() == 1 { "it" } else { "them" }
+    )
 }
 
 fn quoted_list(names: &[&str]) -> String {

@@ -203,11 +203,10 @@ impl<R: BufRead> Iterator for Lines<R> {
             return None;
         }
         loop {
-            let mut buf = Zeroizing::new(Vec::new());
-            let Ok(n) = (&mut self.reader)
-                .take(MAX_LINE as u64 + 1)
-                .read_until(b'\n', &mut buf)
-            else {
+            // At most MAX_LINE bytes of a line are ever held: a longer one is read past.
+            let mut buf = Zeroizing::new(Vec::with_capacity(256));
+            let read = crate::fsx::read_line(&mut self.reader, MAX_LINE, &mut buf);
+            let Ok(read) = read else {
                 // Never a silent end: the accounts after this point are not audited, and the
                 // run says so.
                 self.broken = true;
@@ -216,26 +215,25 @@ impl<R: BufRead> Iterator for Lines<R> {
                     why: "the accounts could not be read from this line on",
                 });
             };
-            if n == 0 {
-                return None;
-            }
+            let line = read?;
             self.line += 1;
-            if buf.len() > MAX_LINE && !buf.ends_with(b"\n") {
-                // Skip the rest of the overlong line.
-                let mut rest = Vec::new();
-                let _ = self.reader.read_until(b'\n', &mut rest);
-                zeroize::Zeroize::zeroize(&mut rest);
+            if line == crate::fsx::Line::TooLong {
                 return Some(Item::Malformed {
                     line: self.line,
                     why: "the line is longer than 64 KiB",
                 });
             }
-            let Ok(text) = std::str::from_utf8(&buf) else {
+            let Ok(mut text) = std::str::from_utf8(&buf) else {
                 return Some(Item::Malformed {
                     line: self.line,
                     why: "the line is not UTF-8 text",
                 });
             };
+            // A byte-order mark that an editor put at the start of the file is no part of the
+            // first label.
+            if self.line == 1 {
+                text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            }
             let text = text.trim_end_matches(['\n', '\r']);
             if text.trim().is_empty() || text.trim_start().starts_with('#') {
                 continue;
@@ -287,10 +285,18 @@ pub fn parse_line(line: usize, text: &str) -> Item {
             jsessionid,
         )
     };
-    let label = label.trim().to_string();
-    if label.is_empty() || label.chars().count() > MAX_LABEL || !crate::text::is_clean(&label) {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > MAX_LABEL || !crate::text::is_clean(label) {
         return bad("the label is empty, longer than 100 characters, or holds control characters");
     }
+    // Two labels that look the same are the same label: one composed form, and no character a
+    // reader cannot see (a zero-width space, a byte-order mark, a soft hyphen).
+    if label.chars().any(crate::text::is_invisible) {
+        return bad(
+            "the label holds an invisible character (a zero-width space, a byte-order mark, a non-breaking space)",
+        );
+    }
+    let label: String = unicode_normalization::UnicodeNormalization::nfc(label).collect();
     let li_at = li_at.trim();
     if li_at.is_empty()
         || !li_at

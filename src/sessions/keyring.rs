@@ -238,7 +238,15 @@ impl KeyringStore {
         found.map_err(|e| unavailable(describe_keyring_error(&e)))
     }
 
+    /// Whether the keyring can be used at all (connecting, within the time limit).
+    pub(super) fn check(&self) -> Result<()> {
+        self.backend().map(|_| ())
+    }
+
     pub(super) fn forget_all(&self) -> Result<Forgotten> {
+        // Without a keyring there is nothing to forget from it, and nothing can be said about
+        // what it holds: one error, before anything else.
+        self.check()?;
         let mut out = Forgotten::default();
         // A damaged index does not stop the search: the keyring itself knows its items.
         let mut profiles = match self.index.read() {
@@ -259,7 +267,12 @@ impl KeyringStore {
             // Without a search nobody can say nothing is left: the index's profiles are still
             // forgotten, and the search's failure is reported as one (exit 4), never as "no
             // sessions".
-            Err(e) => out.failed.push(("(the keyring search)".to_string(), e)),
+            Err(e) => {
+                out.warning = Some(format!(
+                    "the keyring could not be searched, so a session the index does not list may be left: {e}"
+                ));
+                out.incomplete = true;
+            }
         }
         for profile in profiles {
             // A name the index or the keyring holds but this version would not accept is still
@@ -285,8 +298,16 @@ impl KeyringStore {
 fn describe_keyring_error(e: &keyring_core::Error) -> String {
     use keyring_core::Error as K;
     match e {
-        K::NoStorageAccess(inner) => format!("it is locked or refused access ({inner})"),
-        K::PlatformFailure(inner) => format!("it failed ({inner})"),
+        // The platform's own words (a D-Bus error, say) mean nothing to most people and can be
+        // long: the kind of failure is said in one line instead.
+        K::NoStorageAccess(_) => "it is locked or refused access".to_string(),
+        K::PlatformFailure(_) => {
+            if cfg!(target_os = "linux") {
+                "no Secret Service answers on this session's D-Bus (an SSH or headless session has none)".to_string()
+            } else {
+                "the platform's keyring failed".to_string()
+            }
+        }
         K::NoDefaultStore => "no keyring is available on this system".to_string(),
         K::BadEncoding(_) | K::BadDataFormat(..) => "a stored item is damaged".to_string(),
         K::BadStoreFormat(what) => format!("the store is damaged ({what})"),

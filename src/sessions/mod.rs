@@ -202,9 +202,22 @@ impl Store {
         if let Ok(file) = FileStore::new(config_dir).read() {
             names.extend(file.into_keys());
         }
+        // Only names this version accepts: a hand-edited index could hold `*` or `$(…)`, which
+        // a shell completing them would expand.
+        names.retain(|n| check_profile(n).is_ok());
         names.sort();
         names.dedup();
         names
+    }
+
+    /// Whether sessions can be kept here: the keyring answers (the file needs nothing). Asked
+    /// before anything is asked of the person, so nobody pastes a token into a store that is
+    /// not there.
+    pub fn check(&self) -> Result<()> {
+        match self {
+            Store::Keyring(k) => k.check(),
+            Store::File(_) => Ok(()),
+        }
     }
 
     pub fn profiles(&self) -> Result<Vec<String>> {
@@ -248,6 +261,8 @@ pub struct Forgotten {
     pub failed: Vec<(String, Error)>,
     /// Something short of a failure the person should know (the keyring could not be searched).
     pub warning: Option<String>,
+    /// Whether something may be left that could not even be looked for (exit 4).
+    pub incomplete: bool,
 }
 
 #[cfg(test)]
