@@ -358,3 +358,46 @@ pub fn run_on_terminal(
         stderr: String::new(),
     })
 }
+
+/// Whether a program a test needs is on this machine. Without it the test says so and skips,
+/// except under `.ci/run` (`LINKEDIN_PRIVACY_REQUIRE_TOOLS=1`), which installs every such
+/// program: there a missing one fails the test instead of passing silently.
+#[must_use = "skip the test when the program is missing"]
+pub fn have(program: &str, test: &str) -> bool {
+    let found = Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var("LINKEDIN_PRIVACY_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "{test} needs {program}, and .ci/run installs it: it is missing"
+        );
+        eprintln!("SKIPPED: {test} needs {program}");
+    }
+    found
+}
+
+/// Validates XML against an XML Schema with xmllint; the error text when it does not hold.
+pub fn xsd_problems(xml: &str, xsd: &Path) -> Option<String> {
+    use std::io::Write;
+    let mut child = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(xsd)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("xmllint runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(xml.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (!out.status.success()).then(|| String::from_utf8_lossy(&out.stderr).into_owned())
+}
