@@ -288,7 +288,7 @@ pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Chec
                 CardReply::Unproven(code, why) => Reading::unknown(code, why),
             }
         }
-        Err(e) if e.is_fatal_for_account() => return Err(e),
+        Err(e) if e.ends_account() => return Err(e),
         Err(e) => Reading::unknown(
             code_of(&e),
             text::clean_line(&e.to_string(), 2 * text::MAX_SHOWN),

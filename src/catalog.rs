@@ -94,12 +94,9 @@ impl Catalog {
     /// end), in UTF-8.
     pub fn load(path: &Path) -> Result<Catalog> {
         let bad = |why: String| {
-            Error::usage(
+            Error::usage_with(
                 format!("cannot read the catalog {}: {why}", path.display()),
-                Some(
-                    "check the catalog's path (--catalog, LINKEDIN_PRIVACY_CATALOG or catalog in config.toml)"
-                        .to_string(),
-                ),
+                Hint::CatalogPath,
             )
         };
         let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
@@ -298,7 +295,7 @@ mod tests {
         assert_eq!(picked[0].id, "generative-ai-training");
         assert_eq!(picked.len(), 2);
         let err = c.select(&["nope".into()]).unwrap_err();
-        assert_eq!(err.kind(), "usage");
+        assert_eq!(err.kind().as_str(), "usage");
         assert!(err.hint().unwrap().as_text().contains("research-data"));
     }
 }

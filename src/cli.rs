@@ -3,33 +3,32 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::commands;
-use crate::context::Flags;
 use crate::output::{ColorChoice, Format};
+use crate::settings::Flags;
 
-/// `--format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// A table and a sentence, for people.
-    Table,
-    /// One pretty-printed JSON document.
-    Json,
-    /// One JSON document per line.
-    Ndjson,
-    /// Comma-separated values with a header row.
-    Csv,
-    /// A JUnit XML report, for CI dashboards (audit)
-    Junit,
+/// The `--format` values, from the one [`Format`] type.
+fn format_values() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new(
+        Format::ALL
+            .iter()
+            .map(|(_, name, help)| PossibleValue::new(*name).help(*help)),
+    )
+    .map(|name| Format::from_name(&name).expect("a listed format"))
 }
 
-/// `--color`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorArg {
-    Auto,
-    Always,
-    Never,
+/// The `--color` values, from the one [`ColorChoice`] type.
+fn color_values() -> impl clap::builder::TypedValueParser<Value = ColorChoice> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new(
+        ColorChoice::ALL
+            .iter()
+            .map(|(_, name, help)| PossibleValue::new(*name).help(*help)),
+    )
+    .map(|name| ColorChoice::from_name(&name).expect("a listed colour choice"))
 }
 
 const AFTER_HELP: &str = "\
@@ -91,8 +90,8 @@ pub struct GlobalArgs {
     pub catalog: Option<PathBuf>,
 
     /// Output format [default: table; ndjson for several accounts off a terminal]
-    #[arg(long, global = true, value_enum, ignore_case = true)]
-    pub format: Option<FormatArg>,
+    #[arg(long, global = true, value_parser = format_values(), ignore_case = true)]
+    pub format: Option<Format>,
 
     /// Shorthand for --format json
     #[arg(long, global = true, conflicts_with = "format")]
@@ -102,11 +101,11 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        value_enum,
+        value_parser = color_values(),
         ignore_case = true,
         value_name = "WHEN"
     )]
-    pub color: Option<ColorArg>,
+    pub color: Option<ColorChoice>,
 
     /// The stored session to use [env: LINKEDIN_PRIVACY_PROFILE] [default: default]
     #[arg(long, global = true, value_name = "NAME")]
@@ -154,19 +153,9 @@ impl GlobalArgs {
             format: if self.json {
                 Some(Format::Json)
             } else {
-                self.format.map(|f| match f {
-                    FormatArg::Table => Format::Table,
-                    FormatArg::Json => Format::Json,
-                    FormatArg::Ndjson => Format::Ndjson,
-                    FormatArg::Csv => Format::Csv,
-                    FormatArg::Junit => Format::Junit,
-                })
+                self.format
             },
-            color: self.color.map(|c| match c {
-                ColorArg::Auto => ColorChoice::Auto,
-                ColorArg::Always => ColorChoice::Always,
-                ColorArg::Never => ColorChoice::Never,
-            }),
+            color: self.color,
             profile: self.profile.clone(),
             insecure_storage: self.insecure_storage,
             no_insecure_storage: self.no_insecure_storage,
@@ -245,7 +234,7 @@ mod complete {
 
     use clap_complete::engine::CompletionCandidate;
 
-    use crate::context::Env;
+    use crate::settings::Env;
 
     fn matching(
         current: &OsStr,

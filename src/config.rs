@@ -34,30 +34,40 @@ pub struct Config {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
-    format: Option<FormatName>,
+    #[serde(default, deserialize_with = "format_name")]
+    format: Option<Format>,
     profile: Option<String>,
     timeout: Option<f64>,
     catalog: Option<PathBuf>,
     insecure_storage: Option<bool>,
-    color: Option<ColorName>,
+    #[serde(default, deserialize_with = "color_name")]
+    color: Option<ColorChoice>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum FormatName {
-    Table,
-    Json,
-    Ndjson,
-    Csv,
-    Junit,
+/// A format by its name, as the command line takes it.
+fn format_name<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Format>, D::Error> {
+    let name = String::deserialize(d)?;
+    Format::from_name(&name).map(Some).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|(_, n, _)| *n).collect();
+        serde::de::Error::custom(format!(
+            "unknown format `{name}`, expected one of {}",
+            names.join(", ")
+        ))
+    })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum ColorName {
-    Auto,
-    Always,
-    Never,
+/// A colour choice by its name.
+fn color_name<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<ColorChoice>, D::Error> {
+    let name = String::deserialize(d)?;
+    ColorChoice::from_name(&name).map(Some).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "unknown color `{name}`, expected auto, always or never"
+        ))
+    })
 }
 
 impl Config {
@@ -152,22 +162,12 @@ impl Config {
             _ => c,
         });
         Ok(Config {
-            format: file.format.map(|f| match f {
-                FormatName::Table => Format::Table,
-                FormatName::Json => Format::Json,
-                FormatName::Ndjson => Format::Ndjson,
-                FormatName::Csv => Format::Csv,
-                FormatName::Junit => Format::Junit,
-            }),
+            format: file.format,
             profile: file.profile,
             timeout: file.timeout,
             catalog,
             insecure_storage: file.insecure_storage.unwrap_or(false),
-            color: file.color.map(|c| match c {
-                ColorName::Auto => ColorChoice::Auto,
-                ColorName::Always => ColorChoice::Always,
-                ColorName::Never => ColorChoice::Never,
-            }),
+            color: file.color,
             path: Some(path.to_path_buf()),
             warnings: Vec::new(),
         })

@@ -1,9 +1,10 @@
-//! The library's typed errors. Each one knows its stable `kind` (used in JSON output), its exit
-//! code and, as data, what the person could do about it ([`Hint`]); the output layer words the
-//! hint (and the command lines in it). Messages are one line and never carry a session token:
+//! The library's typed errors. Each one knows its [`ErrorKind`] (an enum, shown in JSON by its
+//! stable name) and, as data, what the person could do about it ([`Hint`]). It knows no exit code
+//! and no flag name: the command layer maps kinds to exit codes, the output layer words hints
+//! (and the command lines in them). Messages are one line and never carry a session token:
 //! tokens only ever live inside [`crate::secret::Secret`].
 
-use crate::exit::Exit;
+use serde::{Deserialize, Serialize};
 
 /// What the person can do about an error. Plain advice is [`Hint::Text`]; advice that names one
 /// of the tool's commands is a variant of its own, worded by the output layer.
@@ -41,6 +42,179 @@ pub enum Hint {
     PipeCookie,
     /// A bulk run stopped early: `--resume` audits the rest.
     Resume,
+    /// The sandbox's port is taken: pick another, or 0.
+    SandboxPort,
+    /// The history file cannot be used: give another one.
+    HistoryElsewhere,
+    /// The history was written by a newer version: upgrade, or give another file.
+    UpgradeOrHistoryElsewhere,
+    /// The catalog file cannot be read: where a catalog is named.
+    CatalogPath,
+    /// No OS keyring: the plain file, or the environment.
+    NoKeyring,
+    /// The accounts file cannot be read.
+    AccountsPath,
+    /// No Firefox profile was found: name its folder.
+    FirefoxProfile,
+    /// Not a recording: give one `record` wrote.
+    RecordingFolder,
+    /// A reply took too long: check the connection, or allow more time.
+    Timeout,
+    /// The origin cannot be reached: check the connection and the base URL.
+    BaseUrl,
+    /// The resume file is the accounts file: give it one of its own.
+    ResumeOwnFile,
+    /// The resume file cannot be used: an ordinary file, created if missing.
+    ResumeFile,
+    /// Another run holds the resume file: let it finish.
+    ResumeBusy,
+    /// A session is kept in the plain file but the keyring was asked: add the flag.
+    InPlainFile,
+    /// A keyring item the index does not list: log it out by name.
+    LogoutStray { profile: String },
+    /// Accounts were not reached: the same command again, with (this) resume file.
+    ResumeAgain { path: Option<String> },
+}
+
+/// What kind of failure an error is: the policy (which exit code, whether an account's run
+/// stops, whether a resumed run tries again) is decided on this, never on strings. JSON shows it
+/// by the stable name [`ErrorKind::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Usage,
+    NotSignedIn,
+    SessionExpired,
+    Challenge,
+    Csrf,
+    Throttled,
+    Blocked,
+    Timeout,
+    Network,
+    Tls,
+    Proxy,
+    Html,
+    Drift,
+    TooLarge,
+    #[serde(rename = "http_status")]
+    Status,
+    #[serde(rename = "server_error")]
+    Server,
+    Store,
+    Login,
+    Unverified,
+    WrongOrigin,
+    Io,
+    Interrupted,
+    NotReached,
+    Internal,
+    History,
+}
+
+impl ErrorKind {
+    /// Every kind, in the README's order.
+    pub const ALL: [ErrorKind; 25] = [
+        ErrorKind::Usage,
+        ErrorKind::NotSignedIn,
+        ErrorKind::SessionExpired,
+        ErrorKind::Challenge,
+        ErrorKind::Csrf,
+        ErrorKind::Throttled,
+        ErrorKind::Blocked,
+        ErrorKind::Timeout,
+        ErrorKind::Network,
+        ErrorKind::Tls,
+        ErrorKind::Proxy,
+        ErrorKind::Html,
+        ErrorKind::Drift,
+        ErrorKind::TooLarge,
+        ErrorKind::Status,
+        ErrorKind::Server,
+        ErrorKind::Store,
+        ErrorKind::Login,
+        ErrorKind::Unverified,
+        ErrorKind::WrongOrigin,
+        ErrorKind::Io,
+        ErrorKind::Interrupted,
+        ErrorKind::NotReached,
+        ErrorKind::Internal,
+        ErrorKind::History,
+    ];
+
+    /// The stable machine-readable name, as it appears in JSON `error.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Usage => "usage",
+            ErrorKind::NotSignedIn => "not_signed_in",
+            ErrorKind::SessionExpired => "session_expired",
+            ErrorKind::Challenge => "challenge",
+            ErrorKind::Csrf => "csrf",
+            ErrorKind::Throttled => "throttled",
+            ErrorKind::Blocked => "blocked",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Network => "network",
+            ErrorKind::Tls => "tls",
+            ErrorKind::Proxy => "proxy",
+            ErrorKind::Html => "html",
+            ErrorKind::Drift => "drift",
+            ErrorKind::TooLarge => "too_large",
+            ErrorKind::Status => "http_status",
+            ErrorKind::Server => "server_error",
+            ErrorKind::Store => "store",
+            ErrorKind::Login => "login",
+            ErrorKind::Unverified => "unverified",
+            ErrorKind::WrongOrigin => "wrong_origin",
+            ErrorKind::Io => "io",
+            ErrorKind::Interrupted => "interrupted",
+            ErrorKind::NotReached => "not_reached",
+            ErrorKind::Internal => "internal",
+            ErrorKind::History => "history",
+        }
+    }
+
+    /// The session is gone or refused: every further request of this account would fail.
+    pub fn is_session(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::NotSignedIn
+                | ErrorKind::SessionExpired
+                | ErrorKind::Challenge
+                | ErrorKind::Csrf
+                | ErrorKind::Store
+                | ErrorKind::Login
+                | ErrorKind::WrongOrigin
+        )
+    }
+
+    /// LinkedIn is throttling or refusing this address.
+    pub fn is_throttle(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Throttled | ErrorKind::Blocked | ErrorKind::NotReached
+        )
+    }
+
+    /// The network (or what stands in it) failed.
+    pub fn is_network(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Tls | ErrorKind::Proxy
+        )
+    }
+
+    /// Whether the error ends a whole account's run (the session, the throttle, the network:
+    /// every further request would fail the same way), rather than one reply.
+    pub fn ends_account(self) -> bool {
+        self.is_session() || self.is_throttle() || self.is_network()
+    }
+
+    /// Whether the account was cut off (never read, or stopped by the throttle, the network, an
+    /// interruption or a bug), so a resumed run tries it again.
+    pub fn cut_off(self) -> bool {
+        self.is_throttle()
+            || self.is_network()
+            || matches!(self, ErrorKind::Interrupted | ErrorKind::Internal)
+    }
 }
 
 impl Hint {
@@ -65,7 +239,7 @@ pub enum Error {
     Usage { message: String, hint: Option<Hint> },
 
     #[error("not signed in: {detail}")]
-    NotSignedIn { detail: String },
+    NotSignedIn { detail: String, hint: Option<Hint> },
 
     #[error("the LinkedIn session has expired or was signed out ({detail})")]
     SessionExpired { detail: String },
@@ -158,7 +332,7 @@ pub enum Error {
     History {
         path: String,
         detail: String,
-        hint: Option<String>,
+        hint: Option<Hint>,
     },
 
     /// A bug inside the tool (a panic caught while auditing one account of many). The detail
@@ -184,73 +358,41 @@ impl Error {
         }
     }
 
-    /// The stable machine-readable name, as it appears in JSON `error.kind`.
-    pub fn kind(&self) -> &'static str {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Usage { .. } => "usage",
-            Error::NotSignedIn { .. } => "not_signed_in",
-            Error::SessionExpired { .. } => "session_expired",
-            Error::Challenge { .. } => "challenge",
-            Error::Csrf => "csrf",
-            Error::Throttled { .. } => "throttled",
-            Error::Blocked { .. } => "blocked",
-            Error::Timeout { .. } => "timeout",
-            Error::Network { .. } => "network",
-            Error::Tls { .. } => "tls",
-            Error::Proxy { .. } => "proxy",
-            Error::Html { .. } => "html",
-            Error::Drift { .. } | Error::DuplicateKey { .. } => "drift",
-            Error::TooLarge { .. } => "too_large",
-            Error::Status { .. } => "http_status",
-            Error::Server { .. } => "server_error",
-            Error::Store { .. } => "store",
-            Error::Login { .. } => "login",
-            Error::Unverified { .. } => "unverified",
-            Error::WrongOrigin { .. } => "wrong_origin",
-            Error::Io { .. } => "io",
-            Error::Interrupted { .. } => "interrupted",
-            Error::NotReached { .. } => "not_reached",
-            Error::Internal { .. } => "internal",
-            Error::History { .. } => "history",
+            Error::Usage { .. } => ErrorKind::Usage,
+            Error::NotSignedIn { .. } => ErrorKind::NotSignedIn,
+            Error::SessionExpired { .. } => ErrorKind::SessionExpired,
+            Error::Challenge { .. } => ErrorKind::Challenge,
+            Error::Csrf => ErrorKind::Csrf,
+            Error::Throttled { .. } => ErrorKind::Throttled,
+            Error::Blocked { .. } => ErrorKind::Blocked,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Network { .. } => ErrorKind::Network,
+            Error::Tls { .. } => ErrorKind::Tls,
+            Error::Proxy { .. } => ErrorKind::Proxy,
+            Error::Html { .. } => ErrorKind::Html,
+            Error::Drift { .. } | Error::DuplicateKey { .. } => ErrorKind::Drift,
+            Error::TooLarge { .. } => ErrorKind::TooLarge,
+            Error::Status { .. } => ErrorKind::Status,
+            Error::Server { .. } => ErrorKind::Server,
+            Error::Store { .. } => ErrorKind::Store,
+            Error::Login { .. } => ErrorKind::Login,
+            Error::Unverified { .. } => ErrorKind::Unverified,
+            Error::WrongOrigin { .. } => ErrorKind::WrongOrigin,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Interrupted { .. } => ErrorKind::Interrupted,
+            Error::NotReached { .. } => ErrorKind::NotReached,
+            Error::Internal { .. } => ErrorKind::Internal,
+            Error::History { .. } => ErrorKind::History,
         }
     }
 
-    pub fn exit(&self) -> Exit {
-        match self {
-            Error::Usage { .. } => Exit::Usage,
-            Error::NotSignedIn { .. }
-            | Error::SessionExpired { .. }
-            | Error::Challenge { .. }
-            | Error::Csrf
-            | Error::Store { .. }
-            | Error::Login { .. }
-            | Error::WrongOrigin { .. } => Exit::Session,
-            Error::Io { .. } => Exit::Io,
-            Error::Internal { .. } => Exit::Bug,
-            Error::History { .. } => Exit::Io,
-            Error::Interrupted { .. } => Exit::Interrupted,
-            Error::Throttled { .. } | Error::Blocked { .. } | Error::NotReached { .. } => {
-                Exit::Throttled
-            }
-            Error::Timeout { .. }
-            | Error::Network { .. }
-            | Error::Tls { .. }
-            | Error::Proxy { .. } => Exit::Network,
-            Error::Html { .. }
-            | Error::Drift { .. }
-            | Error::DuplicateKey { .. }
-            | Error::TooLarge { .. }
-            | Error::Status { .. }
-            | Error::Server { .. }
-            | Error::Unverified { .. } => Exit::Unknown,
-        }
-    }
-
-    /// Errors about the session, the throttle or the network stop a whole run: every further
-    /// request would fail the same way. The others concern one reply and make one setting
-    /// `unknown`.
-    pub fn is_fatal_for_account(&self) -> bool {
-        matches!(self.exit(), Exit::Session | Exit::Throttled | Exit::Network)
+    /// Whether the error ends the account's run rather than one reply (see
+    /// [`ErrorKind::ends_account`]).
+    pub fn ends_account(&self) -> bool {
+        self.kind().ends_account()
     }
 
     pub fn hint(&self) -> Option<Hint> {
@@ -264,8 +406,10 @@ impl Error {
                     _ => hint.clone(),
                 };
             }
-            Error::History { hint, .. } => return hint.clone().map(Hint::Text),
-            Error::NotSignedIn { .. } => return Some(Hint::SignInOrTry),
+            Error::History { hint, .. } => return hint.clone(),
+            Error::NotSignedIn { hint, .. } => {
+                return Some(hint.clone().unwrap_or(Hint::SignInOrTry));
+            }
             Error::SessionExpired { .. } => return Some(Hint::SignInAgain),
             Error::Csrf => return Some(Hint::CsrfSignInAgain),
             Error::Html { .. } | Error::Drift { .. } | Error::DuplicateKey { .. } => {
@@ -287,10 +431,8 @@ impl Error {
             Error::Blocked { .. } => {
                 "LinkedIn blocks this network address for automated access; try again later from your usual connection"
             }
-            Error::Timeout { .. } => {
-                "check your connection, or allow more time with `--timeout SECS`"
-            }
-            Error::Network { .. } => "check your connection and the --base-url value",
+            Error::Timeout { .. } => return Some(Hint::Timeout),
+            Error::Network { .. } => return Some(Hint::BaseUrl),
             Error::Tls { .. } => {
                 "behind a company proxy that inspects TLS? set SSL_CERT_FILE to a PEM file holding its CA certificate (it is added to the built-in roots)"
             }

@@ -10,10 +10,9 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
-pub mod context;
+pub mod connect;
 pub mod drift;
 pub mod error;
-pub mod exit;
 pub mod fsx;
 pub mod history;
 pub mod html;
@@ -27,6 +26,7 @@ pub mod report;
 pub mod sandbox;
 pub mod secret;
 pub mod sessions;
+pub mod settings;
 pub mod text;
 
 use std::process::ExitCode;
@@ -34,12 +34,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::context::{Context, Env};
+use crate::commands::Ctx;
+use crate::commands::exit::Exit;
 use crate::error::Error;
-use crate::exit::Exit;
 use crate::output::{ColorChoice, Format, Output, Tty};
+use crate::settings::{Env, Settings};
 
-/// Parses the command line, runs the command, and maps any error to its exit code.
+/// Parses the command line, resolves the settings, runs the command, and maps any error to its
+/// exit code: the one place where errors become codes.
 pub fn run() -> ExitCode {
     install_panic_hook();
     // A shell asking what to complete (the code `completions` prints) gets its answer here.
@@ -56,10 +58,7 @@ pub fn run() -> ExitCode {
         Ok(config) => config,
         Err(e) => {
             let flags = cli.global.flags(config::Config::default());
-            let out = Context::early_output(&flags, &env);
-            let _ = out.print_error_object(&e);
-            out.error(&e);
-            return e.exit().into();
+            return fail(&settings::early_output(&flags, &env), &e);
         }
     };
     let config_warnings = config.warnings.clone();
@@ -71,15 +70,11 @@ pub fn run() -> ExitCode {
     {
         flags.config.format = None;
     }
-    let ctx = match Context::new(&flags, env.clone()) {
-        Ok(ctx) => ctx,
-        Err(e) => {
-            let out = Context::early_output(&flags, &env);
-            let _ = out.print_error_object(&e);
-            out.error(&e);
-            return e.exit().into();
-        }
+    let settings = match Settings::resolve(&flags, env.clone()) {
+        Ok(settings) => settings,
+        Err(e) => return fail(&settings::early_output(&flags, &env), &e),
     };
+    let ctx = Ctx::new(settings);
     for w in &config_warnings {
         ctx.out.warn(w);
     }
@@ -89,8 +84,15 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// An error before the command ran: said, and its code.
+fn fail(out: &Output, e: &Error) -> ExitCode {
+    let _ = out.print_error_object(e);
+    out.error(e);
+    Exit::from(e).into()
+}
+
 /// Runs the subcommand; nothing else.
-fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<Exit> {
+fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
     use crate::commands::*;
     if ctx.out.format == Format::Junit && !matches!(command, Command::Audit(_) | Command::Drift(_))
     {
@@ -117,14 +119,14 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<Exit> {
     }
 }
 
-/// Prints an error that reached the top and picks its exit code. Typed errors carry their own;
+/// Prints an error that reached the top and picks its exit code. Typed errors carry their kind;
 /// an I/O error here is output that could not be written (a closed pipe is not an error).
 fn report(out: &Output, err: &anyhow::Error) -> Exit {
     if let Some(e) = err.downcast_ref::<Error>() {
         // In a machine format the answer is still one JSON object, with `error` set.
         let _ = out.print_error_object(e);
         out.error(e);
-        return e.exit();
+        return e.into();
     }
     if let Some(io) = err.downcast_ref::<std::io::Error>() {
         if io.kind() == std::io::ErrorKind::BrokenPipe {
@@ -135,7 +137,7 @@ fn report(out: &Output, err: &anyhow::Error) -> Exit {
             detail: io.to_string(),
         };
         out.error(&e);
-        return e.exit();
+        return (&e).into();
     }
     let e = Error::usage(format!("{err:#}"), None);
     let _ = out.print_error_object(&e);

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::audit::{self, Checked, Reading};
 use crate::catalog::{Entry, Toggle};
 use crate::error::Result;
-use crate::linkedin::endpoints::setting_path;
+use crate::linkedin::api::setting_path;
 use crate::linkedin::{Member, Origin};
 use crate::report::{Change, PlannedWrite, ReasonCode, State};
 
@@ -153,7 +153,7 @@ pub fn apply(
     let key = write.body["key"].as_str().unwrap_or_default();
     let sent = match member.put_setting(key, write.body.clone()) {
         Ok(()) => Ok(()),
-        Err(e) if e.is_fatal_for_account() => return Err(e),
+        Err(e) if e.ends_account() => return Err(e),
         Err(e) => Err(e.to_string()),
     };
     let after = audit::check(member, origin, entry)?;

@@ -5,8 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Hint};
-use crate::exit::Exit;
+use crate::error::{Error, ErrorKind, Hint};
 use crate::text;
 
 pub use crate::clock::{Clock, Time};
@@ -60,14 +59,6 @@ impl Verdict {
             Verdict::Private
         } else {
             Verdict::Incomplete
-        }
-    }
-
-    pub fn exit(self) -> Exit {
-        match self {
-            Verdict::Private => Exit::Ok,
-            Verdict::Exposed => Exit::Exposed,
-            Verdict::Incomplete => Exit::Unknown,
         }
     }
 
@@ -285,13 +276,12 @@ pub struct Previous {
     pub by_opt_out: bool,
 }
 
-/// A failure, as JSON shows it. `exit` and `hint` are kept for the command layer.
+/// A failure, as JSON shows it (`kind` by its stable name). The hint is kept for the output
+/// layer.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ErrorView {
-    pub kind: String,
+    pub kind: ErrorKind,
     pub message: String,
-    #[serde(skip)]
-    pub exit: Exit,
     #[serde(skip)]
     pub hint: Option<Hint>,
 }
@@ -299,9 +289,8 @@ pub struct ErrorView {
 impl From<&Error> for ErrorView {
     fn from(e: &Error) -> Self {
         ErrorView {
-            kind: e.kind().to_string(),
+            kind: e.kind(),
             message: text::clean_line(&e.to_string(), 2 * text::MAX_SHOWN),
-            exit: e.exit(),
             hint: e.hint(),
         }
     }
@@ -413,17 +402,6 @@ impl Report {
         }
         self
     }
-
-    /// The exit code: the error's when the run stopped, else the verdict's.
-    /// An exposed verdict decides (a setting proven on matters more than what failed after it);
-    /// otherwise the error's code, or the verdict's.
-    pub fn exit(&self) -> Exit {
-        match (&self.error, self.verdict) {
-            (_, Verdict::Exposed) => Exit::Exposed,
-            (Some(e), _) => e.exit,
-            (None, verdict) => verdict.exit(),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -469,8 +447,6 @@ mod tests {
             v(vec![row(NotOffered, None), row(NotOffered, None)]),
             Verdict::Incomplete
         );
-        assert_eq!(Verdict::Exposed.exit(), Exit::Exposed);
-        assert_eq!(Verdict::Incomplete.exit(), Exit::Unknown);
     }
 
     #[test]
@@ -491,7 +467,7 @@ mod tests {
             Verdict::Incomplete,
             "half a run is never private"
         );
-        assert_eq!(r.exit(), Exit::Throttled);
+        assert_eq!(r.error.as_ref().map(|e| e.kind), Some(ErrorKind::Throttled));
         let r = Report::new(
             Identity::default(),
             vec![row(State::On, Some(false))],

@@ -155,7 +155,7 @@ fn a_999_stops_new_accounts_and_a_resume_audits_only_the_rest() {
         assert_eq!(again, expected, "{id} audited {again} more time(s)");
     }
     assert!(
-        r.stderr.contains("2 already done in the --resume file"),
+        r.stderr.contains("2 already done in the resume file"),
         "{}",
         r.stderr
     );

@@ -3,9 +3,9 @@
 
 use clap::Args;
 
+use super::Ctx;
+use super::exit::Exit;
 use crate::catalog::{Catalog, DEFAULT_TOML, Kind, Toggle};
-use crate::context::Context;
-use crate::exit::Exit;
 use crate::output::{Style, View, Words};
 
 #[derive(Debug, Args)]
@@ -15,7 +15,7 @@ pub struct CatalogArgs {
     pub toml: bool,
 }
 
-pub fn run(ctx: &Context, args: CatalogArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &Ctx, args: CatalogArgs) -> anyhow::Result<Exit> {
     let catalog = ctx.catalog()?;
     if args.toml {
         let text = if ctx.has_custom_catalog() {

@@ -5,9 +5,9 @@
 use clap::Args;
 use clap_complete::Shell;
 
-use crate::context::Context;
+use super::Ctx;
+use super::exit::Exit;
 use crate::error::Error;
-use crate::exit::Exit;
 
 /// The variable the shell code sets when it asks the binary for completions.
 pub const COMPLETE_VAR: &str = "LINKEDIN_PRIVACY_COMPLETE";
@@ -26,7 +26,7 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-pub fn run(ctx: &Context, args: CompletionsArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &Ctx, args: CompletionsArgs) -> anyhow::Result<Exit> {
     let name = args.shell.to_string();
     let shells = clap_complete::env::Shells::builtins();
     let Some(shell) = shells.completer(&name) else {

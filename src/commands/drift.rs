@@ -9,13 +9,13 @@ use clap::Args;
 use comfy_table::Color;
 use serde::Serialize;
 
-use crate::context::Context;
+use super::Ctx;
+use super::exit::Exit;
 use crate::drift::compare::{self, Finding, Severity};
 use crate::drift::recording::Recording;
 use crate::drift::selfcheck::{self, Check};
 use crate::drift::{self, Recorder};
 use crate::error::Error;
-use crate::exit::Exit;
 use crate::output::{Format, Style, View, Words, write_stdout};
 
 #[derive(Debug, Args)]
@@ -74,7 +74,7 @@ struct SelfCheckView {
     checks: Vec<Check>,
 }
 
-pub fn run(ctx: &Context, args: DriftArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &Ctx, args: DriftArgs) -> anyhow::Result<Exit> {
     let baseline = match &args.baseline {
         Some(dir) => Recording::open(dir)?,
         None => Recording::builtin(),
@@ -112,7 +112,7 @@ pub fn run(ctx: &Context, args: DriftArgs) -> anyhow::Result<Exit> {
             drift::prepare_dir(&dir)?;
             let catalog = ctx.catalog()?;
             let recorder = Arc::new(Recorder::default());
-            let conn = ctx.connect_observed(Some(recorder.clone()))?;
+            let conn = ctx.connector.connect_observed(Some(recorder.clone()))?;
             drift::record(
                 &conn.member(),
                 &conn.session,

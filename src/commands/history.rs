@@ -9,10 +9,10 @@ use clap::Args;
 use comfy_table::Color;
 use serde::Serialize;
 
+use super::Ctx;
+use super::exit::Exit;
 use crate::clock::Day;
-use crate::context::{Context, HistoryPlace};
 use crate::error::{Error, Result};
-use crate::exit::Exit;
 use crate::history::chain::{self, Verifier};
 use crate::history::timeline::{self, Objection, Span};
 use crate::history::{Filter, History};
@@ -50,13 +50,13 @@ pub struct HistoryArgs {
     pub head: Option<String>,
 }
 
-pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &Ctx, args: HistoryArgs) -> anyhow::Result<Exit> {
     if let Some(Some(file)) = &args.verify {
         return verify_export(ctx, file, args.head.as_deref());
     }
-    let path = match &ctx.history {
-        HistoryPlace::File(p) => p.clone(),
-        HistoryPlace::Off(why) => {
+    let path = match &ctx.settings.history {
+        crate::settings::HistoryPlace::File(p) => p.clone(),
+        crate::settings::HistoryPlace::Off(why) => {
             return Err(Error::usage(
                 format!("there is no history to show: {why}"),
                 Some("give --history FILE".to_string()),
@@ -94,7 +94,10 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
     let filter = Filter {
         since: args.since.as_deref().map(since).transpose()?,
         setting: args.setting.clone(),
-        profile: ctx.profile_given.then(|| ctx.profile.clone()),
+        profile: ctx
+            .settings
+            .profile_given
+            .then(|| ctx.settings.profile.clone()),
     };
     let today = Day::of(ctx.time.clock.now());
     let view = match &history {
@@ -172,12 +175,7 @@ fn since(text: &str) -> Result<String> {
 /// in memory. The export goes to a file beside the target (or, for standard output, a private
 /// temporary file) and is only handed over once the whole chain held: a history changed outside
 /// the tool is never exported.
-fn export(
-    ctx: &Context,
-    history: Option<&History>,
-    path: &Path,
-    out: &Path,
-) -> anyhow::Result<Exit> {
+fn export(ctx: &Ctx, history: Option<&History>, path: &Path, out: &Path) -> anyhow::Result<Exit> {
     use std::io::Write as _;
     let to_stdout = out.as_os_str() == "-";
     let fail = |e: std::io::Error| Error::Io {
@@ -189,7 +187,7 @@ fn export(
         detail: e.to_string(),
     };
     let staged = if to_stdout {
-        Staged::Anonymous(tempfile::tempfile_in(ctx.scratch_dir()).map_err(fail)?)
+        Staged::Anonymous(tempfile::tempfile_in(ctx.settings.scratch_dir()).map_err(fail)?)
     } else {
         let dir = match out.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -310,7 +308,7 @@ impl Staged {
 }
 
 /// Checks an export file as a stream: its records are read, hashed and linked one at a time.
-fn verify_export(ctx: &Context, file: &Path, noted_head: Option<&str>) -> anyhow::Result<Exit> {
+fn verify_export(ctx: &Ctx, file: &Path, noted_head: Option<&str>) -> anyhow::Result<Exit> {
     let unreadable = |why: String| {
         Error::usage(
             format!("cannot read the export {}: {why}", file.display()),
@@ -349,7 +347,7 @@ fn verify_export(ctx: &Context, file: &Path, noted_head: Option<&str>) -> anyhow
     show_verdict(ctx, file, verdict)
 }
 
-fn show_verdict(ctx: &Context, file: &Path, verdict: chain::Verdict) -> anyhow::Result<Exit> {
+fn show_verdict(ctx: &Ctx, file: &Path, verdict: chain::Verdict) -> anyhow::Result<Exit> {
     let holds = verdict.holds();
     ctx.out.print(&Verified {
         schema: 1,

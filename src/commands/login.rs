@@ -8,11 +8,11 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use crate::context::{Context, Target};
+use super::Ctx;
+use super::exit::Exit;
 use crate::error::{Error, Hint, Result};
-use crate::exit::Exit;
 use crate::linkedin::Client;
-use crate::linkedin::endpoints::LoginResult;
+use crate::linkedin::LoginResult;
 use crate::linkedin::session::mint_jsessionid;
 use crate::output::{Style, View, Words};
 use crate::secret::Secret;
@@ -55,15 +55,18 @@ struct SignedIn {
     stored_at: Option<String>,
 }
 
-pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &Ctx, args: LoginArgs) -> anyhow::Result<Exit> {
     // Where the session will be kept is checked first: nobody is asked for a token (or a
     // password) that could then not be stored.
-    if !matches!(ctx.target, Target::Sandbox { .. }) {
-        ctx.store()?.check()?;
+    if ctx.connector.stores_sessions() {
+        ctx.connector.store()?.check()?;
     }
-    let (client, sandbox) = ctx.client()?;
-    let found = obtain(ctx, &client, &args)?;
-    let session = ctx.session(found.li_at, found.jsessionid.as_deref())?;
+    let reach = ctx.connector.client()?;
+    let client = &reach.client;
+    let found = obtain(ctx, client, &args)?;
+    let session = ctx
+        .connector
+        .session(found.li_at, found.jsessionid.as_deref())?;
     // Validate before storing anything: a refused session must not replace a working one.
     let me = client.member(&session).me()?;
     let stored = StoredSession {
@@ -74,7 +77,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         stored_at: ctx.time.clock.rfc3339(),
         origin: client.origin().as_str().to_string(),
     };
-    let view = if let (Target::Sandbox { .. }, Some(_)) = (&ctx.target, &sandbox) {
+    let view = if !ctx.connector.stores_sessions() {
         SignedIn {
             schema: 1,
             tool: crate::report::Tool::default(),
@@ -86,12 +89,12 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
             stored_at: None,
         }
     } else {
-        let store = ctx.store()?;
-        store.save(&ctx.profile, &stored)?;
+        let store = ctx.connector.store()?;
+        store.save(&ctx.settings.profile, &stored)?;
         SignedIn {
             schema: 1,
             tool: crate::report::Tool::default(),
-            profile: Some(ctx.profile.clone()),
+            profile: Some(ctx.settings.profile.clone()),
             name: me.name,
             public_id: me.public_id,
             store: store.source().as_str(),
@@ -104,7 +107,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
 }
 
 /// Gets the cookies the chosen way.
-fn obtain(ctx: &Context, client: &Client, args: &LoginArgs) -> Result<Found> {
+fn obtain(ctx: &Ctx, client: &Client, args: &LoginArgs) -> Result<Found> {
     if args.cookie_stdin {
         return cookies::from_stdin(std::io::stdin().lock());
     }
@@ -115,7 +118,7 @@ fn obtain(ctx: &Context, client: &Client, args: &LoginArgs) -> Result<Found> {
         let dir = if let Some(dir) = dir {
             dir.clone()
         } else {
-            let home = ctx.home().ok_or_else(|| {
+            let home = ctx.settings.home().ok_or_else(|| {
                 Error::usage(
                     "HOME is not set",
                     Some("name the folder: --from-firefox DIR".into()),
@@ -123,7 +126,7 @@ fn obtain(ctx: &Context, client: &Client, args: &LoginArgs) -> Result<Found> {
             })?;
             cookies::default_firefox_profile(home)?
         };
-        return cookies::from_firefox(&dir, &ctx.scratch_dir());
+        return cookies::from_firefox(&dir, &ctx.settings.scratch_dir());
     }
     if let Some(email) = &args.email {
         return password_login(ctx, client, email, args.password_stdin);
@@ -131,7 +134,7 @@ fn obtain(ctx: &Context, client: &Client, args: &LoginArgs) -> Result<Found> {
     prompt_for_cookie(ctx)
 }
 
-fn prompt_for_cookie(ctx: &Context) -> Result<Found> {
+fn prompt_for_cookie(ctx: &Ctx) -> Result<Found> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::usage(
             "no terminal to ask for the li_at cookie on",
@@ -153,7 +156,7 @@ fn prompt_for_cookie(ctx: &Context) -> Result<Found> {
     })
 }
 
-fn password_login(ctx: &Context, client: &Client, email: &str, from_stdin: bool) -> Result<Found> {
+fn password_login(ctx: &Ctx, client: &Client, email: &str, from_stdin: bool) -> Result<Found> {
     let password = if from_stdin {
         read_password_line(std::io::stdin().lock())?
     } else if std::io::stdin().is_terminal() {

@@ -4,8 +4,8 @@
 use clap::Args;
 use serde::Serialize;
 
-use crate::context::{Context, Target};
-use crate::exit::Exit;
+use super::Ctx;
+use super::exit::{Exit, ExitOf as _};
 use crate::output::{Style, View, Words};
 use crate::report::ErrorView;
 use crate::sessions::SessionSource;
@@ -29,13 +29,13 @@ struct LoggedOut {
     failed: Vec<ErrorView>,
 }
 
-pub fn run(ctx: &Context, args: LogoutArgs) -> anyhow::Result<Exit> {
-    if let Target::Sandbox { .. } = ctx.target {
+pub fn run(ctx: &Ctx, args: LogoutArgs) -> anyhow::Result<Exit> {
+    if !ctx.connector.stores_sessions() {
         ctx.out
             .note("sandbox sessions are never stored, so there is nothing to forget");
         return Ok(Exit::Ok);
     }
-    let store = ctx.store()?;
+    let store = ctx.connector.store()?;
     let mut view = LoggedOut {
         schema: 1,
         tool: crate::report::Tool::default(),
@@ -62,16 +62,16 @@ pub fn run(ctx: &Context, args: LogoutArgs) -> anyhow::Result<Exit> {
             v.message = format!("profile {profile:?}: {}", v.message);
             view.failed.push(v);
         }
-    } else if store.delete(&ctx.profile)? {
-        view.forgotten.push(ctx.profile.clone());
+    } else if store.delete(&ctx.settings.profile)? {
+        view.forgotten.push(ctx.settings.profile.clone());
     } else {
-        view.not_found.push(ctx.profile.clone());
+        view.not_found.push(ctx.settings.profile.clone());
     }
     ctx.out.print(&view)?;
     for failed in &view.failed {
         ctx.out.warn(&format!("not forgotten: {}", failed.message));
     }
-    if ctx.session_source() == SessionSource::Environment && !ctx.out.is_machine() {
+    if ctx.connector.session_source() == SessionSource::Environment && !ctx.out.is_machine() {
         ctx.out.warn(
             "LINKEDIN_LI_AT is still set in this shell and wins over every store; unset it too",
         );

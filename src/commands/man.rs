@@ -3,9 +3,9 @@
 
 use clap::Args;
 
-use crate::context::Context;
+use super::Ctx;
+use super::exit::Exit;
 use crate::error::Error;
-use crate::exit::Exit;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -19,7 +19,7 @@ pub struct ManArgs {
 }
 
 /// `cli` is the whole command line's definition, handed down by the dispatcher.
-pub fn run(_ctx: &Context, args: ManArgs, cli: clap::Command) -> anyhow::Result<Exit> {
+pub fn run(_ctx: &Ctx, args: ManArgs, cli: clap::Command) -> anyhow::Result<Exit> {
     let mut cli = cli.name("linkedin-privacy");
     // Built, so every command's page lists the global options it takes too.
     cli.build();

@@ -8,11 +8,11 @@ use clap::{Args, ValueEnum};
 use comfy_table::Color;
 use serde::Serialize;
 
+use super::Ctx;
+use super::exit::{Exit, ExitOf as _};
 use crate::audit;
 use crate::catalog::DEFAULT_OPT_OUT;
-use crate::context::{Connection, Context};
 use crate::error::{Error, Result};
-use crate::exit::Exit;
 use crate::objection::{self, Filled, Inputs, Region, Source};
 use crate::output::{Style, View, Words};
 use crate::report::{Identity, State};
@@ -113,7 +113,7 @@ impl View for MarkedSent {
 }
 
 /// `--mark-sent`: records the day the objection was sent, for the member this session is.
-fn mark_sent(ctx: &Context, date: &str) -> anyhow::Result<Exit> {
+fn mark_sent(ctx: &Ctx, date: &str) -> anyhow::Result<Exit> {
     let today = crate::clock::Day::of(ctx.time.clock.now());
     let day = if date == "today" {
         today
@@ -139,9 +139,9 @@ fn mark_sent(ctx: &Context, date: &str) -> anyhow::Result<Exit> {
         )
         .into());
     }
-    let path = match &ctx.history {
-        crate::context::HistoryPlace::File(p) => p.clone(),
-        crate::context::HistoryPlace::Off(why) => {
+    let path = match &ctx.settings.history {
+        crate::settings::HistoryPlace::File(p) => p.clone(),
+        crate::settings::HistoryPlace::Off(why) => {
             return Err(Error::usage(
                 format!("--mark-sent records in the history, and there is none: {why}"),
                 Some("give --history FILE".to_string()),
@@ -149,7 +149,7 @@ fn mark_sent(ctx: &Context, date: &str) -> anyhow::Result<Exit> {
             .into());
         }
     };
-    let conn = ctx.connect()?;
+    let conn = ctx.connector.connect()?;
     let mut account = conn.identity.clone();
     ctx.identify(&conn.member(), &mut account)?;
     let Some(member) = account.member_key().map(str::to_string) else {
@@ -161,7 +161,7 @@ fn mark_sent(ctx: &Context, date: &str) -> anyhow::Result<Exit> {
     };
     let mut history = crate::history::History::open(&path)?;
     let who = crate::history::Who {
-        site: ctx.site(),
+        site: ctx.connector.site(),
         member,
         profile: account.profile.clone(),
     };
@@ -194,7 +194,7 @@ struct Prefilled {
     html_file: Option<String>,
 }
 
-pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &Ctx, args: ObjectionArgs) -> anyhow::Result<Exit> {
     if let Some(date) = &args.mark_sent {
         return mark_sent(ctx, date);
     }
@@ -213,7 +213,7 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
         .into());
     }
     // Signed in is better (the name, the toggle's state), but not needed: visitors may object too.
-    let conn = match ctx.connect() {
+    let conn = match ctx.connector.connect() {
         Ok(conn) => Some(conn),
         Err(e) if e.exit() == Exit::Session => {
             ctx.out
@@ -226,8 +226,8 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
     let client = match &conn {
         Some(c) => &c.client,
         None => {
-            anonymous = ctx.client()?;
-            &anonymous.0
+            anonymous = ctx.connector.client()?;
+            &anonymous.client
         }
     };
     let form_url = client.objection_form_url();
@@ -304,12 +304,26 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
         genai_state,
     };
     let fields = objection::fill(&form, &inputs).map_err(|why| {
-        let hint = if why.starts_with("--country") {
-            "give the country's code as the form lists it, e.g. --country DE"
-        } else {
-            "pass part of one option's text, e.g. --type other"
+        use objection::FillError as F;
+        let (message, hint) = match why {
+            F::TypeEmpty => (
+                "--type is empty: give part of one option's text".to_string(),
+                "pass part of one option's text, e.g. --type other",
+            ),
+            F::TypeNone { wanted, options } => (
+                format!("--type {wanted:?} names none of the form's options: {options}"),
+                "pass part of one option's text, e.g. --type other",
+            ),
+            F::CountryAmbiguous { wanted, matches } => (
+                format!("--country {wanted:?} matches several of the form's countries: {matches}; give its code"),
+                "give the country's code as the form lists it, e.g. --country DE",
+            ),
+            F::CountryNone { wanted, some } => (
+                format!("--country {wanted:?} is none of the form's countries ({some})"),
+                "give the country's code as the form lists it, e.g. --country DE",
+            ),
         };
-        Error::usage(why, Some(hint.to_string()))
+        Error::usage(message, Some(hint.to_string()))
     })?;
     // --region cites a law; --country fills a country: say so when they disagree.
     if let (Some(region @ (RegionArg::Uk | RegionArg::Ch)), Some(_)) = (args.region, &args.country)
@@ -387,7 +401,7 @@ pub fn run(ctx: &Context, args: ObjectionArgs) -> anyhow::Result<Exit> {
 
 /// Records in the history that the form was pre-filled, with the fields filled (a failure is a
 /// warning).
-fn record_draft(ctx: &Context, view: &Prefilled) {
+fn record_draft(ctx: &Ctx, view: &Prefilled) {
     let Some(member) = view.account.member_key() else {
         return;
     };
@@ -404,7 +418,7 @@ fn record_draft(ctx: &Context, view: &Prefilled) {
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let who = crate::history::Who {
-        site: ctx.site(),
+        site: ctx.connector.site(),
         member: member.to_string(),
         profile: view.account.profile.clone(),
     };
@@ -422,9 +436,9 @@ fn stops_the_run(e: &Error) -> bool {
 /// The member's name: from the stored profile, or one `/me` call when it is not known (or when
 /// the history needs to know whose account it is). The text can do without it, so a failure only
 /// leaves it out, unless it ends the run.
-fn identity(ctx: &Context, conn: &Connection) -> Result<Identity> {
+fn identity(ctx: &Ctx, conn: &crate::connect::Connection) -> Result<Identity> {
     let mut identity = conn.identity.clone();
-    let history_needs = !matches!(ctx.history, crate::context::HistoryPlace::Off(_))
+    let history_needs = !matches!(ctx.settings.history, crate::settings::HistoryPlace::Off(_))
         && identity.member_key().is_none();
     if identity.name.is_none() || history_needs {
         match conn.member().me() {
@@ -438,7 +452,7 @@ fn identity(ctx: &Context, conn: &Connection) -> Result<Identity> {
 
 /// The generative-AI toggle, from a fresh read (one request). Without a certain read the text
 /// says nothing about it.
-fn genai_state(ctx: &Context, conn: &Connection) -> Result<State> {
+fn genai_state(ctx: &Ctx, conn: &crate::connect::Connection) -> Result<State> {
     let Some(entry) = ctx
         .catalog()
         .ok()
@@ -458,7 +472,7 @@ fn genai_state(ctx: &Context, conn: &Connection) -> Result<State> {
     }
 }
 
-fn ask_email(ctx: &Context) -> Result<Option<String>> {
+fn ask_email(ctx: &Ctx) -> Result<Option<String>> {
     if !std::io::stdin().is_terminal() {
         return Ok(None);
     }
@@ -468,14 +482,18 @@ fn ask_email(ctx: &Context) -> Result<Option<String>> {
     Ok(Some(line).filter(|l| !l.is_empty()))
 }
 
-fn open_in_browser(ctx: &Context, url: &str) {
-    let program = ctx.browser().map(str::to_string).unwrap_or_else(|| {
-        if cfg!(target_os = "macos") {
-            "open".to_string()
-        } else {
-            "xdg-open".to_string()
-        }
-    });
+fn open_in_browser(ctx: &Ctx, url: &str) {
+    let program = ctx
+        .settings
+        .browser()
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            if cfg!(target_os = "macos") {
+                "open".to_string()
+            } else {
+                "xdg-open".to_string()
+            }
+        });
     // The browser never sees the session: LINKEDIN_LI_AT and the rest stay with this process.
     let child = crate::child::command(&program)
         .arg(url)

@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex};
 
 use clap::Args;
 
+use super::Ctx;
+use super::exit::{Exit, ExitOf as _};
 use crate::catalog::{Catalog, DEFAULT_OPT_OUT, Entry};
-use crate::context::{Context, Target};
 use crate::error::{Error, Result};
-use crate::exit::Exit;
 use crate::interrupt;
 use crate::optout::{self, Step};
 use crate::report::{Change, Identity, ReasonCode, Report, SettingRow, State};
@@ -37,7 +37,7 @@ struct Outcome {
     catalog_version: String,
 }
 
-pub fn run(ctx: &Context, args: OptOutArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &Ctx, args: OptOutArgs) -> anyhow::Result<Exit> {
     if !args.dry_run && !args.yes && !std::io::stdin().is_terminal() {
         let e = Error::usage(
             "opt-out changes your LinkedIn settings and needs a confirmation, but there is no terminal to ask on",
@@ -65,7 +65,7 @@ pub fn run(ctx: &Context, args: OptOutArgs) -> anyhow::Result<Exit> {
     }
 }
 
-fn select<'c>(ctx: &Context, catalog: &'c Catalog, args: &OptOutArgs) -> Result<Vec<&'c Entry>> {
+fn select<'c>(ctx: &Ctx, catalog: &'c Catalog, args: &OptOutArgs) -> Result<Vec<&'c Entry>> {
     if args.all {
         return Ok(catalog
             .settings
@@ -91,21 +91,14 @@ fn select<'c>(ctx: &Context, catalog: &'c Catalog, args: &OptOutArgs) -> Result<
     Ok(entries)
 }
 
-fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<Outcome> {
+fn execute(ctx: &Ctx, args: &OptOutArgs, account: &mut Identity) -> Result<Outcome> {
     let catalog = ctx.catalog()?;
     let entries = select(ctx, &catalog, args)?;
-    let conn = ctx.connect()?;
+    let conn = ctx.connector.connect()?;
     let mut identity = conn.identity.clone();
     ctx.identify(&conn.member(), &mut identity)?;
     *account = identity;
-    if let Target::Sandbox { account } = &ctx.target
-        && !ctx.out.is_machine()
-    {
-        ctx.out.quiet_note(&format!(
-            "sandbox: a fake LinkedIn at {}, account {account:?}; no real account is touched",
-            conn.client.origin().as_str()
-        ));
-    }
+    ctx.announce_sandbox(&conn.client, false);
     let member = conn.member();
     let origin = conn.client.origin();
 
@@ -175,8 +168,8 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
         let known = Arc::clone(&known);
         let out = ctx.out.clone();
         // The history hears of a write in doubt too.
-        let history = match (&ctx.history, who(ctx, account)) {
-            (crate::context::HistoryPlace::File(path), Some(who)) => {
+        let history = match (&ctx.settings.history, who(ctx, account)) {
+            (crate::settings::HistoryPlace::File(path), Some(who)) => {
                 Some((path.clone(), who, catalog.version.clone()))
             }
             _ => None,
@@ -307,12 +300,12 @@ fn execute(ctx: &Context, args: &OptOutArgs, account: &mut Identity) -> Result<O
 }
 
 /// Whose records an opt-out makes, when there is a history and the member is known.
-fn who(ctx: &Context, account: &Identity) -> Option<crate::history::Who> {
-    if !matches!(ctx.history, crate::context::HistoryPlace::File(_)) {
+fn who(ctx: &Ctx, account: &Identity) -> Option<crate::history::Who> {
+    if !matches!(ctx.settings.history, crate::settings::HistoryPlace::File(_)) {
         return None;
     }
     Some(crate::history::Who {
-        site: ctx.site(),
+        site: ctx.connector.site(),
         member: account.member_key()?.to_string(),
         profile: account.profile.clone(),
     })
@@ -320,7 +313,7 @@ fn who(ctx: &Context, account: &Identity) -> Option<crate::history::Who> {
 
 /// Records what was read and written in the history (a failure is a warning), and says so
 /// when a setting the history last saw private had been switched back on.
-fn record(ctx: &Context, outcome: &Outcome) {
+fn record(ctx: &Ctx, outcome: &Outcome) {
     let report = &outcome.report;
     let Some(who) = who(ctx, &report.account) else {
         return;
@@ -352,7 +345,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Asks on the terminal before writing; `false` when the person declines.
-fn confirm(ctx: &Context, account: &Identity, steps: &[Step]) -> Result<bool> {
+fn confirm(ctx: &Ctx, account: &Identity, steps: &[Step]) -> Result<bool> {
     let who = account.name.as_deref().unwrap_or("this account");
     for s in steps {
         if let Step::Write { checked, .. } = s {

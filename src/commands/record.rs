@@ -7,9 +7,9 @@ use std::sync::Arc;
 use clap::Args;
 use serde::Serialize;
 
-use crate::context::Context;
+use super::Ctx;
+use super::exit::Exit;
 use crate::drift::{self, Recorder};
-use crate::exit::Exit;
 use crate::output::{Style, View, Words};
 
 #[derive(Debug, Args)]
@@ -41,18 +41,18 @@ struct ReplyLine {
     error: Option<String>,
 }
 
-pub fn run(ctx: &Context, args: RecordArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &Ctx, args: RecordArgs) -> anyhow::Result<Exit> {
     let view = record(ctx, &args.out)?;
     ctx.out.print(&view)?;
     Ok(Exit::Ok)
 }
 
-fn record(ctx: &Context, dir: &std::path::Path) -> crate::error::Result<Recorded> {
+fn record(ctx: &Ctx, dir: &std::path::Path) -> crate::error::Result<Recorded> {
     // Refused before any request when DIR is something else.
     drift::prepare_dir(dir)?;
     let catalog = ctx.catalog()?;
     let recorder = Arc::new(Recorder::default());
-    let conn = ctx.connect_observed(Some(recorder.clone()))?;
+    let conn = ctx.connector.connect_observed(Some(recorder.clone()))?;
     let manifest = drift::record(
         &conn.member(),
         &conn.session,

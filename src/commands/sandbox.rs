@@ -6,8 +6,8 @@ use std::time::Duration;
 use clap::Args;
 use serde::Serialize;
 
-use crate::context::Context;
-use crate::exit::Exit;
+use super::Ctx;
+use super::exit::Exit;
 use crate::output::{Style, View, Words};
 use crate::sandbox::{AccountsFile, Fixtures, LOG_PATH, LoginKind, Sandbox, SandboxOptions};
 
@@ -60,7 +60,7 @@ struct LoginLine {
     account: Option<String>,
 }
 
-pub fn run(ctx: &Context, args: SandboxArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &Ctx, args: SandboxArgs) -> anyhow::Result<Exit> {
     let (file, fixtures) = match (&args.accounts, args.generate) {
         (Some(path), _) => AccountsFile::load(path)?,
         (None, Some(n)) => (AccountsFile::generate(n as usize), Fixtures::embedded()),

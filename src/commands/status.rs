@@ -5,14 +5,13 @@ use clap::Args;
 use comfy_table::Color;
 use serde::Serialize;
 
-use crate::context::{Context, Target};
+use super::Ctx;
+use super::exit::{Exit, ExitOf as _};
 use crate::error::Error;
-use crate::exit::Exit;
-use crate::linkedin::{Client, Origin, Session};
+use crate::linkedin::{Client, Session};
 use crate::output::{Style, View, Words};
 use crate::report::ErrorView;
-use crate::secret::Secret;
-use crate::sessions::{SessionSource, Store};
+use crate::sessions::SessionSource;
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -85,114 +84,19 @@ impl SessionStatus {
     }
 }
 
-pub fn run(ctx: &Context, args: StatusArgs) -> anyhow::Result<Exit> {
-    let (client, sandbox) = ctx.client()?;
-    let check = |entry: SessionStatus, session: Result<Session, Error>| {
-        if args.offline {
-            entry
-        } else {
-            entry.check(&client, session)
-        }
-    };
+pub fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<Exit> {
+    let reach = ctx.connector.client()?;
     let mut sessions = Vec::new();
-    if let (Target::Sandbox { account }, Some(sandbox)) = (&ctx.target, &sandbox) {
-        if let Some((token, identity)) = sandbox.account(account) {
-            let mut entry = SessionStatus::new(
-                None,
-                SessionSource::Sandbox,
-                format!("sandbox account {account:?}"),
-            );
-            entry.name = identity.name;
-            entry.public_id = identity.public_id;
-            sessions.push(check(entry, ctx.session(Secret::new(token), None)));
-        }
-    } else {
-        if let Some(session) = ctx.env_session().transpose() {
-            let entry = SessionStatus::new(
-                None,
-                SessionSource::Environment,
-                "LINKEDIN_LI_AT".to_string(),
-            );
-            sessions.push(check(entry, session));
-        }
-        let keyring = Store::Keyring(ctx.keyring()?);
-        let file = ctx.session_file()?;
-        let file_exists = file.path.exists();
-        let mut stores = vec![keyring];
-        if file_exists || ctx.session_source() == SessionSource::File {
-            if file_exists {
-                ctx.out.warn(&format!(
-                    "reading sessions kept in a plain file, {}",
-                    file.path.display()
-                ));
-            }
-            stores.push(Store::File(file));
-        }
-        for store in &stores {
-            if let Store::Keyring(k) = store {
-                for stray in k.strays() {
-                    let entry = SessionStatus::new(
-                        Some(crate::text::clean_line(&stray, 64)),
-                        store.source(),
-                        store.location(),
-                    );
-                    sessions.push(entry.failed(&Error::Store {
-                        message: "the keyring holds this profile but the index beside it does not list it, so no command uses it".to_string(),
-                        hint: Some(crate::error::Hint::text(format!(
-                            "`{}` removes it",
-                            ctx.out.words.command(&format!(
-                                "--profile {} logout",
-                                crate::text::clean_line(&stray, 64)
-                            ))
-                        ))),
-                    }));
-                }
-            }
-            let profiles = match store.profiles() {
-                Ok(p) => p,
-                Err(e) => {
-                    sessions.push(
-                        SessionStatus::new(None, store.source(), store.location()).failed(&e),
-                    );
-                    continue;
-                }
-            };
-            for profile in profiles {
-                let entry =
-                    SessionStatus::new(Some(profile.clone()), store.source(), store.location());
-                match store.load(&profile) {
-                    Ok(Some(stored)) => {
-                        let mut entry = entry;
-                        entry.name = Some(crate::text::clean_line(&stored.name, 100));
-                        entry.public_id = stored
-                            .public_id
-                            .as_deref()
-                            .and_then(crate::linkedin::endpoints::clean_public_id);
-                        entry.stored_at = Some(stored.stored_at.clone());
-                        let elsewhere = ctx.remote_origin().filter(|target| {
-                            Origin::parse(&stored.origin).ok().as_ref() != Some(*target)
-                        });
-                        if let Some(target) = elsewhere {
-                            // Never sent to an origin it was not signed in at, not even to check.
-                            sessions.push(entry.failed(&Error::WrongOrigin {
-                                profile: profile.clone(),
-                                stored: crate::text::clean_line(&stored.origin, 100),
-                                target: target.as_str().to_string(),
-                            }));
-                            continue;
-                        }
-                        let session = ctx.session(stored.li_at, stored.jsessionid.as_deref());
-                        sessions.push(check(entry, session));
-                    }
-                    Ok(None) => sessions.push(entry.failed(&Error::NotSignedIn {
-                        detail: format!(
-                            "profile {profile:?} is listed but its keyring item is gone"
-                        ),
-                    })),
-                    Err(e) => sessions.push(entry.failed(&e)),
-                }
-            }
-        }
+    for listed in ctx.connector.list_sessions(reach.sandbox())? {
+        let mut entry = SessionStatus::new(listed.profile, listed.source, listed.location);
+        entry.name = listed.name;
+        entry.public_id = listed.public_id;
+        entry.stored_at = listed.stored_at;
+        sessions.push(match (args.offline, listed.session) {
+            (_, Err(e)) => entry.failed(&e),
+            (true, Ok(_)) => entry,
+            (false, Ok(session)) => entry.check(&reach.client, Ok(session)),
+        });
     }
     let exit = if sessions.is_empty() {
         Exit::Session
@@ -224,8 +128,13 @@ impl View for StatusView {
             };
             let (works, color) = match (e.works, &e.error) {
                 (Some(true), _) => ("yes".to_string(), Some(Color::Green)),
-                (Some(false), Some(err)) => (format!("no: {}", err.kind), Some(Color::Red)),
-                (_, Some(err)) => (format!("unknown: {}", err.kind), Some(Color::Yellow)),
+                (Some(false), Some(err)) => {
+                    (format!("no: {}", err.kind.as_str()), Some(Color::Red))
+                }
+                (_, Some(err)) => (
+                    format!("unknown: {}", err.kind.as_str()),
+                    Some(Color::Yellow),
+                ),
                 (_, None) => ("not checked".to_string(), None),
             };
             table.add_row(vec![
@@ -276,7 +185,10 @@ impl View for StatusView {
                     o(&e.public_id),
                     o(&e.stored_at),
                     e.works.map(|w| w.to_string()).unwrap_or_default(),
-                    e.error.as_ref().map(|x| x.kind.clone()).unwrap_or_default(),
+                    e.error
+                        .as_ref()
+                        .map(|x| x.kind.as_str().to_string())
+                        .unwrap_or_default(),
                     e.error
                         .as_ref()
                         .map(|x| x.message.clone())

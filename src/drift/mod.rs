@@ -139,7 +139,7 @@ impl Observer for Recorder {
 /// it; any other reply is recorded as it came.
 pub fn fetch(member: &Member<'_>, catalog: &Catalog) -> Result<()> {
     let keep_going = |r: Result<()>| match r {
-        Err(e) if e.is_fatal_for_account() => Err(e),
+        Err(e) if e.ends_account() => Err(e),
         _ => Ok(()),
     };
     keep_going(member.me().map(|_| ()))?;

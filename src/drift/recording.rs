@@ -129,12 +129,12 @@ impl Recording {
     /// A recording folder (or `fixtures/`).
     pub fn open(dir: &Path) -> Result<Recording> {
         let manifest = read_manifest(dir)?.ok_or_else(|| {
-            Error::usage(
+            Error::usage_with(
                 format!(
                     "{} holds no manifest.json: it is not a recording",
                     dir.display()
                 ),
-                Some("give a folder written by `record --out`, or fixtures/".to_string()),
+                crate::error::Hint::RecordingFolder,
             )
         })?;
         Ok(Recording::new(
@@ -198,9 +198,9 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
         Ok(t) => t,
         Err(crate::fsx::ReadError::NotFound) => return Ok(None),
         Err(e) => {
-            return Err(Error::usage(
+            return Err(Error::usage_with(
                 format!("cannot read {}: {e}", path.display()),
-                Some("give a folder written by `record --out`, or fixtures/".to_string()),
+                crate::error::Hint::RecordingFolder,
             ));
         }
     };

@@ -14,7 +14,7 @@ use super::{Recorder, compare};
 use crate::audit::read_card;
 use crate::catalog::{CardRef, Catalog, Toggle};
 use crate::clock::Time;
-use crate::linkedin::endpoints::parse_me;
+use crate::linkedin::api::parse_me;
 use crate::linkedin::{Client, NetConfig, Origin, Session};
 use crate::objection;
 use crate::report::State;

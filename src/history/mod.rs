@@ -18,7 +18,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Hint, Result};
 use crate::report::{Change, Previous, ReasonCode, Report, SettingRow, State};
 
 /// The file's name in the data directory.
@@ -311,26 +311,33 @@ impl History {
         unreadable(&self.path, &e)
     }
 
-    /// Records an audit's rows (informational entries aside) and marks each row whose state
-    /// differs from the one last recorded with [`Previous`]. Returns how many rows changed.
-    pub fn record_audit(&mut self, who: &Who, catalog: &str, report: &mut Report) -> Result<usize> {
+    /// Records an audit's rows (informational entries aside). Returns, for each row whose state
+    /// differs from the one last recorded, what that was ([`Previous`]): the caller puts it
+    /// into the view.
+    pub fn record_audit(
+        &mut self,
+        who: &Who,
+        catalog: &str,
+        report: &Report,
+    ) -> Result<std::collections::HashMap<String, Previous>> {
         self.write(|tx| {
-            let mut changed = 0;
-            for row in report.settings.iter_mut().filter(|r| recorded(r)) {
+            let mut changed = std::collections::HashMap::new();
+            for row in report.settings.iter().filter(|r| recorded(r)) {
                 let last = last_definite(tx, who, &row.id)?;
-                row.previous = None;
                 if let Some(last) = last
                     && is_definite(row.state)
                     && last.state != row.state
                 {
                     let was_private = last_private(tx, who, &row.id)?;
-                    row.previous = Some(Previous {
-                        reenabled: row.private == Some(false) && was_private == Some(true),
-                        state: last.state,
-                        checked_at: last.at,
-                        by_opt_out: last.by_opt_out,
-                    });
-                    changed += 1;
+                    changed.insert(
+                        row.id.clone(),
+                        Previous {
+                            reenabled: row.private == Some(false) && was_private == Some(true),
+                            state: last.state,
+                            checked_at: last.at,
+                            by_opt_out: last.by_opt_out,
+                        },
+                    );
                 }
                 let mut r = Record::new(Kind::Audit, who, &report.checked_at);
                 r.setting = Some(row.id.clone());
@@ -816,7 +823,7 @@ fn exists(path: &Path) -> Result<bool> {
         Ok(_) => Err(unusable(
             path,
             "it is not a regular file",
-            Some("give a file path with --history FILE"),
+            Some(Hint::HistoryElsewhere),
         )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(unusable(path, &e.to_string(), None)),
@@ -838,7 +845,7 @@ fn check_file_header(path: &Path) -> Result<()> {
         return Err(Error::History {
             path: path.display().to_string(),
             detail: "it is damaged or not an SQLite file; it is left as it is".to_string(),
-            hint: Some(move_away(path)),
+            hint: Some(Hint::Text(move_away(path))),
         });
     }
     let word = |at: usize| {
@@ -865,7 +872,7 @@ fn newer(path: &Path, version: i64) -> Error {
         &format!(
             "it was written by a newer linkedin-privacy (history schema {version}; this version knows {SCHEMA}); it is left as it is"
         ),
-        Some("upgrade linkedin-privacy, or give another file with --history FILE"),
+        Some(Hint::UpgradeOrHistoryElsewhere),
     )
 }
 
@@ -873,7 +880,7 @@ fn foreign(path: &Path) -> Error {
     unusable(
         path,
         "it is an SQLite file of something else, not a linkedin-privacy history; it is left as it is",
-        Some("give another file with --history FILE"),
+        Some(Hint::HistoryElsewhere),
     )
 }
 
@@ -952,11 +959,11 @@ fn move_away(path: &Path) -> String {
     )
 }
 
-fn unusable(path: &Path, detail: &str, hint: Option<&str>) -> Error {
+fn unusable(path: &Path, detail: &str, hint: Option<Hint>) -> Error {
     Error::History {
         path: path.display().to_string(),
         detail: detail.to_string(),
-        hint: hint.map(str::to_string),
+        hint,
     }
 }
 
@@ -971,12 +978,12 @@ fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
                 "another run kept it busy for more than {} s",
                 BUSY_WAIT.as_secs()
             ),
-            Some("try again when the other run is done"),
+            Some(Hint::text("try again when the other run is done")),
         ),
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::History {
             path: path.display().to_string(),
             detail: "it is damaged or not an SQLite file; it is left as it is".to_string(),
-            hint: Some(move_away(path)),
+            hint: Some(Hint::Text(move_away(path))),
         },
         Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
             unusable(
@@ -985,7 +992,7 @@ fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
                     "cannot be read or written: {}",
                     crate::text::clean_line(&e.to_string(), 200)
                 ),
-                Some("check its permissions and those of its folder"),
+                Some(Hint::text("check its permissions and those of its folder")),
             )
         }
         // A full disk, a file size limit, a failing disk: the file is not damaged, and moving it
@@ -993,7 +1000,7 @@ fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
         Some(ErrorCode::DiskFull) => unusable(
             path,
             "cannot be written: the disk is full (or a file size limit was reached); the history is left as it was",
-            Some("free some space, then run again"),
+            Some(Hint::text("free some space, then run again")),
         ),
         Some(ErrorCode::SystemIoFailure) => unusable(
             path,
@@ -1001,12 +1008,16 @@ fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
                 "cannot be read or written (an I/O error: {}); the history is left as it was",
                 crate::text::clean_line(&e.to_string(), 120)
             ),
-            Some("check the disk and the free space, then run again"),
+            Some(Hint::text(
+                "check the disk and the free space, then run again",
+            )),
         ),
         _ => unusable(
             path,
             &crate::text::clean_line(&e.to_string(), 200),
-            Some("try again; if it keeps failing, check the disk and the file's permissions"),
+            Some(Hint::text(
+                "try again; if it keeps failing, check the disk and the file's permissions",
+            )),
         ),
     }
 }
@@ -1055,13 +1066,14 @@ mod tests {
     fn off_then_on_is_a_reenablement_and_unknown_is_no_state() {
         let dir = tempfile::tempdir().unwrap();
         let mut h = History::open(&dir.path().join("h.sqlite3")).unwrap();
-        let mut r = report("2026-10-01T08:00:00Z", State::Off);
-        assert_eq!(h.record_audit(&who(), "c", &mut r).unwrap(), 0);
-        let mut r = report("2026-10-08T08:00:00Z", State::Unknown);
-        assert_eq!(h.record_audit(&who(), "c", &mut r).unwrap(), 0);
-        let mut r = report("2026-10-15T08:00:00Z", State::On);
-        assert_eq!(h.record_audit(&who(), "c", &mut r).unwrap(), 1);
-        let p = r.settings[0].previous.clone().unwrap();
+        let r = report("2026-10-01T08:00:00Z", State::Off);
+        assert!(h.record_audit(&who(), "c", &r).unwrap().is_empty());
+        let r = report("2026-10-08T08:00:00Z", State::Unknown);
+        assert!(h.record_audit(&who(), "c", &r).unwrap().is_empty());
+        let r = report("2026-10-15T08:00:00Z", State::On);
+        let changed = h.record_audit(&who(), "c", &r).unwrap();
+        assert_eq!(changed.len(), 1);
+        let p = changed["generative-ai-training"].clone();
         assert_eq!(p.state, State::Off);
         assert_eq!(p.checked_at, "2026-10-01T08:00:00Z");
         assert!(p.reenabled);
@@ -1070,8 +1082,8 @@ mod tests {
             member: "someone-else".into(),
             ..who()
         };
-        let mut r = report("2026-10-15T08:00:00Z", State::On);
-        assert_eq!(h.record_audit(&other, "c", &mut r).unwrap(), 0);
+        let r = report("2026-10-15T08:00:00Z", State::On);
+        assert!(h.record_audit(&other, "c", &r).unwrap().is_empty());
         assert_eq!(h.count().unwrap(), 4);
     }
 
@@ -1080,8 +1092,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut h = History::open(&dir.path().join("h.sqlite3")).unwrap();
         for day in 1..=3 {
-            let mut r = report(&format!("2026-10-0{day}T08:00:00Z"), State::Off);
-            h.record_audit(&who(), "c", &mut r).unwrap();
+            let r = report(&format!("2026-10-0{day}T08:00:00Z"), State::Off);
+            h.record_audit(&who(), "c", &r).unwrap();
         }
         let mut all = Vec::new();
         h.each(|r| all.push(r)).unwrap();

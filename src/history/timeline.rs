@@ -185,13 +185,13 @@ mod tests {
 
     fn audit(h: &mut History, at: &str, state: State) {
         let row = crate::history::ai_row(state);
-        let mut r = Report::new(Identity::default(), vec![row], at.to_string());
+        let r = Report::new(Identity::default(), vec![row], at.to_string());
         let who = Who {
             site: "linkedin".into(),
             member: "ada".into(),
             profile: None,
         };
-        h.record_audit(&who, "c", &mut r).unwrap();
+        h.record_audit(&who, "c", &r).unwrap();
     }
 
     #[test]

@@ -13,6 +13,9 @@ use reqwest::{Method, Url};
 use serde_json::Value;
 
 use super::endpoints::{Endpoint, Expect};
+use super::net::{
+    NetConfig, USER_AGENT, certificate_problem, innermost, rustls_config, without_credentials,
+};
 use super::origin::Origin;
 use super::retry::{self, Limiter, Pacer};
 use super::session::Session;
@@ -20,52 +23,6 @@ use crate::clock::Time;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::text;
-
-/// A browser-like user agent, as the contract asks for.
-const USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-
-/// How the client talks to the network; resolved from flags by the command layer.
-#[derive(Clone, Debug)]
-pub struct NetConfig {
-    pub origin: Origin,
-    /// For one whole request, connect to last byte.
-    pub timeout: Duration,
-    /// Further attempts after a 429, 999 or 5xx.
-    pub retries: u32,
-    /// The most one request waits between its attempts, in total.
-    pub max_wait: Duration,
-    /// A reply body larger than this is an error, never an out-of-memory.
-    pub max_body: u64,
-    /// The pause between one account's requests, and how far it may vary (0.3 = ±30 %).
-    pub delay: Duration,
-    pub delay_spread: f64,
-    /// The proxy every request goes through (`http://host:port`, perhaps with credentials);
-    /// `None` for none. Never set for a loopback origin.
-    pub proxy: Option<String>,
-    /// Certificates trusted besides the built-in roots (`SSL_CERT_FILE`), as DER.
-    pub extra_roots: Vec<Vec<u8>>,
-}
-
-impl NetConfig {
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-    pub const DEFAULT_RETRIES: u32 = 3;
-    pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(60);
-    pub const DEFAULT_MAX_BODY: u64 = 8 * 1024 * 1024;
-
-    pub fn new(origin: Origin) -> NetConfig {
-        NetConfig {
-            origin,
-            timeout: Self::DEFAULT_TIMEOUT,
-            retries: Self::DEFAULT_RETRIES,
-            max_wait: Self::DEFAULT_MAX_WAIT,
-            max_body: Self::DEFAULT_MAX_BODY,
-            delay: Duration::ZERO,
-            delay_spread: 0.0,
-            proxy: None,
-            extra_roots: Vec::new(),
-        }
-    }
-}
 
 /// A request body.
 pub(crate) enum Body {
@@ -82,6 +39,13 @@ pub(crate) struct Call<'a> {
     pub session: Option<&'a Session>,
     /// Cookies and csrf-token for calls made before a session exists (the password login).
     pub anonymous_jsessionid: Option<&'a str>,
+}
+
+impl Endpoint {
+    /// A call to this endpoint.
+    pub(crate) fn call<'a>(&'static self, arg: &str) -> Call<'a> {
+        Call::new(self, self.path(arg))
+    }
 }
 
 impl<'a> Call<'a> {
@@ -740,71 +704,6 @@ fn json_error_kind(e: &serde_json::Error) -> &'static str {
         Category::Data => "unexpected data",
         Category::Eof => "it ends early",
     }
-}
-
-/// The built-in roots (Mozilla's, compiled in), and the certificates `SSL_CERT_FILE` adds.
-fn rustls_config(extra: &[Vec<u8>]) -> std::result::Result<rustls::ClientConfig, String> {
-    let mut roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    for (i, der) in extra.iter().enumerate() {
-        roots
-            .add(rustls::pki_types::CertificateDer::from(der.clone()))
-            .map_err(|e| format!("certificate {} of SSL_CERT_FILE cannot be used: {e}", i + 1))?;
-    }
-    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("ring supports the default TLS versions")
-    .with_root_certificates(roots)
-    .with_no_client_auth())
-}
-
-/// What is wrong with the server's certificate, when that is why the connection failed.
-fn certificate_problem(e: &reqwest::Error) -> Option<String> {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = current {
-        if let Some(tls) = err.downcast_ref::<rustls::Error>()
-            && matches!(
-                tls,
-                rustls::Error::InvalidCertificate(_)
-                    | rustls::Error::NoCertificatesPresented
-                    | rustls::Error::UnsupportedNameType
-            )
-        {
-            return Some(text::clean_line(&tls.to_string(), text::MAX_SHOWN));
-        }
-        current = err.source();
-    }
-    let last = innermost(e);
-    last.contains("certificate").then_some(last)
-}
-
-/// A proxy's address as shown: scheme, host and port only (never its user name, password,
-/// path or query, which may hold a secret).
-pub fn without_credentials(proxy: &str) -> String {
-    match Url::parse(proxy) {
-        Ok(url) => {
-            let host = url.host_str().unwrap_or("?");
-            let shown = match url.port() {
-                Some(port) => format!("{}://{host}:{port}", url.scheme()),
-                None => format!("{}://{host}", url.scheme()),
-            };
-            text::clean_line(&shown, 200)
-        }
-        Err(_) => "(the proxy)".to_string(),
-    }
-}
-
-/// The last message of an error chain: the one that says what actually went wrong. It may quote
-/// the server (a certificate's names), so it is cleaned and capped.
-fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut current = e;
-    while let Some(next) = current.source() {
-        current = next;
-    }
-    text::clean_line(&current.to_string(), text::MAX_SHOWN)
 }
 
 fn form_encode(value: &str) -> String {

@@ -1,13 +1,16 @@
 //! Everything that knows LinkedIn's side of the wire: the origin, the session's cookies, the
 //! endpoints (as data), the client that sends every request, and its manners.
 
+pub mod api;
 pub mod client;
 pub mod endpoints;
+pub mod net;
 pub mod origin;
 pub mod retry;
 pub mod session;
 
-pub use client::{Client, Exchange, Member, NetConfig, Observer, Wait, WaitReason};
-pub use endpoints::{CardReply, Me};
+pub use api::{CardReply, LoginResult, Me};
+pub use client::{Client, Exchange, Member, Observer, Wait, WaitReason};
+pub use net::NetConfig;
 pub use origin::{LINKEDIN, Origin, profile_url};
 pub use session::Session;

@@ -114,7 +114,7 @@ mod tests {
             "not a url",
         ] {
             let err = Origin::parse(bad).unwrap_err();
-            assert_eq!(err.kind(), "usage", "{bad}");
+            assert_eq!(err.kind().as_str(), "usage", "{bad}");
         }
         assert_eq!(
             Origin::parse("http://127.0.0.1:9/").unwrap().url("/x"),

@@ -161,17 +161,30 @@ fn score(option: &FormOption, include_genai: bool) -> i32 {
     s
 }
 
+/// Why the form could not be filled as asked (the command layer words it, with its flags).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FillError {
+    /// The kind of objection asked for is empty.
+    TypeEmpty,
+    /// The kind asked for names none of the options; some of them, listed.
+    TypeNone { wanted: String, options: String },
+    /// The country asked for matches several of the form's countries.
+    CountryAmbiguous { wanted: String, matches: String },
+    /// The country asked for is none of the form's.
+    CountryNone { wanted: String, some: String },
+}
+
 /// Picks the option for the kind of objection: the one `--type` names, else the best match for
 /// AI/ML personalisation, else "Other".
 fn choose<'o>(
     options: &'o [FormOption],
     inputs: &Inputs,
-) -> Result<Option<(&'o FormOption, Source)>, String> {
+) -> Result<Option<(&'o FormOption, Source)>, FillError> {
     let real: Vec<&FormOption> = options.iter().filter(|o| !o.value.is_empty()).collect();
     if let Some(wanted) = &inputs.objection_type {
         let w = wanted.trim().to_lowercase();
         if w.is_empty() {
-            return Err("--type is empty: give part of one option's text".to_string());
+            return Err(FillError::TypeEmpty);
         }
         let exact = real
             .iter()
@@ -190,10 +203,10 @@ fn choose<'o>(
                 if real.len() > 10 {
                     listed.push(format!("and {} more", real.len() - 10));
                 }
-                Err(format!(
-                    "--type {wanted:?} names none of the form's options: {}",
-                    listed.join(", ")
-                ))
+                Err(FillError::TypeNone {
+                    wanted: crate::text::clean_line(wanted, 40),
+                    options: listed.join(", "),
+                })
             }
         };
     }
@@ -218,7 +231,7 @@ fn choose<'o>(
 fn country<'o>(
     options: &'o [FormOption],
     inputs: &Inputs,
-) -> Result<Option<(&'o FormOption, Source)>, String> {
+) -> Result<Option<(&'o FormOption, Source)>, FillError> {
     let real: Vec<&FormOption> = options.iter().filter(|o| !o.value.is_empty()).collect();
     let named = |o: &FormOption| {
         format!(
@@ -227,7 +240,7 @@ fn country<'o>(
             crate::text::clean_line(&o.value, 10)
         )
     };
-    let find = |wanted: &str| -> Result<Option<&'o FormOption>, String> {
+    let find = |wanted: &str| -> Result<Option<&'o FormOption>, FillError> {
         let w = wanted.trim().to_lowercase();
         if let Some(o) = real
             .iter()
@@ -243,16 +256,15 @@ fn country<'o>(
         match partial.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(**one)),
-            several => Err(format!(
-                "--country {:?} matches several of the form's countries: {}; give its code",
-                crate::text::clean_line(wanted, 40),
-                several
+            several => Err(FillError::CountryAmbiguous {
+                wanted: crate::text::clean_line(wanted, 40),
+                matches: several
                     .iter()
                     .take(8)
                     .map(|o| named(o))
                     .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+                    .join(", "),
+            }),
         }
     };
     if let Some(wanted) = &inputs.country {
@@ -260,12 +272,14 @@ fn country<'o>(
             Some(o) => Ok(Some((o, Source::User))),
             None => {
                 let some: Vec<String> = real.iter().take(10).map(|o| named(o)).collect();
-                Err(format!(
-                    "--country {:?} is none of the form's countries ({}{})",
-                    crate::text::clean_line(wanted, 40),
-                    some.join(", "),
-                    if real.len() > 10 { ", …" } else { "" }
-                ))
+                Err(FillError::CountryNone {
+                    wanted: crate::text::clean_line(wanted, 40),
+                    some: format!(
+                        "{}{}",
+                        some.join(", "),
+                        if real.len() > 10 { ", …" } else { "" }
+                    ),
+                })
             }
         };
     }
@@ -278,7 +292,7 @@ fn country<'o>(
 }
 
 /// The explanation, from the template.
-pub fn fill(form: &Form, i: &Inputs) -> Result<Vec<Filled>, String> {
+pub fn fill(form: &Form, i: &Inputs) -> Result<Vec<Filled>, FillError> {
     let text = explanation(i);
     let (first, last) = match i.name.as_deref().and_then(|n| n.split_once(' ')) {
         Some((f, l)) => (Some(f.to_string()), Some(l.to_string())),

@@ -6,7 +6,7 @@ pub mod fill;
 pub mod form;
 pub mod letter;
 
-pub use fill::{Filled, Inputs, Region, Source, fill};
+pub use fill::{FillError, Filled, Inputs, Region, Source, fill};
 pub use form::{
     Field, Form, FormOption, MAX_FIELDS, MAX_OPTIONS, fallback_form, looks_like_objection_form,
     parse_form, parse_form_within,
@@ -129,7 +129,10 @@ mod tests {
         );
         i.objection_type = Some("astrology".into());
         let err = fill(&form, &i).unwrap_err();
-        assert!(err.contains("Direct marketing"), "{err}");
+        assert!(
+            matches!(&err, FillError::TypeNone { options, .. } if options.contains("Direct marketing")),
+            "{err:?}"
+        );
         // With --include-genai the generative option is no longer penalised, but personalisation still wins.
         let mut i = inputs();
         i.include_genai = true;

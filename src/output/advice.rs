@@ -133,6 +133,33 @@ impl Words {
                 "e.g. `printf '%s\\n' \"$LI_AT\" | {} --cookie-stdin`",
                 self.command("login")
             ),
+            Hint::SandboxPort => "pick another --port, or 0 for any free one".to_string(),
+            Hint::HistoryElsewhere => "give another file with --history FILE".to_string(),
+            Hint::UpgradeOrHistoryElsewhere => {
+                "upgrade linkedin-privacy, or give another file with --history FILE".to_string()
+            }
+            Hint::CatalogPath => "check the catalog's path (--catalog, LINKEDIN_PRIVACY_CATALOG or catalog in config.toml)".to_string(),
+            Hint::NoKeyring => "use --insecure-storage to keep sessions in a 0600 file instead, or set LINKEDIN_LI_AT for this shell".to_string(),
+            Hint::AccountsPath => "check the --accounts path: a file of label<TAB>li_at lines, or - for standard input".to_string(),
+            Hint::FirefoxProfile => "name the profile folder: --from-firefox PROFILE_DIR (about:profiles in Firefox shows it)".to_string(),
+            Hint::RecordingFolder => "give a folder written by `record --out`, or fixtures/".to_string(),
+            Hint::Timeout => "check your connection, or allow more time with `--timeout SECS`".to_string(),
+            Hint::BaseUrl => "check your connection and the --base-url value".to_string(),
+            Hint::ResumeOwnFile => "give --resume a file of its own, e.g. --resume results.ndjson".to_string(),
+            Hint::ResumeFile => "give --resume the path of an ordinary file (it is created if missing); the run appends its results to it".to_string(),
+            Hint::ResumeBusy => "let that run finish (it audits the same accounts), then resume with the same command".to_string(),
+            Hint::InPlainFile => format!(
+                "the session is in the plain file: add --insecure-storage (`{}`), or sign in again to keep it in the keyring",
+                self.command("--insecure-storage audit")
+            ),
+            Hint::ResumeAgain { path: Some(path) } => format!(
+                "run the same command again: --resume {path} audits only the accounts not done"
+            ),
+            Hint::ResumeAgain { path: None } => "run the same command again with --resume FILE (FILE holding this run's NDJSON: save it with --format ndjson) to audit only the accounts not done".to_string(),
+            Hint::LogoutStray { profile } => format!(
+                "`{}` removes it",
+                self.command(&format!("--profile {profile} logout"))
+            ),
         }
     }
 }

@@ -168,7 +168,7 @@ impl Junit {
                 account,
                 "audit",
                 Outcome::Error {
-                    kind: e.kind.clone(),
+                    kind: e.kind.as_str().to_string(),
                     message: e.message.clone(),
                 },
                 None,

@@ -40,11 +40,65 @@ pub enum Format {
     Junit,
 }
 
+impl Format {
+    /// Every format: its name on the command line and in `config.toml`, and what it is.
+    pub const ALL: [(Format, &'static str, &'static str); 5] = [
+        (Format::Table, "table", "A table and a sentence, for people"),
+        (Format::Json, "json", "One pretty-printed JSON document"),
+        (Format::Ndjson, "ndjson", "One JSON document per line"),
+        (
+            Format::Csv,
+            "csv",
+            "Comma-separated values with a header row",
+        ),
+        (
+            Format::Junit,
+            "junit",
+            "A JUnit XML report, for CI dashboards (audit, drift)",
+        ),
+    ];
+
+    /// The format a name stands for (any letter case).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL
+            .iter()
+            .find(|(_, n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(f, _, _)| *f)
+    }
+
+    pub fn name(self) -> &'static str {
+        Format::ALL
+            .iter()
+            .find(|(f, _, _)| *f == self)
+            .map_or("table", |(_, n, _)| n)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+impl ColorChoice {
+    /// Every choice, by its name.
+    pub const ALL: [(ColorChoice, &'static str, &'static str); 3] = [
+        (
+            ColorChoice::Auto,
+            "auto",
+            "Only on a terminal, and never with NO_COLOR set",
+        ),
+        (ColorChoice::Always, "always", "Always"),
+        (ColorChoice::Never, "never", "Never"),
+    ];
+
+    pub fn from_name(name: &str) -> Option<ColorChoice> {
+        ColorChoice::ALL
+            .iter()
+            .find(|(_, n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(c, _, _)| *c)
+    }
 }
 
 /// Something a command prints.

@@ -154,7 +154,7 @@ impl View for Report {
         let (kind, message) = self
             .error
             .as_ref()
-            .map(|e| (e.kind.clone(), e.message.clone()))
+            .map(|e| (e.kind.as_str().to_string(), e.message.clone()))
             .unwrap_or_default();
         let label = opt(&self.account.label);
         if self.settings.is_empty() {

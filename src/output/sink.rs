@@ -85,7 +85,10 @@ impl Sink for SummarySink {
             who,
             r.verdict.as_str().to_string(),
             exposed.join(", "),
-            r.error.as_ref().map(|e| e.kind.clone()).unwrap_or_default(),
+            r.error
+                .as_ref()
+                .map(|e| e.kind.as_str().to_string())
+                .unwrap_or_default(),
         ]);
         Ok(())
     }

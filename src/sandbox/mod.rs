@@ -27,7 +27,7 @@ pub use fixtures::Fixtures;
 
 use crate::catalog::Toggle;
 use crate::error::{Error, Result};
-use crate::linkedin::endpoints::parse_me;
+use crate::linkedin::api::parse_me;
 use crate::report::Identity;
 
 /// The path that lists the request log as JSON (not a LinkedIn path).
@@ -111,12 +111,12 @@ impl Sandbox {
             by_token.insert(a.spec.li_at.clone(), i);
         }
         let listener = std::net::TcpListener::bind(("127.0.0.1", options.port)).map_err(|e| {
-            Error::usage(
+            Error::usage_with(
                 format!(
                     "the sandbox cannot listen on 127.0.0.1:{}: {e}",
                     options.port
                 ),
-                Some("pick another --port, or 0 for any free one".to_string()),
+                crate::error::Hint::SandboxPort,
             )
         })?;
         let port = listener

@@ -105,9 +105,9 @@ impl Accounts {
         let (buffered, too_open) = match &source {
             Source::File(path) => {
                 let meta = std::fs::metadata(path).map_err(|e| {
-                    Error::usage(
+                    Error::usage_with(
                         format!("cannot read the accounts file {}: {e}", path.display()),
-                        Some("check the --accounts path".to_string()),
+                        crate::error::Hint::AccountsPath,
                     )
                 })?;
                 if meta.is_dir() {
@@ -171,9 +171,9 @@ impl Accounts {
             (_, Some(bytes)) => Box::new(std::io::Cursor::new(&bytes[..])),
             (Source::File(path), None) => {
                 let file = std::fs::File::open(path).map_err(|e| {
-                    Error::usage(
+                    Error::usage_with(
                         format!("cannot read the accounts file {}: {e}", path.display()),
-                        Some("check the --accounts path".to_string()),
+                        crate::error::Hint::AccountsPath,
                     )
                 })?;
                 Box::new(std::io::BufReader::new(file))
@@ -376,7 +376,7 @@ mod tests {
         let Err(err) = accounts("ada\ta\nbob\tb\nada\tc\n") else {
             panic!("duplicates were accepted")
         };
-        assert_eq!(err.kind(), "usage");
+        assert_eq!(err.kind().as_str(), "usage");
         assert!(err.to_string().contains("lines 1 and 3"), "{err}");
     }
 

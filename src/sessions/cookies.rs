@@ -284,12 +284,12 @@ pub fn default_firefox_profile(home: &Path) -> Result<PathBuf> {
             Err(_) => format!("{}/profiles.ini", r.display()),
         })
         .collect();
-    Err(bad_input(
+    Err(Error::usage_with(
         format!(
             "cannot find a Firefox profile: no usable profiles.ini at {}",
             looked.join(", ")
         ),
-        "name the profile folder: --from-firefox PROFILE_DIR (about:profiles in Firefox shows it)",
+        crate::error::Hint::FirefoxProfile,
     ))
 }
 
@@ -523,7 +523,7 @@ mod tests {
         assert_eq!(f.jsessionid.as_deref(), Some("ajax:42"));
         let err = from_stdin("  \n\n".as_bytes()).unwrap_err();
         assert!(err.to_string().contains("empty"));
-        assert_eq!(err.kind(), "usage");
+        assert_eq!(err.kind().as_str(), "usage");
     }
 
     #[test]
@@ -554,7 +554,7 @@ mod tests {
     fn oversized_stdin_is_refused_whole() {
         let big = format!("{}\n", "t".repeat(MAX_STDIN));
         let err = from_stdin(big.as_bytes()).unwrap_err();
-        assert_eq!(err.kind(), "usage");
+        assert_eq!(err.kind().as_str(), "usage");
         assert!(err.to_string().contains("larger than 16 KiB"), "{err}");
         assert!(!err.to_string().contains("ttttt"));
         let fits = format!("{}\n", "t".repeat(MAX_STDIN - 1));

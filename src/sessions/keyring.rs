@@ -323,9 +323,7 @@ fn describe_keyring_error(e: &keyring_core::Error) -> String {
 fn unavailable(detail: String) -> Error {
     Error::Store {
         message: format!("cannot use the OS keyring: {detail}"),
-        hint: Some(Hint::text(
-            "use --insecure-storage to keep sessions in a 0600 file instead, or set LINKEDIN_LI_AT for this shell",
-        )),
+        hint: Some(Hint::NoKeyring),
     }
 }
 

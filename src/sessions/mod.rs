@@ -340,13 +340,15 @@ mod tests {
             keyring_core::Error::NoStorageAccess("collection is locked".into()),
         );
         let err = k.load("default").unwrap_err();
-        assert_eq!(err.kind(), "store");
+        assert_eq!(err.kind().as_str(), "store");
         assert!(err.to_string().contains("locked"), "{err}");
-        let hint = err.hint().unwrap();
-        assert!(
-            hint.as_text().contains("--insecure-storage")
-                && hint.as_text().contains("LINKEDIN_LI_AT")
+        assert_eq!(
+            err.hint(),
+            Some(Hint::NoKeyring),
+            "the alternatives are named"
         );
+        let words = crate::output::Words::default().hint(&Hint::NoKeyring);
+        assert!(words.contains("--insecure-storage") && words.contains("LINKEDIN_LI_AT"));
         // The error was one-off: the next call works again, and nothing was lost.
         assert_eq!(k.load("default").unwrap().unwrap().li_at.expose(), "tok");
     }
@@ -544,7 +546,7 @@ mod tests {
         let started = std::time::Instant::now();
         let err = k.save("default", &session("t")).unwrap_err();
         assert!(started.elapsed() < std::time::Duration::from_secs(10));
-        assert_eq!(err.kind(), "store");
+        assert_eq!(err.kind().as_str(), "store");
         assert!(err.to_string().contains("did not answer within"), "{err}");
         // Nothing was half-written: the index does not list the profile.
         assert!(Store::Keyring(k).profiles().unwrap().is_empty());
@@ -605,7 +607,7 @@ mod tests {
             check_profile(ok).unwrap();
         }
         for bad in ["", "../x", "a b", "x/y", &"l".repeat(65)] {
-            assert_eq!(check_profile(bad).unwrap_err().kind(), "usage");
+            assert_eq!(check_profile(bad).unwrap_err().kind().as_str(), "usage");
         }
     }
 

@@ -1,9 +1,9 @@
-//! Many accounts at once: a feeder reads the accounts as they come, `jobs` workers audit them
+//! The engine of a run over many accounts: a feeder reads the accounts as they come, `jobs` workers audit them
 //! (each account one request at a time, all of them behind the client's shared limiter), and the
 //! calling thread receives every report as soon as it is done, in completion order: it is the one
 //! printer, so lines never interleave. A 999 stops new accounts from starting (the ones in flight
 //! finish; the rest are reported as not reached); Ctrl-C reports everything not yet printed as not
-//! reached, then the run exits 130. Memory holds the accounts in flight and a bounded number of
+//! reached, and the run ends [`Ended::Interrupted`] (the command's exit says 130). Memory holds the accounts in flight and a bounded number of
 //! finished reports waiting for the printer, never the whole list: a slow reader of the output
 //! slows the workers down instead of piling reports up.
 
@@ -67,17 +67,30 @@ pub trait Printer {
     fn interrupted(&mut self);
 }
 
-/// What a run does per account, and what it says of accounts it never audited.
-pub struct Work<'a> {
+/// What a run does per account, and what it says of accounts it never audited: "audit one
+/// account", as a run of many sees it.
+pub trait Auditor: Sync {
     /// Audits one account, on a worker thread. A panic here becomes that account's report, made
-    /// by `failed`; the run goes on.
-    pub audit: &'a (dyn Fn(&Job) -> Report + Sync),
+    /// by [`Auditor::failed`]; the run goes on.
+    fn audit(&self, job: &Job) -> Report;
     /// Asked before each account starts: true once LinkedIn refused automated access.
-    pub stop: &'a (dyn Fn() -> bool + Sync),
+    fn stop(&self) -> bool;
     /// The report of an account that was never audited, with the reason.
-    pub not_reached: &'a (dyn Fn(&str, &str) -> Report + Sync),
+    fn not_reached(&self, label: &str, why: &str) -> Report;
     /// The report of an account whose audit failed inside the tool (a bug), with what is known.
-    pub failed: &'a (dyn Fn(&str, &str) -> Report + Sync),
+    fn failed(&self, label: &str, what: &str) -> Report;
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// Every account was reported.
+    Done,
+    /// The printer said stop (the output went away).
+    Stopped,
+    /// Interrupted: every account not done was reported as not reached, and the printer said
+    /// its last words.
+    Interrupted,
 }
 
 enum Msg {
@@ -109,15 +122,14 @@ struct Interrupt {
     ack: Mutex<Option<mpsc::Sender<()>>>,
 }
 
-/// Runs the audit over every account the feed yields, and returns once every one is reported, or
-/// once the printer said [`Next::Stop`]. (An interruption never returns: the printer says its
-/// last words and the process exits 130.)
+/// Runs the audit over every account the feed yields, and returns once every one is reported,
+/// once the printer said [`Next::Stop`], or once an interruption was reported.
 pub fn run<'a>(
     jobs: usize,
     feed: Box<dyn Iterator<Item = Feed> + Send + 'a>,
-    work: &Work<'_>,
+    work: &dyn Auditor,
     printer: &mut dyn Printer,
-) {
+) -> Ended {
     let jobs = jobs.max(1);
     // Bounded both ways: the feeder never runs far ahead of the workers, and finished reports
     // wait for a slow printer in a queue of fixed size.
@@ -158,16 +170,19 @@ pub fn run<'a>(
         let mut done = 0usize;
         loop {
             if fed.is_some_and(|n| done >= n) {
-                return;
+                return Ended::Done;
             }
             if interrupt.asked.load(Ordering::SeqCst) {
                 let ack = lock(&interrupt.ack).take();
                 interrupted(&shared, &rx, &queue_rx, &feed, &feeder_done, work, printer);
+                // The signal's handler ends the process once it hears this (workers may still
+                // be waiting on LinkedIn); the run itself only says it is over.
                 if let Some(ack) = ack {
                     let _ = ack.send(());
                 }
-                // Workers may be waiting on LinkedIn: the process ends here, not after them.
-                std::process::exit(i32::from(crate::interrupt::EXIT_INTERRUPTED));
+                shared.halt.store(true, Ordering::SeqCst);
+                drain_quietly(&rx, &queue_rx, &feeder_done);
+                return Ended::Interrupted;
             }
             match rx.recv_timeout(Duration::from_millis(50)) {
                 Ok(Msg::Done(mut report)) => {
@@ -176,13 +191,13 @@ pub fn run<'a>(
                         shared.halt.store(true, Ordering::SeqCst);
                         // Let the threads end: nothing more is printed, nothing more starts.
                         drain_quietly(&rx, &queue_rx, &feeder_done);
-                        return;
+                        return Ended::Stopped;
                     }
                 }
                 Ok(Msg::Malformed(line, why)) => printer.malformed(line, why),
                 Ok(Msg::FeedEnd(n)) => fed = Some(n),
                 Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return,
+                Err(RecvTimeoutError::Disconnected) => return Ended::Done,
             }
         }
     })
@@ -215,7 +230,7 @@ fn interrupted(
     queue: &Mutex<Receiver<Job>>,
     feed: &Mutex<Box<dyn Iterator<Item = Feed> + Send + '_>>,
     feeder_done: &AtomicBool,
-    work: &Work<'_>,
+    work: &dyn Auditor,
     printer: &mut dyn Printer,
 ) {
     let why = "the run was interrupted before this account was audited";
@@ -245,7 +260,7 @@ fn interrupted(
     let mut tell = Tell {
         printer,
         printing,
-        not_reached: |label: &str| (work.not_reached)(label, why),
+        not_reached: |label: &str| work.not_reached(label, why),
     };
     for label in lock(&shared.in_flight).values() {
         tell.not_reached(label);
@@ -320,7 +335,7 @@ fn feeder(
     let _ = tx.send(Msg::FeedEnd(count));
 }
 
-fn worker(tx: &SyncSender<Msg>, queue: &Mutex<Receiver<Job>>, shared: &Shared, work: &Work<'_>) {
+fn worker(tx: &SyncSender<Msg>, queue: &Mutex<Receiver<Job>>, shared: &Shared, work: &dyn Auditor) {
     loop {
         if shared.halt.load(Ordering::SeqCst) {
             return;
@@ -341,15 +356,15 @@ fn worker(tx: &SyncSender<Msg>, queue: &Mutex<Receiver<Job>>, shared: &Shared, w
             // Left in `in_flight`: the interruption reports it.
             return;
         }
-        let report = if (work.stop)() {
-            (work.not_reached)(
+        let report = if work.stop() {
+            work.not_reached(
                 &job.label,
                 "LinkedIn refused automated access (HTTP 999), so no new account was started",
             )
         } else {
-            match catch_unwind(AssertUnwindSafe(|| (work.audit)(&job))) {
+            match catch_unwind(AssertUnwindSafe(|| work.audit(&job))) {
                 Ok(report) => report,
-                Err(panic) => (work.failed)(&job.label, panic_text(panic.as_ref())),
+                Err(panic) => work.failed(&job.label, panic_text(panic.as_ref())),
             }
         };
         {
@@ -375,173 +390,6 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> &'static str {
         .downcast_ref::<&'static str>()
         .copied()
         .unwrap_or("(details withheld)")
-}
-
-/// What a previous run's NDJSON says: the last line per account label counts (a file `--resume`
-/// appended to holds an account again once it was audited again).
-pub struct Previous {
-    last: std::collections::HashMap<String, Outcome>,
-}
-
-/// One account's result as a line of NDJSON gives it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    pub verdict: Option<crate::report::Verdict>,
-    /// `error.kind`, if the line has an error.
-    pub error: Option<String>,
-}
-
-/// Error kinds whose accounts a resumed run audits again: they were never read, or were cut off.
-const AGAIN: &[&str] = &[
-    "not_reached",
-    "throttled",
-    "blocked",
-    "network",
-    "timeout",
-    "interrupted",
-    "internal",
-    "tls",
-    "proxy",
-];
-
-/// The longest line of a resume file read; a longer one is skipped.
-const MAX_RESUME_LINE: usize = 1024 * 1024;
-
-/// The `--resume` file, open for this run alone: locked (a second run on the same file is
-/// refused, never run twice over the same accounts), read, then appended to.
-pub struct ResumeFile {
-    pub file: std::fs::File,
-    pub path: std::path::PathBuf,
-}
-
-impl ResumeFile {
-    /// Opens (or creates, 0600) the file, never through a symbolic link and only when it is a
-    /// regular file, and takes its lock. `accounts` is the accounts file of the run: results
-    /// are never appended to the file that holds the tokens.
-    pub fn open(
-        path: &std::path::Path,
-        accounts: Option<&std::path::Path>,
-    ) -> crate::error::Result<ResumeFile> {
-        use crate::error::Error;
-        if let Some(accounts) = accounts
-            && (accounts == path || crate::fsx::same_file(accounts, path))
-        {
-            return Err(Error::usage(
-                format!(
-                    "--resume {} is the accounts file itself; the run would append its results to the file that holds the tokens",
-                    path.display()
-                ),
-                Some("give --resume a file of its own, e.g. --resume results.ndjson".to_string()),
-            ));
-        }
-        let file = crate::fsx::open_append_private(path).map_err(|e| {
-            let why = match e {
-                crate::fsx::ReadError::NotRegular => {
-                    "it is not a regular file (a folder, a FIFO, or a symbolic link, which is never followed)".to_string()
-                }
-                other => other.to_string(),
-            };
-            Error::usage(
-                format!("cannot use the --resume file {}: {why}", path.display()),
-                Some(
-                    "give the path of an ordinary file (it is created if missing); the run appends its results to it"
-                        .to_string(),
-                ),
-            )
-        })?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::usage(
-                    format!(
-                        "another linkedin-privacy run is using the --resume file {}",
-                        path.display()
-                    ),
-                    Some(
-                        "let that run finish (it audits the same accounts), then resume with the same command"
-                            .to_string(),
-                    ),
-                ));
-            }
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(Error::Io {
-                    what: path.display().to_string(),
-                    detail: format!("cannot lock it: {e}"),
-                });
-            }
-        }
-        Ok(ResumeFile {
-            file,
-            path: path.to_path_buf(),
-        })
-    }
-
-    /// What the file holds now, read from its start through the locked handle.
-    pub fn previous(&self) -> crate::error::Result<Previous> {
-        use std::io::{Seek, SeekFrom};
-        let unreadable = |e: std::io::Error| crate::error::Error::Io {
-            what: self.path.display().to_string(),
-            detail: e.to_string(),
-        };
-        let mut handle = &self.file;
-        handle.seek(SeekFrom::Start(0)).map_err(unreadable)?;
-        Previous::from_reader(std::io::BufReader::new(handle)).map_err(unreadable)
-    }
-}
-
-impl Previous {
-    /// Reads NDJSON a bounded line at a time. Lines that do not parse (the half line a crash
-    /// may leave, text that is not UTF-8, a line longer than 1 MiB) are skipped.
-    pub fn from_reader(mut reader: impl std::io::BufRead) -> std::io::Result<Previous> {
-        let mut last = std::collections::HashMap::new();
-        let mut buf = Vec::new();
-        while let Some(line) = crate::fsx::read_line(&mut reader, MAX_RESUME_LINE, &mut buf)? {
-            if line == crate::fsx::Line::TooLong {
-                continue;
-            }
-            let Ok(v) = serde_json::from_slice::<serde_json::Value>(&buf) else {
-                continue;
-            };
-            let Some(label) = v["account"]["label"].as_str() else {
-                continue;
-            };
-            let outcome = Outcome {
-                verdict: serde_json::from_value(v["verdict"].clone()).ok(),
-                error: v["error"]["kind"].as_str().map(str::to_string),
-            };
-            last.insert(label.to_string(), outcome);
-        }
-        Ok(Previous { last })
-    }
-
-    /// The labels whose result is certain and not audited again: proven private or exposed,
-    /// and not cut off by the throttle, the network or an interruption. An account whose
-    /// settings could not all be read (a 5xx, a drifted reply, an expired session) is
-    /// audited again.
-    pub fn done(&self) -> std::collections::HashSet<String> {
-        use crate::report::Verdict;
-        self.last
-            .iter()
-            .filter(|(_, o)| {
-                matches!(o.verdict, Some(Verdict::Private | Verdict::Exposed))
-                    && !o.error.as_deref().is_some_and(|k| AGAIN.contains(&k))
-            })
-            .map(|(label, _)| label.clone())
-            .collect()
-    }
-
-    /// Every account's last result.
-    pub fn outcomes(&self) -> impl Iterator<Item = &Outcome> {
-        self.last.values()
-    }
-
-    pub fn len(&self) -> usize {
-        self.last.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.last.is_empty()
-    }
 }
 
 #[cfg(test)]
@@ -582,7 +430,8 @@ mod tests {
     impl Printer for Collect {
         fn report(&mut self, r: &mut Report) -> Next {
             self.labels.push(r.account.label.clone().unwrap());
-            self.kinds.push(r.error.as_ref().map(|e| e.kind.clone()));
+            self.kinds
+                .push(r.error.as_ref().map(|e| e.kind.as_str().to_string()));
             match self.stop_after {
                 Some(n) if self.labels.len() >= n => Next::Stop,
                 _ => Next::Continue,
@@ -594,6 +443,27 @@ mod tests {
         fn interrupted(&mut self) {}
     }
 
+    /// An auditor made of two closures, for the tests.
+    struct Work<'a> {
+        audit: &'a (dyn Fn(&Job) -> Report + Sync),
+        stop: &'a (dyn Fn() -> bool + Sync),
+    }
+
+    impl Auditor for Work<'_> {
+        fn audit(&self, job: &Job) -> Report {
+            (self.audit)(job)
+        }
+        fn stop(&self) -> bool {
+            (self.stop)()
+        }
+        fn not_reached(&self, label: &str, _: &str) -> Report {
+            report(label, Some("not_reached"))
+        }
+        fn failed(&self, label: &str, _: &str) -> Report {
+            report(label, Some("internal"))
+        }
+    }
+
     fn run_with(
         jobs: usize,
         feed: Vec<Feed>,
@@ -601,13 +471,10 @@ mod tests {
         stop: &(dyn Fn() -> bool + Sync),
         p: &mut Collect,
     ) {
-        let work = Work {
-            audit,
-            stop,
-            not_reached: &|l, _| report(l, Some("not_reached")),
-            failed: &|l, _| report(l, Some("internal")),
-        };
-        run(jobs, Box::new(feed.into_iter()), &work, p);
+        let work = Work { audit, stop };
+        let stops = p.stop_after.is_some();
+        let ended = run(jobs, Box::new(feed.into_iter()), &work, p);
+        assert_eq!(ended, if stops { Ended::Stopped } else { Ended::Done });
     }
 
     #[test]
@@ -717,54 +584,8 @@ mod tests {
                 report(&j.label, None)
             },
             stop: &|| false,
-            not_reached: &|l, _| report(l, Some("not_reached")),
-            failed: &|l, _| report(l, Some("internal")),
         };
         run(2, Box::new((0..100).map(job)), &work, &mut p);
         assert_eq!(p.1, 100);
-    }
-
-    #[test]
-    fn a_resume_skips_what_has_a_result_and_the_last_line_counts() {
-        let previous = concat!(
-            r#"{"account":{"label":"a"},"verdict":"private","error":null}"#,
-            "\n",
-            r#"{"account":{"label":"b"},"verdict":"incomplete","error":{"kind":"session_expired"}}"#,
-            "\n",
-            r#"{"account":{"label":"c"},"error":{"kind":"not_reached"}}"#,
-            "\n",
-            r#"{"account":{"label":"d"},"error":{"kind":"throttled"}}"#,
-            "\n",
-            r#"{"account":{"label":"c"},"verdict":"exposed","error":null}"#,
-            "\n",
-            "\u{0}\u{ff}not json\n",
-            r#"{"account":{"label":"a"},"error":{"kind":"timeout"}}"#,
-            "\n",
-            r#"{"account":{"label":"e"},"er"#,
-        );
-        let prev = Previous::from_reader(previous.as_bytes()).unwrap();
-        let mut done: Vec<String> = prev.done().into_iter().collect();
-        done.sort();
-        assert_eq!(
-            done,
-            ["c"],
-            "a's last line is a timeout and b's session failed: both audited again"
-        );
-        assert_eq!(prev.len(), 4);
-        let exposed = prev
-            .outcomes()
-            .filter(|o| o.verdict == Some(crate::report::Verdict::Exposed))
-            .count();
-        assert_eq!(exposed, 1);
-    }
-
-    #[test]
-    fn a_resume_file_with_bytes_that_are_not_text_still_reads() {
-        let mut bytes = b"{\"account\":{\"label\":\"a\"},\"error\":null}\n".to_vec();
-        bytes.extend_from_slice(&[0xff, 0xfe, b'\n']);
-        bytes.extend(std::iter::repeat_n(b'x', MAX_RESUME_LINE * 2));
-        bytes.extend_from_slice(b"\n{\"account\":{\"label\":\"b\"},\"error\":null}\n");
-        let prev = Previous::from_reader(&bytes[..]).unwrap();
-        assert_eq!(prev.len(), 2);
     }
 }
