@@ -2,11 +2,12 @@
 //! `--catalog` file.
 
 use clap::Args;
+use serde::Serialize;
 
 use super::Ctx;
 use super::exit::Exit;
 use crate::catalog::{Catalog, DEFAULT_TOML, Kind, Toggle};
-use crate::output::{Style, View, Words};
+use crate::output::{Csv, Style, View, Words};
 
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
@@ -53,37 +54,30 @@ impl View for Catalog {
         format!("{table}\n")
     }
 
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec![
-            "id",
-            "kind",
-            "title",
-            "page",
-            "card",
-            "setting",
-            "private_when",
-            "provenance",
-        ]
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        let lower = |s: String| s.to_lowercase();
-        self.settings
-            .iter()
-            .map(|e| {
-                vec![
-                    e.id.clone(),
-                    lower(format!("{:?}", e.kind)),
-                    e.title.clone(),
-                    e.page.clone(),
-                    e.card.clone().unwrap_or_default(),
-                    e.setting.clone().unwrap_or_default(),
-                    e.private_when
-                        .map(|t| lower(format!("{t:?}")))
-                        .unwrap_or_default(),
-                    lower(format!("{:?}", e.provenance)),
-                ]
-            })
-            .collect()
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize, Default)]
+        struct Row<'a> {
+            id: &'a str,
+            kind: Option<crate::catalog::Kind>,
+            title: &'a str,
+            page: &'a str,
+            card: Option<&'a str>,
+            setting: Option<&'a str>,
+            private_when: Option<crate::catalog::Toggle>,
+            provenance: Option<crate::catalog::Provenance>,
+        }
+        csv.header_of::<Row<'_>>();
+        for e in &self.settings {
+            csv.row(&Row {
+                id: &e.id,
+                kind: Some(e.kind),
+                title: &e.title,
+                page: &e.page,
+                card: e.card.as_deref(),
+                setting: e.setting.as_deref(),
+                private_when: e.private_when,
+                provenance: Some(e.provenance),
+            });
+        }
     }
 }

@@ -16,7 +16,7 @@ use crate::drift::recording::Recording;
 use crate::drift::selfcheck::{self, Check};
 use crate::drift::{self, Recorder};
 use crate::error::Error;
-use crate::output::{Format, Style, View, Words, write_stdout};
+use crate::output::{Csv, Format, Style, View, Words, write_stdout};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -240,23 +240,25 @@ impl View for DriftView {
         out
     }
 
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec!["severity", "reply", "path", "change", "message"]
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        self.findings
-            .iter()
-            .map(|f| {
-                vec![
-                    f.severity.as_str().to_string(),
-                    f.reply.clone(),
-                    f.path.clone().unwrap_or_default(),
-                    f.change.to_string(),
-                    f.message.clone(),
-                ]
-            })
-            .collect()
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize, Default)]
+        struct Row<'a> {
+            severity: &'a str,
+            reply: &'a str,
+            path: Option<&'a str>,
+            change: &'a str,
+            message: &'a str,
+        }
+        csv.header_of::<Row<'_>>();
+        for f in &self.findings {
+            csv.row(&Row {
+                severity: f.severity.as_str(),
+                reply: &f.reply,
+                path: f.path.as_deref(),
+                change: f.change,
+                message: &f.message,
+            });
+        }
     }
 }
 
@@ -286,20 +288,20 @@ impl View for SelfCheckView {
         out
     }
 
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec!["check", "ok", "detail"]
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        self.checks
-            .iter()
-            .map(|c| {
-                vec![
-                    c.check.clone(),
-                    c.ok.to_string(),
-                    c.detail.clone().unwrap_or_default(),
-                ]
-            })
-            .collect()
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize, Default)]
+        struct Row<'a> {
+            check: &'a str,
+            ok: bool,
+            detail: Option<&'a str>,
+        }
+        csv.header_of::<Row<'_>>();
+        for c in &self.checks {
+            csv.row(&Row {
+                check: &c.check,
+                ok: c.ok,
+                detail: c.detail.as_deref(),
+            });
+        }
     }
 }

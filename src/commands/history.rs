@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::history::chain::{self, Verifier};
 use crate::history::timeline::{self, Objection, Span};
 use crate::history::{Filter, History};
-use crate::output::{Style, View, Words};
+use crate::output::{Csv, Style, View, Words};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -446,39 +446,35 @@ impl View for Timeline {
         out
     }
 
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec![
-            "site",
-            "member",
-            "profile",
-            "setting",
-            "state",
-            "from",
-            "until",
-            "checks",
-            "opt_out",
-            "reenabled",
-        ]
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        self.timeline
-            .iter()
-            .map(|s| {
-                vec![
-                    s.site.clone(),
-                    s.member.clone(),
-                    s.profile.clone().unwrap_or_default(),
-                    s.setting.clone(),
-                    s.state.clone(),
-                    s.from.clone(),
-                    s.until.clone(),
-                    s.checks.to_string(),
-                    s.opt_out.map(|v| v.to_string()).unwrap_or_default(),
-                    s.reenabled.to_string(),
-                ]
-            })
-            .collect()
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize, Default)]
+        struct Row<'a> {
+            site: &'a str,
+            member: &'a str,
+            profile: Option<&'a str>,
+            setting: &'a str,
+            state: &'a str,
+            from: &'a str,
+            until: &'a str,
+            checks: u64,
+            opt_out: Option<bool>,
+            reenabled: bool,
+        }
+        csv.header_of::<Row<'_>>();
+        for s in &self.timeline {
+            csv.row(&Row {
+                site: &s.site,
+                member: &s.member,
+                profile: s.profile.as_deref(),
+                setting: &s.setting,
+                state: &s.state,
+                from: &s.from,
+                until: &s.until,
+                checks: s.checks,
+                opt_out: s.opt_out,
+                reenabled: s.reenabled,
+            });
+        }
     }
 }
 
@@ -534,15 +530,18 @@ impl View for Exported {
             ))
         )
     }
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec!["file", "records", "head"]
-    }
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        vec![vec![
-            self.file.clone(),
-            self.records.to_string(),
-            self.head.clone(),
-        ]]
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            file: &'a str,
+            records: usize,
+            head: &'a str,
+        }
+        csv.row(&Row {
+            file: &self.file,
+            records: self.records,
+            head: &self.head,
+        });
     }
 }
 
@@ -573,30 +572,28 @@ impl View for Verified {
         }
         out
     }
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec!["file", "holds", "records", "head", "problem"]
-    }
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        let base = vec![
-            self.file.clone(),
-            self.holds.to_string(),
-            self.verdict.records.to_string(),
-            self.verdict.head.clone(),
-        ];
-        if self.verdict.problems.is_empty() {
-            let mut row = base;
-            row.push(String::new());
-            return vec![row];
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            file: &'a str,
+            holds: bool,
+            records: usize,
+            head: &'a str,
+            problem: &'a str,
         }
-        self.verdict
-            .problems
-            .iter()
-            .map(|p| {
-                let mut row = base.clone();
-                row.push(p.clone());
-                row
-            })
-            .collect()
+        let problems: Vec<&str> = match self.verdict.problems.as_slice() {
+            [] => vec![""],
+            some => some.iter().map(String::as_str).collect(),
+        };
+        for problem in problems {
+            csv.row(&Row {
+                file: &self.file,
+                holds: self.holds,
+                records: self.verdict.records,
+                head: &self.verdict.head,
+                problem,
+            });
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use crate::error::{Error, Hint, Result};
 use crate::linkedin::Client;
 use crate::linkedin::LoginResult;
 use crate::linkedin::session::mint_jsessionid;
-use crate::output::{Style, View, Words};
+use crate::output::{Csv, Style, View, Words};
 use crate::secret::Secret;
 use crate::sessions::StoredSession;
 use crate::sessions::cookies::{self, Found};
@@ -226,25 +226,23 @@ impl View for SignedIn {
         }
     }
 
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec![
-            "profile",
-            "name",
-            "public_id",
-            "store",
-            "location",
-            "stored_at",
-        ]
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        vec![vec![
-            self.profile.clone().unwrap_or_default(),
-            self.name.clone(),
-            self.public_id.clone().unwrap_or_default(),
-            self.store.to_string(),
-            self.location.clone(),
-            self.stored_at.clone().unwrap_or_default(),
-        ]]
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            profile: &'a Option<String>,
+            name: &'a str,
+            public_id: &'a Option<String>,
+            store: &'a str,
+            location: &'a str,
+            stored_at: &'a Option<String>,
+        }
+        csv.row(&Row {
+            profile: &self.profile,
+            name: &self.name,
+            public_id: &self.public_id,
+            store: self.store,
+            location: &self.location,
+            stored_at: &self.stored_at,
+        });
     }
 }

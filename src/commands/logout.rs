@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::exit::{Exit, ExitOf as _};
-use crate::output::{Style, View, Words};
+use crate::output::{Csv, Style, View, Words};
 use crate::report::ErrorView;
 use crate::sessions::SessionSource;
 
@@ -105,17 +105,25 @@ impl View for LoggedOut {
         out
     }
 
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec!["profile", "store", "forgotten"]
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        let row =
-            |p: &String, done: bool| vec![p.clone(), self.store.to_string(), done.to_string()];
-        self.forgotten
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize, Default)]
+        struct Row<'a> {
+            profile: &'a str,
+            store: &'a str,
+            forgotten: bool,
+        }
+        csv.header_of::<Row<'_>>();
+        let rows = self
+            .forgotten
             .iter()
-            .map(|p| row(p, true))
-            .chain(self.not_found.iter().map(|p| row(p, false)))
-            .collect()
+            .map(|p| (p, true))
+            .chain(self.not_found.iter().map(|p| (p, false)));
+        for (profile, forgotten) in rows {
+            csv.row(&Row {
+                profile,
+                store: self.store,
+                forgotten,
+            });
+        }
     }
 }

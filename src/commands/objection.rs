@@ -14,7 +14,7 @@ use crate::audit;
 use crate::catalog::DEFAULT_OPT_OUT;
 use crate::error::{Error, Result};
 use crate::objection::{self, Filled, Inputs, Region, Source};
-use crate::output::{Style, View, Words};
+use crate::output::{Csv, Style, View, Words};
 use crate::report::{Identity, State};
 
 /// `--region`.
@@ -100,15 +100,18 @@ impl View for MarkedSent {
             w.command("history")
         )
     }
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec!["sent_on", "answer_due", "history"]
-    }
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        vec![vec![
-            self.sent_on.clone(),
-            self.answer_due.clone(),
-            self.history.clone(),
-        ]]
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            sent_on: &'a str,
+            answer_due: &'a str,
+            history: &'a str,
+        }
+        csv.row(&Row {
+            sent_on: &self.sent_on,
+            answer_due: &self.answer_due,
+            history: &self.history,
+        });
     }
 }
 
@@ -303,7 +306,8 @@ pub fn run(ctx: &Ctx, args: ObjectionArgs) -> anyhow::Result<Exit> {
         include_genai: args.include_genai,
         genai_state,
     };
-    let fields = objection::fill(&form, &inputs).map_err(|why| {
+    let letter = objection::explanation(&inputs);
+    let fields = objection::fill(&form, &inputs, &letter).map_err(|why| {
         use objection::FillError as F;
         let (message, hint) = match why {
             F::TypeEmpty => (
@@ -373,7 +377,7 @@ pub fn run(ctx: &Ctx, args: ObjectionArgs) -> anyhow::Result<Exit> {
             .filter(|f| f.source == Source::NotFilled)
             .map(|f| f.label.clone().unwrap_or_else(|| f.name.clone()))
             .collect(),
-        text: objection::explanation(&inputs),
+        text: letter,
         fields,
         html_file,
     };
@@ -599,26 +603,28 @@ impl View for Prefilled {
         out
     }
 
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec![
-            "form_url", "name", "label", "kind", "value", "choice", "source",
-        ]
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        self.fields
-            .iter()
-            .map(|f| {
-                vec![
-                    self.form_url.clone(),
-                    f.name.clone(),
-                    f.label.clone().unwrap_or_default(),
-                    f.kind.clone(),
-                    f.value.clone().unwrap_or_default(),
-                    f.choice.clone().unwrap_or_default(),
-                    f.source.as_str().to_string(),
-                ]
-            })
-            .collect()
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize, Default)]
+        struct Row<'a> {
+            form_url: &'a str,
+            name: &'a str,
+            label: Option<&'a str>,
+            kind: &'a str,
+            value: Option<&'a str>,
+            choice: Option<&'a str>,
+            source: &'a str,
+        }
+        csv.header_of::<Row<'_>>();
+        for f in &self.fields {
+            csv.row(&Row {
+                form_url: &self.form_url,
+                name: &f.name,
+                label: f.label.as_deref(),
+                kind: &f.kind,
+                value: f.value.as_deref(),
+                choice: f.choice.as_deref(),
+                source: f.source.as_str(),
+            });
+        }
     }
 }

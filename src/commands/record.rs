@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Ctx;
 use super::exit::Exit;
 use crate::drift::{self, Recorder};
-use crate::output::{Style, View, Words};
+use crate::output::{Csv, Style, View, Words};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -32,7 +32,7 @@ struct Recorded {
     replies: Vec<ReplyLine>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct ReplyLine {
     endpoint: String,
     arg: String,
@@ -113,22 +113,10 @@ impl View for Recorded {
         )
     }
 
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec!["endpoint", "arg", "status", "file", "error"]
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        self.replies
-            .iter()
-            .map(|r| {
-                vec![
-                    r.endpoint.clone(),
-                    r.arg.clone(),
-                    r.status.map(|s| s.to_string()).unwrap_or_default(),
-                    r.file.clone().unwrap_or_default(),
-                    r.error.clone().unwrap_or_default(),
-                ]
-            })
-            .collect()
+    fn csv(&self, csv: &mut Csv) {
+        csv.header_of::<ReplyLine>();
+        for r in &self.replies {
+            csv.row(r);
+        }
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::exit::Exit;
-use crate::output::{Style, View, Words};
+use crate::output::{Csv, Style, View, Words};
 use crate::sandbox::{AccountsFile, Fixtures, LOG_PATH, LoginKind, Sandbox, SandboxOptions};
 
 #[derive(Debug, Args)]
@@ -172,21 +172,22 @@ impl View for Started {
         out
     }
 
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec!["base_url", "account", "li_at", "about"]
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        self.accounts
-            .iter()
-            .map(|a| {
-                vec![
-                    self.base_url.clone(),
-                    a.id.clone(),
-                    a.li_at.clone(),
-                    a.about.clone(),
-                ]
-            })
-            .collect()
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize, Default)]
+        struct Row<'a> {
+            base_url: &'a str,
+            account: &'a str,
+            li_at: &'a str,
+            about: &'a str,
+        }
+        csv.header_of::<Row<'_>>();
+        for a in &self.accounts {
+            csv.row(&Row {
+                base_url: &self.base_url,
+                account: &a.id,
+                li_at: &a.li_at,
+                about: &a.about,
+            });
+        }
     }
 }

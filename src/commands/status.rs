@@ -9,7 +9,7 @@ use super::Ctx;
 use super::exit::{Exit, ExitOf as _};
 use crate::error::Error;
 use crate::linkedin::{Client, Session};
-use crate::output::{Style, View, Words};
+use crate::output::{Csv, Style, View, Words};
 use crate::report::ErrorView;
 use crate::sessions::SessionSource;
 
@@ -158,44 +158,33 @@ impl View for StatusView {
         out
     }
 
-    fn csv_header(&self) -> Vec<&'static str> {
-        vec![
-            "profile",
-            "store",
-            "location",
-            "name",
-            "public_id",
-            "stored_at",
-            "works",
-            "error_kind",
-            "error_message",
-        ]
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        let o = |v: &Option<String>| v.clone().unwrap_or_default();
-        self.sessions
-            .iter()
-            .map(|e| {
-                vec![
-                    o(&e.profile),
-                    e.store.as_str().to_string(),
-                    e.location.clone(),
-                    o(&e.name),
-                    o(&e.public_id),
-                    o(&e.stored_at),
-                    e.works.map(|w| w.to_string()).unwrap_or_default(),
-                    e.error
-                        .as_ref()
-                        .map(|x| x.kind.as_str().to_string())
-                        .unwrap_or_default(),
-                    e.error
-                        .as_ref()
-                        .map(|x| x.message.clone())
-                        .unwrap_or_default(),
-                ]
-            })
-            .collect()
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize, Default)]
+        struct Row<'a> {
+            profile: Option<&'a str>,
+            store: &'a str,
+            location: &'a str,
+            name: Option<&'a str>,
+            public_id: Option<&'a str>,
+            stored_at: Option<&'a str>,
+            works: Option<bool>,
+            error_kind: Option<&'a str>,
+            error_message: Option<&'a str>,
+        }
+        csv.header_of::<Row<'_>>();
+        for e in &self.sessions {
+            csv.row(&Row {
+                profile: e.profile.as_deref(),
+                store: e.store.as_str(),
+                location: &e.location,
+                name: e.name.as_deref(),
+                public_id: e.public_id.as_deref(),
+                stored_at: e.stored_at.as_deref(),
+                works: e.works,
+                error_kind: e.error.as_ref().map(|x| x.kind.as_str()),
+                error_message: e.error.as_ref().map(|x| x.message.as_str()),
+            });
+        }
     }
 }
 

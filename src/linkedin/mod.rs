@@ -5,6 +5,7 @@ pub mod api;
 pub mod client;
 pub mod endpoints;
 pub mod net;
+pub mod observe;
 pub mod origin;
 pub mod retry;
 pub mod session;

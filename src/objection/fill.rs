@@ -3,8 +3,7 @@
 
 use serde::Serialize;
 
-use super::form::{Field, Form, FormOption};
-use super::letter::explanation;
+use super::form::{Form, FormOption, Role, role};
 use crate::report::State;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,60 +75,6 @@ pub struct Inputs {
 impl Inputs {
     pub fn profile_url(&self) -> Option<String> {
         self.public_id.as_deref().map(crate::linkedin::profile_url)
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum Role {
-    FullName,
-    FirstName,
-    LastName,
-    Email,
-    ProfileUrl,
-    ObjectionType,
-    Country,
-    Explanation,
-    Other,
-}
-
-/// `fullName` -> `full name`, `contact_email` -> `contact email`.
-fn words(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push(' ');
-        }
-        out.push(if c == '_' || c == '-' { ' ' } else { c });
-    }
-    out.to_lowercase()
-}
-
-pub(super) fn role(f: &Field) -> Role {
-    let hay = format!(
-        "{} {}",
-        f.label.as_deref().unwrap_or_default().to_lowercase(),
-        words(&f.name)
-    );
-    let has = |w: &str| hay.contains(w);
-    match f.kind.as_str() {
-        "hidden" | "checkbox" | "radio" | "password" => Role::Other,
-        "textarea" => Role::Explanation,
-        "select" if has("countr") || has("region") => Role::Country,
-        "select" if has("language") => Role::Other,
-        "select"
-            if has("object") || has("type") || has("request") || has("category") || has("kind") =>
-        {
-            Role::ObjectionType
-        }
-        "email" => Role::Email,
-        _ if has("email") || has("e-mail") => Role::Email,
-        _ if f.kind == "url" || (has("profile") && (has("url") || has("link"))) => Role::ProfileUrl,
-        "select" => Role::Other,
-        _ if has("first") && has("last") => Role::FullName,
-        _ if has("first") && has("name") => Role::FirstName,
-        _ if (has("last") || has("surname") || has("family")) && has("name") => Role::LastName,
-        _ if has("name") => Role::FullName,
-        _ => Role::Other,
     }
 }
 
@@ -291,9 +236,10 @@ fn country<'o>(
     Ok(by_region.map(|o| (o, Source::User)))
 }
 
-/// The explanation, from the template.
-pub fn fill(form: &Form, i: &Inputs) -> Result<Vec<Filled>, FillError> {
-    let text = explanation(i);
+/// The form's fields with the values the tool proposes; `letter` (the explanation, written by
+/// the caller) goes into the free-text field.
+pub fn fill(form: &Form, i: &Inputs, letter: &str) -> Result<Vec<Filled>, FillError> {
+    let text = letter.to_string();
     let (first, last) = match i.name.as_deref().and_then(|n| n.split_once(' ')) {
         Some((f, l)) => (Some(f.to_string()), Some(l.to_string())),
         None => (i.name.clone(), None),

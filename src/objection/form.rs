@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::fill::{Role, role};
 use crate::text;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -356,6 +355,61 @@ impl Reading {
                 omitted_options,
             },
         )
+    }
+}
+
+/// What a field is for, recognised from its kind, its label and its name.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Role {
+    FullName,
+    FirstName,
+    LastName,
+    Email,
+    ProfileUrl,
+    ObjectionType,
+    Country,
+    Explanation,
+    Other,
+}
+
+/// `fullName` -> `full name`, `contact_email` -> `contact email`.
+fn words(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.push(if c == '_' || c == '-' { ' ' } else { c });
+    }
+    out.to_lowercase()
+}
+
+pub fn role(f: &Field) -> Role {
+    let hay = format!(
+        "{} {}",
+        f.label.as_deref().unwrap_or_default().to_lowercase(),
+        words(&f.name)
+    );
+    let has = |w: &str| hay.contains(w);
+    match f.kind.as_str() {
+        "hidden" | "checkbox" | "radio" | "password" => Role::Other,
+        "textarea" => Role::Explanation,
+        "select" if has("countr") || has("region") => Role::Country,
+        "select" if has("language") => Role::Other,
+        "select"
+            if has("object") || has("type") || has("request") || has("category") || has("kind") =>
+        {
+            Role::ObjectionType
+        }
+        "email" => Role::Email,
+        _ if has("email") || has("e-mail") => Role::Email,
+        _ if f.kind == "url" || (has("profile") && (has("url") || has("link"))) => Role::ProfileUrl,
+        "select" => Role::Other,
+        _ if has("first") && has("last") => Role::FullName,
+        _ if has("first") && has("name") => Role::FirstName,
+        _ if (has("last") || has("surname") || has("family")) && has("name") => Role::LastName,
+        _ if has("name") => Role::FullName,
+        _ => Role::Other,
     }
 }
 

@@ -65,7 +65,7 @@ mod tests {
         );
         assert_eq!(t.options.len(), 5);
         assert_eq!(form.fields[1].preset.as_deref(), Some("TS-DPRO"));
-        let filled = fill(&form, &inputs()).unwrap();
+        let filled = fill(&form, &inputs(), &explanation(&inputs())).unwrap();
         assert_eq!(
             by_name(&filled, "fullName").value.as_deref(),
             Some("Ada Lovelace")
@@ -90,7 +90,7 @@ mod tests {
     #[test]
     fn the_reordered_form_with_wrapping_labels() {
         let form = parse_form(embedded("forms/ts-dpro.reordered.html").unwrap()).unwrap();
-        let filled = fill(&form, &inputs()).unwrap();
+        let filled = fill(&form, &inputs(), &explanation(&inputs())).unwrap();
         let cat = by_name(&filled, "request_category");
         assert_eq!(cat.label.as_deref(), Some("Type of request"));
         assert_eq!(cat.value.as_deref(), Some("ml"));
@@ -121,14 +121,14 @@ mod tests {
         let form = parse_form(embedded("forms/ts-dpro.html").unwrap()).unwrap();
         let mut i = inputs();
         i.objection_type = Some("other".into());
-        let filled = fill(&form, &i).unwrap();
+        let filled = fill(&form, &i, &explanation(&i)).unwrap();
         let t = by_name(&filled, "objectionType");
         assert_eq!(
             (t.value.as_deref(), t.source),
             (Some("OTHER"), Source::User)
         );
         i.objection_type = Some("astrology".into());
-        let err = fill(&form, &i).unwrap_err();
+        let err = fill(&form, &i, &explanation(&i)).unwrap_err();
         assert!(
             matches!(&err, FillError::TypeNone { options, .. } if options.contains("Direct marketing")),
             "{err:?}"
@@ -137,7 +137,7 @@ mod tests {
         let mut i = inputs();
         i.include_genai = true;
         assert_eq!(
-            by_name(&fill(&form, &i).unwrap(), "objectionType")
+            by_name(&fill(&form, &i, &explanation(&i)).unwrap(), "objectionType")
                 .value
                 .as_deref(),
             Some("AI_ML_PERSONALIZATION")
@@ -184,7 +184,7 @@ mod tests {
                 &parse_form(embedded(page).unwrap()).unwrap()
             ));
         }
-        let filled = fill(&fallback_form(), &inputs()).unwrap();
+        let filled = fill(&fallback_form(), &inputs(), &explanation(&inputs())).unwrap();
         assert!(filled.iter().all(|f| f.value.is_some()), "{filled:?}");
     }
 
@@ -192,7 +192,7 @@ mod tests {
     fn the_html_page_escapes_values() {
         let mut i = inputs();
         i.reason = Some("<script>alert(1)</script> & \"quotes\"".into());
-        let filled = fill(&fallback_form(), &i).unwrap();
+        let filled = fill(&fallback_form(), &i, &explanation(&i)).unwrap();
         let page = html_page(
             "https://www.linkedin.com/help/linkedin/ask/TS-DPRO",
             &filled,

@@ -5,6 +5,7 @@
 //! Advice and hints are data until here: [`advice`] words them.
 
 pub mod advice;
+pub mod csv;
 pub mod junit;
 pub mod progress;
 pub mod prompt;
@@ -24,6 +25,7 @@ use crate::report::ErrorView;
 use crate::text;
 
 pub use advice::Words;
+pub use csv::Csv;
 pub use sink::Sink;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,10 +107,8 @@ impl ColorChoice {
 pub trait View: Serialize {
     /// The human rendering; `style` says whether colour is allowed, `words` how to word advice.
     fn table(&self, style: &Style, words: &Words) -> String;
-    /// The CSV header row.
-    fn csv_header(&self) -> Vec<&'static str>;
-    /// The CSV data rows, in header order.
-    fn csv_rows(&self) -> Vec<Vec<String>>;
+    /// The CSV rows, as plain `Serialize` structs handed to the one writer.
+    fn csv(&self, csv: &mut Csv);
 }
 
 /// Colour and width decisions for one stream.
@@ -371,11 +371,9 @@ impl Output {
                 return Err(io::Error::other("--format junit is only for audit"));
             }
             Format::Csv => {
-                let mut s = csv_line(view.csv_header().iter().map(|h| h.to_string()));
-                for row in view.csv_rows() {
-                    s.push_str(&csv_line(row.into_iter()));
-                }
-                s
+                let mut csv = Csv::default();
+                view.csv(&mut csv);
+                csv.take()
             }
         })
     }
@@ -505,6 +503,31 @@ impl Output {
 
 static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// Standard output as a writer: a closed pipe (`| head`) is no error, but it is remembered (see
+/// [`stdout_closed`]).
+pub struct Stdout;
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match io::stdout().lock().write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::SeqCst);
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match io::stdout().lock().flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::SeqCst);
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
 /// Writes to standard output. A closed pipe (`| head`) is not an error, but it is remembered:
 /// see [`stdout_closed`].
 pub fn write_stdout(text: &str) -> io::Result<()> {
@@ -537,47 +560,9 @@ fn clean_cell(cell: &str) -> String {
         .join("\n")
 }
 
-/// One RFC 4180 line. Cells a spreadsheet would run as a formula are neutralised, and control
-/// characters removed.
-pub fn csv_line(fields: impl Iterator<Item = String>) -> String {
-    let mut line = fields
-        .map(|f| {
-            let f = text::csv_safe(&text::clean_line(&f, usize::MAX)).into_owned();
-            if f.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", f.replace('"', "\"\""))
-            } else {
-                f
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str("\r\n");
-    line
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_quotes_what_needs_it() {
-        assert_eq!(
-            csv_line(["a", "b,c", "say \"hi\"", ""].iter().map(|s| s.to_string())),
-            "a,\"b,c\",\"say \"\"hi\"\"\",\r\n"
-        );
-    }
-
-    #[test]
-    fn csv_cells_are_neutralised_and_cleaned() {
-        assert_eq!(
-            csv_line(
-                ["=HYPERLINK(\"x\")", "@a", "ok\x1b[2J"]
-                    .iter()
-                    .map(|s| s.to_string())
-            ),
-            "\"'=HYPERLINK(\"\"x\"\")\",'@a,ok [2J\r\n"
-        );
-    }
 
     #[test]
     fn colour_follows_the_terminal_and_no_color() {

@@ -3,10 +3,11 @@
 
 use comfy_table::Color;
 
-use super::{Style, View, Words};
+use super::{Csv, Style, View, Words};
 use crate::report::{
     Advice, Change, Identity, PlannedWrite, Previous, Report, SettingRow, State, Verdict,
 };
+use serde::Serialize;
 
 /// The CSV columns of a report: the account's fields repeated on each setting's row.
 pub const CSV_HEADER: &[&str] = &[
@@ -132,80 +133,95 @@ impl View for Report {
         out
     }
 
-    fn csv_header(&self) -> Vec<&'static str> {
-        let mut header = CSV_HEADER.to_vec();
+    fn csv(&self, csv: &mut Csv) {
+        let account = &self.account;
+        let (error_kind, error_message) = match &self.error {
+            Some(e) => (Some(e.kind.as_str()), Some(e.message.as_str())),
+            None => (None, None),
+        };
         // `opt-out` adds what it wrote: the state before, the one read back, and whether that
         // proved the change.
-        if self.is_opt_out() {
-            header.extend(["before", "after", "verified"]);
-        }
-        header
-    }
-
-    fn csv_rows(&self) -> Vec<Vec<String>> {
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        let account = vec![
-            opt(&self.account.profile),
-            opt(&self.account.name),
-            opt(&self.account.public_id),
-            self.checked_at.clone(),
-            self.verdict.as_str().to_string(),
-        ];
-        let (kind, message) = self
-            .error
-            .as_ref()
-            .map(|e| (e.kind.as_str().to_string(), e.message.clone()))
-            .unwrap_or_default();
-        let label = opt(&self.account.label);
-        if self.settings.is_empty() {
-            let mut row = account;
-            row.extend(std::iter::repeat_n(String::new(), 7));
-            row.extend([kind, message, label, String::new(), String::new()]);
-            if self.is_opt_out() {
-                row.extend([String::new(), String::new(), String::new()]);
-            }
-            return vec![row];
-        }
-        self.settings
-            .iter()
-            .map(|r| {
-                let mut row = account.clone();
-                row.extend([
-                    r.id.clone(),
-                    r.title.clone(),
-                    r.state.as_str().to_string(),
-                    r.private.map(|p| p.to_string()).unwrap_or_default(),
-                    opt(&r.reason),
-                    r.reason_code
-                        .map(|c| c.as_str().to_string())
-                        .unwrap_or_default(),
-                    r.url.clone(),
-                    kind.clone(),
-                    message.clone(),
-                    label.clone(),
-                    r.previous
-                        .as_ref()
-                        .map(|p| p.state.as_str().to_string())
-                        .unwrap_or_default(),
-                    r.previous
-                        .as_ref()
-                        .map(|p| p.checked_at.clone())
-                        .unwrap_or_default(),
-                ]);
-                if self.is_opt_out() {
-                    match self.changes.iter().flatten().find(|c| c.id == r.id) {
-                        Some(c) => row.extend([
-                            c.before.as_str().to_string(),
-                            c.after.as_str().to_string(),
-                            c.verified.to_string(),
-                        ]),
-                        None => row.extend([String::new(), String::new(), String::new()]),
-                    }
+        let written = |id: Option<&str>| {
+            self.is_opt_out().then(|| {
+                match self
+                    .changes
+                    .iter()
+                    .flatten()
+                    .find(|c| Some(c.id.as_str()) == id)
+                {
+                    Some(c) => Written {
+                        before: Some(c.before),
+                        after: Some(c.after),
+                        verified: Some(c.verified),
+                    },
+                    None => Written::default(),
                 }
-                row
             })
-            .collect()
+        };
+        let base = ReportRow {
+            profile: account.profile.as_deref(),
+            name: account.name.as_deref(),
+            public_id: account.public_id.as_deref(),
+            checked_at: &self.checked_at,
+            verdict: Some(self.verdict),
+            error_kind,
+            error_message,
+            label: account.label.as_deref(),
+            written: written(None),
+            ..ReportRow::default()
+        };
+        if self.settings.is_empty() {
+            csv.row(&base);
+            return;
+        }
+        for r in &self.settings {
+            csv.row(&ReportRow {
+                id: Some(&r.id),
+                title: Some(&r.title),
+                state: Some(r.state),
+                private: r.private,
+                reason: r.reason.as_deref(),
+                reason_code: r.reason_code,
+                url: Some(&r.url),
+                previous_state: r.previous.as_ref().map(|p| p.state),
+                previous_checked_at: r.previous.as_ref().map(|p| p.checked_at.as_str()),
+                written: written(Some(&r.id)),
+                ..base
+            });
+        }
     }
+}
+
+/// One CSV row of a report: the account's fields repeated on each setting's row.
+#[derive(Serialize, Default, Clone, Copy)]
+struct ReportRow<'a> {
+    profile: Option<&'a str>,
+    name: Option<&'a str>,
+    public_id: Option<&'a str>,
+    checked_at: &'a str,
+    verdict: Option<Verdict>,
+    id: Option<&'a str>,
+    title: Option<&'a str>,
+    state: Option<State>,
+    private: Option<bool>,
+    reason: Option<&'a str>,
+    reason_code: Option<crate::report::ReasonCode>,
+    url: Option<&'a str>,
+    error_kind: Option<&'a str>,
+    error_message: Option<&'a str>,
+    label: Option<&'a str>,
+    previous_state: Option<State>,
+    previous_checked_at: Option<&'a str>,
+    #[serde(flatten)]
+    written: Option<Written>,
+}
+
+/// What `opt-out` wrote to a setting, as its report's CSV shows it.
+#[derive(Serialize, Default, Clone, Copy)]
+struct Written {
+    before: Option<State>,
+    after: Option<State>,
+    verified: Option<bool>,
 }
 
 /// What to do about a row, in a few words for the table; the command itself follows the table.
@@ -445,5 +461,28 @@ fn quoted_list(names: &[&str]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Identity, Report};
+
+    /// The CSV columns stay what the README documents, for an audit and for an opt-out.
+    #[test]
+    fn the_csv_header_is_the_documented_one() {
+        let header = |r: &Report| {
+            let mut csv = Csv::default();
+            r.csv(&mut csv);
+            csv.take().lines().next().unwrap().to_string()
+        };
+        let audit = Report::new(Identity::default(), Vec::new(), "t".into());
+        assert_eq!(header(&audit), CSV_HEADER.join(","));
+        let opt_out = audit.as_opt_out();
+        assert_eq!(
+            header(&opt_out),
+            format!("{},before,after,verified", CSV_HEADER.join(","))
+        );
     }
 }

@@ -1,16 +1,20 @@
 //! Reports, streamed: a [`Sink`] takes a run's reports one at a time, as soon as each account is
 //! done, so a run over thousands of accounts prints as it goes and keeps nothing it no longer
-//! needs. One sink per format; the CSV header is written once, a JSON array is opened and closed
-//! around the items. A table of several accounts, and JUnit, are written at the end (one summary
-//! row, or a few test cases, per account).
+//! needs. One sink per format, each over any writer (standard output by default); the CSV header
+//! is written once, a JSON array is opened and closed around the items. A table of several
+//! accounts, and JUnit, are written at the end (one summary row, or a few test cases, per
+//! account).
 
-use std::io;
+use std::io::{self, Write};
 
 use comfy_table::Color;
 
 use super::junit::Junit;
-use super::{Format, Output, View, csv_line, json_text, write_stdout};
+use super::{Csv, Format, Output, Stdout, View, json_text};
 use crate::report::{Report, Verdict};
+
+/// Where a sink writes.
+pub type Writer = Box<dyn Write + Send>;
 
 /// Where a run's reports go.
 pub trait Sink: Send {
@@ -22,28 +26,43 @@ pub trait Sink: Send {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// The sink for this output's format. `many` says whether the run covers several accounts: a
-/// single account's JSON is one object (the documented schema), several accounts' an array.
+/// The sink for this output's format, writing to standard output. `many` says whether the run
+/// covers several accounts: a single account's JSON is one object (the documented schema),
+/// several accounts' an array.
 pub fn for_reports(out: &Output, many: bool) -> Box<dyn Sink> {
+    for_reports_to(out, many, Box::new(Stdout))
+}
+
+/// The sink for this output's format, writing to `w`.
+pub fn for_reports_to(out: &Output, many: bool, w: Writer) -> Box<dyn Sink> {
     match (out.format, many) {
-        (Format::Table, false) => Box::new(TableSink { out: out.clone() }),
+        (Format::Table, false) => Box::new(TableSink {
+            out: out.clone(),
+            w,
+        }),
         (Format::Table, true) => Box::new(SummarySink {
             out: out.clone(),
             rows: Vec::new(),
+            w,
         }),
-        (Format::Json, _) => Box::new(JsonSink { many, count: 0 }),
-        (Format::Ndjson, _) => Box::new(NdjsonSink),
-        (Format::Csv, _) => Box::new(CsvSink { header: false }),
+        (Format::Json, _) => Box::new(JsonSink { many, count: 0, w }),
+        (Format::Ndjson, _) => Box::new(NdjsonSink { w }),
+        (Format::Csv, _) => Box::new(CsvSink {
+            csv: Csv::default(),
+            w,
+        }),
         (Format::Junit, _) => Box::new(JunitSink {
             junit: Junit::default(),
             started: std::time::Instant::now(),
             at: None,
+            w,
         }),
     }
 }
 
 struct TableSink {
     out: Output,
+    w: Writer,
 }
 
 impl Sink for TableSink {
@@ -51,7 +70,9 @@ impl Sink for TableSink {
         Ok(())
     }
     fn item(&mut self, report: &Report) -> io::Result<()> {
-        write_stdout(&report.table(&self.out.stdout, &self.out.words))
+        self.w
+            .write_all(report.table(&self.out.stdout, &self.out.words).as_bytes())?;
+        self.w.flush()
     }
     fn finish(&mut self) -> io::Result<()> {
         Ok(())
@@ -62,6 +83,7 @@ impl Sink for TableSink {
 struct SummarySink {
     out: Output,
     rows: Vec<[String; 4]>,
+    w: Writer,
 }
 
 impl Sink for SummarySink {
@@ -108,7 +130,8 @@ impl Sink for SummarySink {
                 s.cell(error, None),
             ]);
         }
-        write_stdout(&format!("{table}\n"))
+        self.w.write_all(format!("{table}\n").as_bytes())?;
+        self.w.flush()
     }
 }
 
@@ -116,6 +139,7 @@ struct JunitSink {
     junit: Junit,
     started: std::time::Instant,
     at: Option<String>,
+    w: Writer,
 }
 
 impl Sink for JunitSink {
@@ -131,23 +155,25 @@ impl Sink for JunitSink {
     }
     fn finish(&mut self) -> io::Result<()> {
         let at = self.at.clone().unwrap_or_default();
-        write_stdout(
-            &self
-                .junit
-                .document(&at, self.started.elapsed().as_secs_f64()),
-        )
+        let doc = self
+            .junit
+            .document(&at, self.started.elapsed().as_secs_f64());
+        self.w.write_all(doc.as_bytes())?;
+        self.w.flush()
     }
 }
 
 struct JsonSink {
     many: bool,
     count: usize,
+    w: Writer,
 }
 
 impl Sink for JsonSink {
     fn begin(&mut self) -> io::Result<()> {
         if self.many {
-            write_stdout("[\n")?;
+            self.w.write_all(b"[\n")?;
+            self.w.flush()?;
         }
         Ok(())
     }
@@ -160,17 +186,22 @@ impl Sink for JsonSink {
             text.push('\n');
         }
         self.count += 1;
-        write_stdout(&text)
+        self.w.write_all(text.as_bytes())?;
+        self.w.flush()
     }
     fn finish(&mut self) -> io::Result<()> {
         if self.many {
-            write_stdout(if self.count > 0 { "\n]\n" } else { "]\n" })?;
+            let end: &[u8] = if self.count > 0 { b"\n]\n" } else { b"]\n" };
+            self.w.write_all(end)?;
+            self.w.flush()?;
         }
         Ok(())
     }
 }
 
-struct NdjsonSink;
+struct NdjsonSink {
+    w: Writer,
+}
 
 impl Sink for NdjsonSink {
     fn begin(&mut self) -> io::Result<()> {
@@ -180,7 +211,8 @@ impl Sink for NdjsonSink {
         // One write per line, so a crash never leaves half a line for a resume to trip over.
         let mut line = json_text(&serde_json::to_string(report)?);
         line.push('\n');
-        write_stdout(&line)
+        self.w.write_all(line.as_bytes())?;
+        self.w.flush()
     }
     fn finish(&mut self) -> io::Result<()> {
         Ok(())
@@ -188,7 +220,8 @@ impl Sink for NdjsonSink {
 }
 
 struct CsvSink {
-    header: bool,
+    csv: Csv,
+    w: Writer,
 }
 
 impl Sink for CsvSink {
@@ -196,16 +229,10 @@ impl Sink for CsvSink {
         Ok(())
     }
     fn item(&mut self, report: &Report) -> io::Result<()> {
-        let mut text = String::new();
-        if !self.header {
-            // The first report's header (an opt-out's has three more columns).
-            text.push_str(&csv_line(report.csv_header().iter().map(|h| h.to_string())));
-            self.header = true;
-        }
-        for row in report.csv_rows() {
-            text.push_str(&csv_line(row.into_iter()));
-        }
-        write_stdout(&text)
+        // The first report's header only (an opt-out's has three more columns).
+        report.csv(&mut self.csv);
+        self.w.write_all(self.csv.take().as_bytes())?;
+        self.w.flush()
     }
     fn finish(&mut self) -> io::Result<()> {
         Ok(())
