@@ -217,6 +217,25 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
+/// Creates a new folder for the user alone (0700 from the moment it exists); `AlreadyExists`
+/// when something is there already.
+pub fn create_new_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Opens (creating it 0600 when missing) a file that is only ever locked, never a link.
+pub fn open_lock_file(path: &Path) -> io::Result<File> {
+    let mut options = private_options(0o600);
+    options.read(true).write(true).create(true).truncate(false);
+    options.open(path)
+}
+
 fn private_options(mode: u32) -> OpenOptions {
     let mut options = OpenOptions::new();
     #[cfg(unix)]
@@ -296,6 +315,66 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// A file being written beside its final place, for a writer that streams (an export): created
+/// 0600 from the start, removed if the run stops or is interrupted, and put in place whole by a
+/// rename ([`Staged::commit`]).
+pub struct Staged {
+    file: File,
+    target: PathBuf,
+    guard: Option<crate::interrupt::PathGuard>,
+}
+
+impl Staged {
+    pub fn beside(target: &Path) -> io::Result<Staged> {
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut suffix = [0u8; 8];
+        let _ = getrandom::fill(&mut suffix);
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            target
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("file"),
+            suffix
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        ));
+        let guard = crate::interrupt::PathGuard::new(tmp);
+        let file = create_new_private(guard.path())?;
+        Ok(Staged {
+            file,
+            target: target.to_path_buf(),
+            guard: Some(guard),
+        })
+    }
+
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+
+    /// Syncs the file and renames it over the target.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.file.sync_all()?;
+        let guard = self.guard.take().expect("committed once");
+        fs::rename(guard.path(), &self.target)?;
+        // The guard would remove a file that is no longer there: harmless.
+        drop(guard);
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Some(g) = self.guard.take() {
+            let _ = fs::remove_file(g.path());
+        }
+    }
 }
 
 /// Whether two paths name the same file (the same device and inode), when both exist.

@@ -255,3 +255,117 @@ fn every_environment_variable_is_read_in_one_place() {
         }
     }
 }
+
+/// The command line's side of the house: where flags are named, exit codes chosen, and what the
+/// person sees worded. Everything else is the library.
+fn is_edge(rel: &str) -> bool {
+    rel == "lib.rs"
+        || rel == "main.rs"
+        || rel == "cli.rs"
+        || rel == "settings.rs"
+        || rel.starts_with("commands/")
+        || rel.starts_with("output/")
+}
+
+#[test]
+fn no_exit_code_and_no_flag_name_below_the_command_line() {
+    for (rel, text) in files() {
+        if is_edge(&rel) {
+            continue;
+        }
+        for needle in ["Exit::", "exit::Exit", "fn exit("] {
+            assert!(
+                !text.contains(needle),
+                "{rel} knows exit codes ({needle}); give the error a kind and map it in commands/exit.rs"
+            );
+        }
+        // A flag in a string the library writes: `--word` right after a quote, a space or a
+        // backtick, inside a string literal.
+        for (n, line) in text.lines().enumerate() {
+            let in_string = line.matches('"').count() >= 2;
+            let flag = line.match_indices("--").any(|(i, _)| {
+                let before = line[..i].chars().next_back();
+                let after = line[i + 2..].chars().next();
+                matches!(before, Some(' ' | '"' | '`' | '('))
+                    && after.is_some_and(|c| c.is_ascii_lowercase())
+            });
+            assert!(
+                !(in_string && flag),
+                "{rel}:{}: names a flag ({}); say it as a Hint the output layer words",
+                n + 1,
+                line.trim()
+            );
+        }
+    }
+}
+
+#[test]
+fn only_the_entry_point_and_the_signal_handler_end_the_process() {
+    for (rel, text) in files() {
+        if rel == "main.rs" || rel == "interrupt.rs" {
+            continue;
+        }
+        assert!(
+            !text.contains("process::exit"),
+            "{rel} ends the process; return what happened instead"
+        );
+    }
+}
+
+#[test]
+fn one_format_type_and_one_place_that_matches_on_the_target() {
+    let formats: Vec<String> = files()
+        .into_iter()
+        .filter(|(_, text)| {
+            text.contains("enum")
+                && text.contains("Ndjson,")
+                && text.contains("Junit")
+                && text.lines().any(|l| {
+                    l.trim_start().starts_with("pub enum") || l.trim_start().starts_with("enum")
+                })
+                && text.contains("Csv,")
+        })
+        .map(|(rel, _)| rel)
+        .collect();
+    assert_eq!(
+        formats,
+        ["output/mod.rs"],
+        "a second definition of the formats"
+    );
+    for (rel, text) in files() {
+        if rel == "connect.rs" {
+            continue;
+        }
+        // The settings build the target; nobody else looks inside it.
+        let constructs = rel == "settings.rs";
+        for needle in ["Target::Sandbox", "Target::Remote"] {
+            assert!(
+                constructs || !text.contains(needle),
+                "{rel} matches on the target ({needle}); ask the connector instead"
+            );
+        }
+        if constructs {
+            assert!(!text.contains("match &self.target") && !text.contains("if let Target"));
+        }
+    }
+}
+
+#[test]
+fn no_source_file_is_over_seven_hundred_and_fifty_lines() {
+    let mut stack = vec![src()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+                assert!(
+                    lines <= 750,
+                    "{} has {lines} lines: split it",
+                    path.display()
+                );
+            }
+        }
+    }
+}

@@ -1,9 +1,7 @@
 //! `audit` through the real binary against the sandbox: every account, every format, every exit
 //! code, and the number of requests each run made.
 
-mod common;
-
-use common::{CARD_AI, CARD_RESEARCH, World, run};
+use crate::common::{CARD_AI, CARD_RESEARCH, World, run};
 use serde_json::{Value, json};
 
 fn states(report: &Value) -> Vec<(String, String)> {

@@ -2,13 +2,11 @@
 //! reported correctly, the requests each made, the 999 stop and a resume that audits only the
 //! rest, malformed and duplicate lines, stdin, every format, and Ctrl-C mid-run.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Run, World, run, run_with_stdin};
+use crate::common::{Run, World, run, run_with_stdin};
 use linkedin_privacy::sandbox::{AccountsFile, Fault, SandboxOptions};
 use serde_json::Value;
 
@@ -420,7 +418,7 @@ fn progress_on_a_terminal_only() {
     let on_terminal = |quiet: bool| {
         let line = format!(
             "{} audit --jobs 1 --format ndjson --accounts '{}'{}",
-            common::BIN,
+            crate::common::BIN,
             path.display(),
             if quiet { " --quiet" } else { "" }
         );

@@ -2,9 +2,7 @@
 //! format, is run with a recognisable `li_at`, and the token is looked for in stdout, stderr,
 //! every file the tool wrote, and the sandbox's request log.
 
-mod common;
-
-use common::{World, files_below, run};
+use crate::common::{World, files_below, run};
 use linkedin_privacy::sandbox::{AccountsFile, SandboxOptions};
 
 const CANARY: &str = "LIATCANARY7f3a9c";
@@ -96,7 +94,7 @@ fn the_token_never_leaks_from_any_way_in_or_store() {
     let token = w.token("demo");
     // While the tool waits for stdin, its arguments are visible to every user: check them.
     let stdin_run = |cmd: &mut std::process::Command, input: &str| {
-        common::run_with_stdin_checked(cmd, input, |pid| {
+        crate::common::run_with_stdin_checked(cmd, input, |pid| {
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
             assert_clean(
                 "the process's arguments",
@@ -104,7 +102,7 @@ fn the_token_never_leaks_from_any_way_in_or_store() {
             );
         })
     };
-    let check = |what: &str, r: &common::Run| {
+    let check = |what: &str, r: &crate::common::Run| {
         assert_ne!(r.code, 101, "{what} panicked");
         assert_clean(&format!("stdout of {what}"), &r.stdout);
         assert_clean(&format!("stderr of {what}"), &r.stderr);
@@ -141,7 +139,7 @@ fn the_token_never_leaks_from_any_way_in_or_store() {
         // The keyring turned off: the keyring error path.
         vec![],
     ];
-    if common::private_bus().is_some() {
+    if crate::common::private_bus().is_some() {
         stores.push(vec!["--private-keyring".to_string()]);
     }
     let tmp = w.path("tmp");

@@ -2,9 +2,7 @@
 //! called as bash calls it on Tab, below the top level and with what only the tool knows
 //! (setting ids, stored profiles, sandbox accounts). zsh and fish get the same engine.
 
-mod common;
-
-use common::{BIN, World, run};
+use crate::common::{BIN, World, run};
 
 /// What bash would offer for the words typed so far (the last one being completed).
 fn complete(w: &World, words: &[&str]) -> Vec<String> {

@@ -2,9 +2,7 @@
 //! below flags and the environment; a key it does not know is an error naming its line. Also:
 //! a bad catalog names its line.
 
-mod common;
-
-use common::{World, run};
+use crate::common::{World, run};
 
 fn config(w: &World, text: &str) {
     let dir = w.path("config/linkedin-privacy");

@@ -3,11 +3,9 @@
 //! the severity and the exit code the change deserves; the unchanged sandbox shows no drift; a
 //! recording holds nothing of the member or the session; the fixtures pass their self-check.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{Run, World, files_below, run};
+use crate::common::{Run, World, files_below, run};
 use linkedin_privacy::sandbox::{AccountsFile, SandboxOptions};
 use serde_json::Value;
 

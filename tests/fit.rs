@@ -1,11 +1,9 @@
 //! The human views fit where people read them: 80 columns (or `COLUMNS`), a terminal that
 //! reports no width, no word or address cut across a line.
 
-mod common;
-
 use std::process::{Command, Stdio};
 
-use common::{BIN, World, run};
+use crate::common::{BIN, World, run};
 
 /// The columns a line takes: characters, without colour sequences.
 fn width(line: &str) -> usize {

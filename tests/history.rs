@@ -4,12 +4,10 @@
 //! runs, a corrupt file, `--no-history`, `--sandbox` and the default path, objections and their
 //! deadline, and bulk runs.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{CARD_AI, CARD_RESEARCH, Run, World, run};
+use crate::common::{CARD_AI, CARD_RESEARCH, Run, World, run};
 use serde_json::Value;
 
 const ME: &str = "GET /voyager/api/me";
@@ -457,7 +455,7 @@ fn no_history_writes_nothing_and_the_sandbox_never_touches_the_default() {
     assert_eq!(r.code, 1, "{r:?}");
     assert!(!h.exists());
     let data = w.path("data");
-    let written: Vec<PathBuf> = common::files_below(&data);
+    let written: Vec<PathBuf> = crate::common::files_below(&data);
     assert!(written.is_empty(), "{written:?}");
     // With --history FILE it keeps one, 0600.
     let own = w.path("sandbox.sqlite3");

@@ -2,13 +2,11 @@
 //! test per class of fault: never a false PRIVATE, no leak, no crash, no hang, nothing lost.
 //! Every run uses a recognisable token and checks it never comes back out.
 
-mod common;
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::hostile::{Body, Hostile, Reply, card, me, toggle, toggle_card};
-use common::{Run, World, run, run_with_stdin};
+use crate::common::hostile::{Body, Hostile, Reply, card, me, toggle, toggle_card};
+use crate::common::{Run, World, run, run_with_stdin};
 use serde_json::{Value, json};
 
 const CANARY: &str = "LIATCANARYhostile9d2e";

@@ -2,12 +2,10 @@
 //! D-Bus, as `scripts/with-secret-service` sets up and `.ci/run` uses). Without one the test
 //! skips with a visible message; with LINKEDIN_PRIVACY_REQUIRE_SECRET_SERVICE=1 it fails instead.
 
-mod common;
-
 use std::io::Write;
 use std::process::Command;
 
-use common::{CARD_AI, CARD_RESEARCH, World, run, run_with_stdin};
+use crate::common::{CARD_AI, CARD_RESEARCH, World, run, run_with_stdin};
 
 fn lookup(profile: &str) -> Option<String> {
     let out = Command::new("secret-tool")
@@ -21,7 +19,7 @@ fn lookup(profile: &str) -> Option<String> {
 
 #[test]
 fn a_session_round_trips_through_a_real_secret_service() {
-    let Some(bus) = common::private_bus() else {
+    let Some(bus) = crate::common::private_bus() else {
         let required =
             std::env::var("LINKEDIN_PRIVACY_REQUIRE_SECRET_SERVICE").as_deref() == Ok("1");
         assert!(

@@ -2,11 +2,9 @@
 //! the stores, and what happens when things go wrong. The keyring is absent in these hermetic
 //! runs (no D-Bus), so the file store is used; `tests/keyring.rs` covers a real Secret Service.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{CARD_AI, CARD_RESEARCH, Run, World, run, run_with_stdin};
+use crate::common::{CARD_AI, CARD_RESEARCH, Run, World, run, run_with_stdin};
 use linkedin_privacy::sandbox::Fault;
 use serde_json::Value;
 
@@ -442,7 +440,7 @@ fn the_prompt_way_in_needs_a_terminal_and_hides_the_token() {
     assert!(r.stderr.contains("--cookie-stdin"), "{}", r.stderr);
     // On a terminal (a pseudo-terminal from `script`): the hidden prompt, typed into once shown.
     let token = w.token("demo");
-    let Some(r) = common::run_on_terminal(
+    let Some(r) = crate::common::run_on_terminal(
         &w,
         &["--insecure-storage", "login"],
         &[],
@@ -664,7 +662,7 @@ fn sandbox_login_validates_but_stores_nothing() {
     let r = run_with_stdin(&mut cmd, "sandbox-li_at-private");
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("not stored"), "{}", r.stdout);
-    assert!(common::files_below(w.home.path()).is_empty());
+    assert!(crate::common::files_below(w.home.path()).is_empty());
 }
 
 /// A session bus that accepts connections and never answers: a hung Secret Service is a clear

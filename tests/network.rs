@@ -2,11 +2,9 @@
 //! in the error when they fail; NO_PROXY honoured) and a TLS-inspecting proxy's own CA, trusted
 //! through SSL_CERT_FILE.
 
-mod common;
-
-use common::hostile::{Hostile, Reply};
-use common::tls::TlsFront;
-use common::{World, run};
+use crate::common::hostile::{Hostile, Reply};
+use crate::common::tls::TlsFront;
+use crate::common::{World, run};
 
 /// A proxy that must never be used.
 fn unused_proxy() -> Hostile {

@@ -1,9 +1,7 @@
 //! `objection` through the binary against the sandbox: both form versions, the fallback when the
 //! form cannot be fetched, the `--html` page, `--open`, and that nothing is ever submitted.
 
-mod common;
-
-use common::{CARD_AI, World, run};
+use crate::common::{CARD_AI, World, run};
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
@@ -296,7 +294,7 @@ fn open_hands_the_form_url_to_the_browser() {
     )
     .unwrap();
     std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let r = common::run(w.as_account("demo").env("BROWSER", &browser).args([
+    let r = crate::common::run(w.as_account("demo").env("BROWSER", &browser).args([
         "objection",
         "--open",
         "--json",
@@ -306,7 +304,7 @@ fn open_hands_the_form_url_to_the_browser() {
     assert_eq!(opened.trim(), r.json()["form_url"].as_str().unwrap());
     // With --html, the pre-filled page is what opens.
     let page = w.path("objection.html");
-    let r = common::run(w.as_account("demo").env("BROWSER", &browser).args([
+    let r = crate::common::run(w.as_account("demo").env("BROWSER", &browser).args([
         "objection",
         "--open",
         "--html",

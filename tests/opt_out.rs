@@ -2,9 +2,7 @@
 //! refused when the read was not certain, and its failures are said plainly. The sandbox's
 //! request log proves what was sent.
 
-mod common;
-
-use common::{CARD_AI, CARD_RESEARCH, World};
+use crate::common::{CARD_AI, CARD_RESEARCH, World};
 use serde_json::{Value, json};
 
 const PUT_AI: &str = "PUT /mysettings-api/settingsApiSettings/dataForGenerativeAiImprovement";
@@ -237,7 +235,8 @@ fn on_a_terminal_it_asks_first() {
     let w = World::new();
     let token = w.token("demo");
     let env = [("LINKEDIN_LI_AT", token.as_str())];
-    let Some(r) = common::run_on_terminal(&w, &["opt-out"], &env, "Go ahead? [y/N]", "n") else {
+    let Some(r) = crate::common::run_on_terminal(&w, &["opt-out"], &env, "Go ahead? [y/N]", "n")
+    else {
         eprintln!("SKIPPED: needs `script` (util-linux) for a pseudo-terminal");
         return;
     };
@@ -249,7 +248,7 @@ fn on_a_terminal_it_asks_first() {
     assert!(r.stdout.contains("Nothing was changed."));
     assert_eq!(puts(&w, "demo"), 0);
 
-    let r = common::run_on_terminal(&w, &["opt-out"], &env, "Go ahead? [y/N]", "y").unwrap();
+    let r = crate::common::run_on_terminal(&w, &["opt-out"], &env, "Go ahead? [y/N]", "y").unwrap();
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(puts(&w, "demo"), 1);
 }

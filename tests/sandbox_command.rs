@@ -1,12 +1,10 @@
 //! `linkedin-privacy sandbox` in the foreground: it prints its address and tokens, serves what
 //! the client expects, is stateful per account, and logs requests for scripts.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 
-use common::{BIN, run};
+use crate::common::{BIN, run};
 use serde_json::Value;
 
 fn http_get(base: &str, path: &str) -> String {

@@ -1,11 +1,9 @@
 //! Every JSON output matches its schema in `schemas/`: the files are checked against what the
 //! binary prints over the sandbox's accounts, in success and in failure.
 
-mod common;
-
 use std::path::Path;
 
-use common::{World, run};
+use crate::common::{World, run};
 use serde_json::Value;
 
 fn schema(name: &str) -> jsonschema::Validator {
@@ -46,7 +44,7 @@ fn assert_valid(validator: &jsonschema::Validator, what: &str, stdout: &str) {
     }
 }
 
-fn sandbox(w: &World, account: &str, args: &[&str]) -> common::Run {
+fn sandbox(w: &World, account: &str, args: &[&str]) -> crate::common::Run {
     run(w
         .cmd()
         .env_remove("LINKEDIN_PRIVACY_BASE_URL")

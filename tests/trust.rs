@@ -2,8 +2,6 @@
 //! one test per defect, through the binary. Each run uses a canary token and checks it never
 //! comes back out.
 
-mod common;
-
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -11,8 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::hostile::{Hostile, Reply, card, me, toggle, toggle_card};
-use common::{Run, World, files_below, run, run_with_stdin};
+use crate::common::hostile::{Hostile, Reply, card, me, toggle, toggle_card};
+use crate::common::{Run, World, files_below, run, run_with_stdin};
 use linkedin_privacy::sandbox::{AccountsFile, SandboxOptions};
 use serde_json::{Value, json};
 
@@ -215,11 +213,11 @@ fn junit_of_a_hostile_reply_parses_and_fits_the_junit_schema() {
     }
     let doc = roxmltree::Document::parse(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
     assert!(doc.descendants().any(|n| n.has_tag_name("error")));
-    if common::have(
+    if crate::common::have(
         "xmllint",
         "junit_of_a_hostile_reply_parses_and_fits_the_junit_schema",
     ) {
-        assert_eq!(common::xsd_problems(&r.stdout, &junit_xsd()), None);
+        assert_eq!(crate::common::xsd_problems(&r.stdout, &junit_xsd()), None);
     }
 }
 
@@ -283,9 +281,12 @@ fn junit_over_many_accounts_and_of_drift_fits_the_junit_schema_with_no_informati
     assert!(d.code == 0 || d.code == 3, "{d:?}");
     assert!(d.stdout.contains("notable:"), "{}", d.stdout);
     roxmltree::Document::parse(&d.stdout).unwrap_or_else(|e| panic!("{e}: {}", d.stdout));
-    if common::have("xmllint", "junit_over_many_accounts_and_of_drift") {
-        assert_eq!(common::xsd_problems(&audit_junit, &junit_xsd()), None);
-        assert_eq!(common::xsd_problems(&d.stdout, &junit_xsd()), None);
+    if crate::common::have("xmllint", "junit_over_many_accounts_and_of_drift") {
+        assert_eq!(
+            crate::common::xsd_problems(&audit_junit, &junit_xsd()),
+            None
+        );
+        assert_eq!(crate::common::xsd_problems(&d.stdout, &junit_xsd()), None);
     }
 }
 
@@ -308,7 +309,7 @@ fn an_overlong_accounts_line_is_skipped_in_bounded_memory() {
     }
     let script = format!(
         "ulimit -v 400000; exec '{}' audit --accounts '{}' --format ndjson",
-        common::BIN,
+        crate::common::BIN,
         file.display()
     );
     let r = run_within(
@@ -634,7 +635,7 @@ fn a_head_noted_earlier_verifies_a_later_export_that_only_added_records() {
 
 #[test]
 fn an_export_verifies_with_a_short_script_written_from_the_documented_form() {
-    if !common::have("python3", "an_export_verifies_with_a_short_script") {
+    if !crate::common::have("python3", "an_export_verifies_with_a_short_script") {
         return;
     }
     let w = World::new();
@@ -742,7 +743,7 @@ fn a_full_disk_is_told_from_damage_and_leaves_the_history_intact() {
     // for a process that meets ENOSPC.
     let script = format!(
         "trap '' XFSZ; exec prlimit --fsize={size} '{}' --history '{}' audit",
-        common::BIN,
+        crate::common::BIN,
         h.display()
     );
     let mut cmd = w.hermetic("sh");
@@ -816,7 +817,7 @@ fn objection_stops_at_a_999_like_every_other_command() {
 
 #[test]
 fn completion_never_offers_a_profile_name_a_shell_would_expand() {
-    if !common::have(
+    if !crate::common::have(
         "bash",
         "completion_never_offers_a_profile_name_a_shell_would_expand",
     ) {
@@ -841,7 +842,7 @@ COMP_TYPE=9
 COMPREPLY=()
 "$f" linkedin-privacy '' --profile
 printf '%s\n' "${{COMPREPLY[@]}}""#,
-        bin = common::BIN
+        bin = crate::common::BIN
     );
     let r = run(w.hermetic("bash").args(["-c", &script]));
     assert_eq!(r.code, 0, "{r:?}");

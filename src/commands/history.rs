@@ -189,16 +189,7 @@ fn export(ctx: &Ctx, history: Option<&History>, path: &Path, out: &Path) -> anyh
     let staged = if to_stdout {
         Staged::Anonymous(tempfile::tempfile_in(ctx.settings.scratch_dir()).map_err(fail)?)
     } else {
-        let dir = match out.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        Staged::Beside(
-            tempfile::Builder::new()
-                .prefix(".history-export.")
-                .tempfile_in(dir)
-                .map_err(fail)?,
-        )
+        Staged::Beside(crate::fsx::Staged::beside(out).map_err(fail)?)
     };
     let mut w = std::io::BufWriter::with_capacity(1 << 20, staged.file().map_err(fail)?);
     let exported_at = ctx.time.clock.rfc3339();
@@ -259,15 +250,8 @@ fn export(ctx: &Ctx, history: Option<&History>, path: &Path, out: &Path) -> anyh
             }
             "-".to_string()
         }
-        Staged::Beside(tmp) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = tmp
-                    .as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o600));
-            }
-            tmp.persist(out).map_err(|e| fail(e.error))?;
+        Staged::Beside(staged) => {
+            staged.commit().map_err(fail)?;
             out.display().to_string()
         }
     };
@@ -295,14 +279,14 @@ enum Staged {
     /// For standard output: a private file with no name, copied out once the chain held.
     Anonymous(std::fs::File),
     /// For a file: a temporary file beside it (0600), renamed over it once the chain held.
-    Beside(tempfile::NamedTempFile),
+    Beside(crate::fsx::Staged),
 }
 
 impl Staged {
     fn file(&self) -> std::io::Result<std::fs::File> {
         match self {
             Staged::Anonymous(f) => f.try_clone(),
-            Staged::Beside(t) => t.as_file().try_clone(),
+            Staged::Beside(t) => t.file().try_clone(),
         }
     }
 }

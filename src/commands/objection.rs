@@ -356,7 +356,7 @@ pub fn run(ctx: &Ctx, args: ObjectionArgs) -> anyhow::Result<Exit> {
     let html_file = match &args.html {
         Some(path) => {
             let page = objection::html_page(&form_url, &fields);
-            std::fs::write(path, page).map_err(|e| Error::Io {
+            crate::fsx::write_atomic(path, page.as_bytes(), 0o600).map_err(|e| Error::Io {
                 what: path.display().to_string(),
                 detail: e.to_string(),
             })?;

@@ -116,19 +116,12 @@ fn write_accounts_file(path: &std::path::Path, file: &AccountsFile) -> crate::er
         what: path.display().to_string(),
         detail: e.to_string(),
     };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut out = std::io::BufWriter::new(options.open(path).map_err(fail)?);
+    let mut out = Vec::new();
     writeln!(out, "# sandbox accounts (not real LinkedIn tokens)").map_err(fail)?;
     for a in &file.accounts {
         writeln!(out, "{}\t{}", a.id, a.li_at).map_err(fail)?;
     }
-    out.flush().map_err(fail)
+    crate::fsx::write_atomic(path, &out, 0o600).map_err(fail)
 }
 
 impl View for Started {

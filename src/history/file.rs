@@ -288,29 +288,9 @@ pub(super) fn check_header(path: &Path, h: &Header) -> Result<()> {
 pub(super) fn create_private(path: &Path) -> Result<()> {
     let fail = |e: std::io::Error| unusable(path, &format!("cannot create it: {e}"), None);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Some(above) = dir.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(above).map_err(fail)?;
-        }
-        let mut builder = std::fs::DirBuilder::new();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        match builder.create(dir) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(fail(e)),
-        }
+        crate::fsx::create_private_dir(dir).map_err(fail)?;
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(path) {
+    match crate::fsx::create_new_private(path) {
         Ok(_) => Ok(()),
         // Another run created it first: fine.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),

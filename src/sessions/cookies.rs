@@ -439,28 +439,15 @@ fn private_folder(scratch: &Path) -> Result<crate::interrupt::PathGuard> {
             .collect::<String>()
     );
     let path = scratch.join(name);
-    let mut builder = std::fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
     // Registered before it exists: a signal between the two must not leave it behind.
     let guard = crate::interrupt::PathGuard::new(path);
-    builder.create(guard.path()).map_err(fail)?;
+    crate::fsx::create_new_private_dir(guard.path()).map_err(fail)?;
     Ok(guard)
 }
 
 /// Copies `from` into a new file that is 0600 from the moment it exists.
 fn copy_private(from: &Path, to: &Path) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut out = options.open(to)?;
+    let mut out = crate::fsx::create_new_private(to)?;
     let mut input = std::fs::File::open(from)?;
     std::io::copy(&mut input, &mut out)?;
     Ok(())

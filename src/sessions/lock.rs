@@ -2,7 +2,6 @@
 //! exists), files replaced atomically, and one lock around every read-modify-write.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Error, Hint, Result};
@@ -14,20 +13,10 @@ pub(super) fn io_error(path: &Path, e: &std::io::Error) -> Error {
     }
 }
 
-/// Creates the config directory (and its parents) 0700 when missing. An existing directory is
-/// left exactly as the user set it up: a read-only one makes the write fail, it is never chmod-ed.
+/// Creates the config directory 0700 when missing. An existing directory is left exactly as the
+/// user set it up: a read-only one makes the write fail, it is never chmod-ed.
 pub(super) fn ensure_dir(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir).map_err(|e| io_error(dir, &e))
+    crate::fsx::create_private_dir(dir).map_err(|e| io_error(dir, &e))
 }
 
 /// An advisory lock on `.lock` in the config directory, held across every read-modify-write of
@@ -41,14 +30,7 @@ impl StoreLock {
     pub(super) fn acquire(dir: &Path) -> Result<StoreLock> {
         ensure_dir(dir)?;
         let path = dir.join(".lock");
-        let mut options = fs::OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let file = options.open(&path).map_err(|e| io_error(&path, &e))?;
+        let file = crate::fsx::open_lock_file(&path).map_err(|e| io_error(&path, &e))?;
         let deadline = std::time::Instant::now() + Self::WAIT;
         loop {
             match file.try_lock() {
@@ -74,44 +56,10 @@ impl StoreLock {
     }
 }
 
-/// Writes a file so that readers see the old content or the new, never a half: a temporary
-/// file with the final mode from the start, synced, then renamed over the target.
+/// Writes a file so that readers see the old content or the new, never a half (see
+/// [`crate::fsx::write_atomic`]), in the config directory made when missing.
 pub(super) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     let dir = path.parent().expect("store paths have a parent");
     ensure_dir(dir)?;
-    let mut suffix = [0u8; 8];
-    let _ = getrandom::fill(&mut suffix);
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("store"),
-        suffix
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    ));
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    // The temporary file may hold every stored token: an interruption removes it too.
-    let _guard = crate::interrupt::PathGuard::new(tmp.clone());
-    let result = (|| {
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)?;
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    result.map_err(|e: std::io::Error| {
-        let _ = fs::remove_file(&tmp);
-        io_error(path, &e)
-    })
+    crate::fsx::write_atomic(path, bytes, mode).map_err(|e| io_error(path, &e))
 }

@@ -1,0 +1,23 @@
+//! The integration tests, as one test binary (one link step for the whole suite): each module
+//! runs the built binary against a sandbox or a hostile server of its own, in a hermetic home.
+
+mod common;
+
+mod architecture;
+mod audit;
+mod bulk;
+mod canary;
+mod completions;
+mod config;
+mod drift;
+mod fit;
+mod history;
+mod hostile;
+mod keyring;
+mod login;
+mod network;
+mod objection;
+mod opt_out;
+mod sandbox_command;
+mod schemas;
+mod trust;
