@@ -100,32 +100,29 @@ impl Config {
         let mut config = Config::parse(&text, &path)?;
         // A file another user can change could point the catalog anywhere or keep sessions in
         // plain text: those two keys are refused from it, and the rest is used with a warning.
-        let open = crate::fsx::writable_by_others(&path)
-            .map(|why| format!("{} can be changed by another user: {why}", path.display()))
-            .or_else(|| {
-                crate::fsx::writable_by_others(dir).map(|why| {
-                    format!(
-                        "the folder of {} can be changed by another user: {why}",
-                        path.display()
-                    )
-                })
-            });
-        if let Some(why) = open {
+        if let Some((place, why)) = crate::fsx::exposed_file(&path) {
+            let why = if place.is_dir() {
+                format!(
+                    "{} is in {}, which another user can change: {why}",
+                    path.display(),
+                    place.display()
+                )
+            } else {
+                format!("{} can be changed by another user: {why}", path.display())
+            };
+            let fix = format!(
+                "`chmod go-w {}`",
+                crate::text::shell_word(&place.display().to_string())
+            );
             if config.catalog.is_some() || config.insecure_storage {
                 return Err(Error::usage(
                     format!(
                         "{why}; its catalog and insecure_storage settings are not used from such a file"
                     ),
-                    Some(format!(
-                        "make it yours alone: `chmod go-w {}`",
-                        crate::text::shell_word(&path.display().to_string())
-                    )),
+                    Some(format!("make it yours alone: {fix}")),
                 ));
             }
-            config.warnings.push(format!(
-                "{why}; run `chmod go-w {}`",
-                crate::text::shell_word(&path.display().to_string())
-            ));
+            config.warnings.push(format!("{why}; run {fix}"));
         }
         Ok(config)
     }

@@ -396,24 +396,45 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether an open file is the one standard input reads (the same device and inode).
+pub fn is_stdin(file: &File) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        use std::os::unix::io::FromRawFd;
+        // SAFETY: fd 0 is borrowed for one fstat and never closed (ManuallyDrop).
+        let stdin = std::mem::ManuallyDrop::new(unsafe { File::from_raw_fd(0) });
+        match (stdin.metadata(), file.metadata()) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        false
+    }
+}
+
 /// Who besides the user could change a file or folder: `Some(why)` when another user can write
 /// it (group or others may write, or someone else owns it).
 pub fn writable_by_others(path: &Path) -> Option<String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
+        // A link is judged by what it points to: a 0600 file in a folder every user can write
+        // is as open as the folder.
         let meta = fs::metadata(path).ok()?;
         let mode = meta.mode() & 0o7777;
         // SAFETY: geteuid has no preconditions.
         let me = unsafe { libc::geteuid() };
-        let sticky = meta.is_dir() && mode & 0o1000 != 0;
         if meta.uid() != me && meta.uid() != 0 {
             return Some(format!("it belongs to another user (uid {})", meta.uid()));
         }
-        if mode & 0o002 != 0 && !sticky {
+        if mode & 0o002 != 0 {
             return Some(format!("every user may write it (mode {:o})", mode & 0o777));
         }
-        if mode & 0o020 != 0 && !sticky {
+        if mode & 0o020 != 0 {
             return Some(format!("its group may write it (mode {:o})", mode & 0o777));
         }
         None
@@ -423,6 +444,20 @@ pub fn writable_by_others(path: &Path) -> Option<String> {
         let _ = path;
         None
     }
+}
+
+/// Who besides the user could change a file through its place: the file itself, or the folder
+/// it really is in (a link followed). `None` when only the user can.
+pub fn exposed_file(path: &Path) -> Option<(PathBuf, String)> {
+    let real = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Some(why) = writable_by_others(&real) {
+        return Some((real, why));
+    }
+    let dir = real
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())?
+        .to_path_buf();
+    writable_by_others(&dir).map(|why| (dir, why))
 }
 
 #[cfg(test)]

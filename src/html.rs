@@ -14,8 +14,10 @@ use html5ever::tokenizer::{
     Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
-/// How much of the page is handed to the tokenizer at a time (the deadline is checked between).
-const CHUNK: usize = 64 * 1024;
+/// How much of the page is handed to the tokenizer at a time (the deadline is checked between:
+/// small enough that one tag of very many attributes, whose duplicate check grows with their
+/// number, still meets the deadline).
+const CHUNK: usize = 4 * 1024;
 
 /// What the page holds, in order.
 pub enum Event<'a> {

@@ -207,7 +207,7 @@ impl Settings {
         if !(timeout.is_finite() && timeout > 0.0 && timeout <= 3600.0) {
             return Err(Error::usage(
                 format!("--timeout {timeout} is out of range"),
-                Some("give seconds between 0 and 3600, e.g. --timeout 10".to_string()),
+                Some("give more than 0 and at most 3600 seconds, e.g. --timeout 10".to_string()),
             ));
         }
         let target = target(flags, &env)?;

@@ -37,6 +37,7 @@ pub fn is_invisible(c: char) -> bool {
             | '\u{2000}'..='\u{200F}'
             | '\u{2028}'..='\u{202F}'
             | '\u{205F}'..='\u{206F}'
+            | '\u{2800}'
             | '\u{3000}'
             | '\u{3164}'
             | '\u{FE00}'..='\u{FE0F}'
@@ -44,6 +45,7 @@ pub fn is_invisible(c: char) -> bool {
             | '\u{FFA0}'
             | '\u{FFF0}'..='\u{FFFB}'
             | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D159}'
             | '\u{1D173}'..='\u{1D17A}'
             | '\u{E0000}'..='\u{E0FFF}'
     ) || is_control(c)

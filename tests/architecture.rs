@@ -1,7 +1,9 @@
 //! The tree keeps the shape CONTRIBUTING.md describes, checked on the source itself: no import
 //! circle between the top-level modules, no command module using another, clap only in the
-//! command layer, the tool's command lines only where advice is worded, LinkedIn's paths only in
-//! the client and the sandbox, and every environment variable read in one place. (`#[cfg(test)]`
+//! command layer, the tool's command lines, flag names and exit codes only on the command line's
+//! side, the process ended only by the entry point and the signal handler, one format type, the
+//! target looked into only by the connector, LinkedIn's paths only in the client and the sandbox,
+//! every environment variable read in one place, and no file over 750 lines. (`#[cfg(test)]`
 //! modules are left out: a test may reach across layers.)
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -915,7 +915,11 @@ fn durations_out_of_range_are_refused_with_the_range() {
     assert_eq!(r.code, 2, "{r:?}");
     let r = run(w.cmd().args(["--timeout", "1e300", "audit"]));
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("between 0 and 3600"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("more than 0 and at most 3600"),
+        "{}",
+        r.stderr
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1089,4 +1093,331 @@ fn without_a_keyring_login_says_so_before_asking_for_anything() {
     let r = run(cmd.arg("login"));
     assert_eq!(r.code, 4, "{r:?}");
     assert!(!r.stderr.contains("li_at (hidden)"), "{}", r.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a second look found
+
+#[test]
+fn recordings_of_hostile_pages_hold_nothing_and_never_panic() {
+    let w = World::new();
+    let li_at = "AQED+plus%41tok123";
+    let me_reply = r#"{"plainId":114477001,"miniProfile":{"firstName":"Élodie","lastName":"Key","publicIdentifier":"elodie-key","entityUrn":"urn:li:fs_miniProfile:ACoAAz7"}}"#;
+    let page = format!(
+        concat!(
+            "<html><body><p>Q&Aのページです &aaaaaaaaaaé ÉLODIE &Eacute;lodie E\u{301}lodie</p>",
+            "<p>jdoe+linkedin@example.com bob&#64example.net carol%2540example.org dave&#x40;example&#46com</p>",
+            "<p>echo {li_at} zzAQEDtok9</p>",
+            "<form><input type=hidden name=a value='Tok1+abc/Zz=='><input type=hidden value='percent%2Btok6'>",
+            "<input type=hidden value=zzAQE><textarea name=details></textarea></form>",
+            "<noscript><input type=hidden value='NOSCRIPTtok2'></noscript>",
+            "<script>document.write('<input type=\"hidden\" value=\"SCRIPTtok3\">')</script>",
+            "<p>Tok1+abc/Zz== percent%2Btok6 NOSCRIPTtok2 SCRIPTtok3</p></body></html>"
+        ),
+        li_at = li_at
+    );
+    let card_with_numbers = format!(
+        r#"{{"settings":[{}],"x":114477001.0,"y":1.14477001e8,"description":"Q&Aのページです"}}"#,
+        toggle("allowDataForGenerativeAI", "true", "true", "false")
+    );
+    let dup = format!(
+        r#"{{"settings":[{}],"settings":[{}]}}"#,
+        toggle("allowAnonymizedDataResearch", "true", "true", "false"),
+        toggle("allowAnonymizedDataResearch", "false", "true", "false")
+    );
+    let h = Hostile::start(move |hit, _| match hit.path.as_str() {
+        ME => Reply::json(200, me_reply),
+        FORM => Reply::html(200, &page),
+        AI => Reply::json(200, &card_with_numbers),
+        _ => Reply::json(200, &dup),
+    });
+    let out = w.path("rec");
+    let mut cmd = w.cmd();
+    cmd.env("LINKEDIN_PRIVACY_BASE_URL", &h.base_url)
+        .env("LINKEDIN_LI_AT", li_at)
+        .args(["record", "--out"])
+        .arg(&out);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 0, "{r:?}");
+    for file in files_below(&out) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let lower = text.to_lowercase();
+        for secret in [
+            "aqed+plus",
+            "tok123",
+            "tok1+abc",
+            "percent%2btok6",
+            "percent+tok6",
+            "noscripttok2",
+            "scripttok3",
+            "zzaqe",
+            "jdoe",
+            "bob&#64",
+            "carol%25",
+            "dave&#x40",
+            "114477001",
+            "1.14477001e8",
+            "élodie",
+            "e\u{301}lodie",
+            "&eacute;lodie",
+            "elodie-key",
+            "acoaaz7",
+        ] {
+            assert!(
+                !lower.contains(secret),
+                "{secret} is in {}:\n{text}",
+                file.display()
+            );
+        }
+    }
+    // The shape keeps its keys, whatever the member is called.
+    let card = std::fs::read_to_string(out.join("card-dataForAiImprovement.json")).unwrap();
+    assert!(card.contains("\"key\""), "{card}");
+    // A reply with a key twice is kept as it came, and drift says so.
+    let d = run(w.cmd().args(["drift", "--json"]).arg(fixtures()).arg(&out));
+    assert!(d.stdout.contains("\"duplicate_key\""), "{}", d.stdout);
+}
+
+#[test]
+fn pages_of_a_million_inputs_or_attributes_are_read_in_bounded_time() {
+    let w = World::new();
+    let mut many = String::from("<html><body><form>");
+    many.push_str(&"<input>".repeat(600_000));
+    many.push_str(&"<input name=a>".repeat(100_000));
+    many.push_str("<textarea name=details></textarea></form></body></html>");
+    let mut attrs = String::from("<html><body><form><input ");
+    for i in 0..60_000 {
+        attrs.push_str(&format!("a{i} "));
+    }
+    attrs.push_str("type=hidden value=tok><textarea name=x></textarea></form></body></html>");
+    for page in [many, attrs] {
+        let page = Arc::new(page);
+        let h = {
+            let page = page.clone();
+            Hostile::start(move |hit, _| match hit.path.as_str() {
+                FORM => Reply::html(200, &page),
+                ME => Reply::json(200, &me("Ada")),
+                _ => Reply::json(200, &off_card("allowDataForGenerativeAI")),
+            })
+        };
+        let r = run_within(
+            at(&h, &w).args(["objection", "--email", "a@example.com", "--json"]),
+            Duration::from_secs(60),
+        );
+        assert_eq!(r.code, 0, "{r:?}");
+        let out = w.path(&format!("rec-{}", page.len()));
+        let r = run_within(
+            at(&h, &w).args(["record", "--out"]).arg(&out),
+            Duration::from_secs(90),
+        );
+        assert_eq!(r.code, 0, "{r:?}");
+    }
+}
+
+#[test]
+fn more_times_that_could_not_be_printed_are_usage_errors() {
+    let w = World::new();
+    let h = w.path("h.sqlite3");
+    audit_into(&w, &h, "private");
+    for since in ["1970-01-01T00:00:00+00:01", "1970-01-01T04:59:59+05:00"] {
+        let r = run(w
+            .cmd()
+            .arg("--history")
+            .arg(&h)
+            .args(["history", "--since", since]));
+        assert_eq!(r.code, 2, "{since}: {r:?}");
+    }
+}
+
+#[test]
+fn the_resume_file_is_neither_the_tokens_on_stdin_nor_the_history() {
+    let w = World::new();
+    let accounts = w.path("accounts.tsv");
+    let text = format!("a\t{}\n", w.token("private"));
+    std::fs::write(&accounts, &text).unwrap();
+    let r = run(w
+        .cmd()
+        .args(["audit", "--accounts", "-", "--resume"])
+        .arg(&accounts)
+        .stdin(std::fs::File::open(&accounts).unwrap()));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(std::fs::read_to_string(&accounts).unwrap(), text);
+    let h = w.path("h.sqlite3");
+    audit_into(&w, &h, "private");
+    let before = std::fs::read(&h).unwrap();
+    let r = run(w
+        .cmd()
+        .arg("--history")
+        .arg(&h)
+        .args(["audit", "--accounts"])
+        .arg(&accounts)
+        .arg("--resume")
+        .arg(&h));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(std::fs::read(&h).unwrap(), before);
+}
+
+#[test]
+fn a_head_noted_on_an_empty_history_and_an_earlier_head_are_said_in_the_table() {
+    let w = World::new();
+    let h = w.path("h.sqlite3");
+    {
+        linkedin_privacy::history::History::open(&h).unwrap();
+    }
+    let first = w.path("e0.json");
+    let r = run(w
+        .cmd()
+        .arg("--history")
+        .arg(&h)
+        .args(["history", "--json", "--export"])
+        .arg(&first));
+    assert_eq!(r.code, 0, "{r:?}");
+    let genesis = r.json()["head"].as_str().unwrap().to_string();
+    assert_eq!(genesis, "0".repeat(64));
+    audit_into(&w, &h, "demo");
+    let later = w.path("e1.json");
+    assert_eq!(
+        run(w
+            .cmd()
+            .arg("--history")
+            .arg(&h)
+            .args(["history", "--export"])
+            .arg(&later))
+        .code,
+        0
+    );
+    let r = run(w
+        .cmd()
+        .args(["history", "--verify"])
+        .arg(&later)
+        .args(["--head", &genesis]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("record(s) were added after it"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn an_export_with_a_record_of_hundreds_of_megabytes_is_refused_in_bounded_memory() {
+    let w = World::new();
+    let export = w.path("big.json");
+    {
+        let mut f = std::fs::File::create(&export).unwrap();
+        write!(f, "{{\"format\":\"linkedin-privacy-history\",\"version\":1,\"records\":[{{\"id\":1,\"detail\":\"").unwrap();
+        let chunk = vec![b'x'; 1 << 20];
+        for _ in 0..300 {
+            f.write_all(&chunk).unwrap();
+        }
+        write!(f, "\"}}],\"head\":\"x\"}}").unwrap();
+    }
+    let script = format!(
+        "ulimit -v 300000; exec '{}' history --verify '{}'",
+        crate::common::BIN,
+        export.display()
+    );
+    let r = run_within(
+        w.hermetic("sh").args(["-c", &script]),
+        Duration::from_secs(60),
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("a record is larger than 1 MiB"),
+        "{}",
+        r.stderr
+    );
+    // A head given twice is refused too.
+    std::fs::write(
+        &export,
+        format!(r#"{{"format":"linkedin-privacy-history","version":1,"records":[],"head":"{0}","head":"{0}"}}"#, "0".repeat(64)),
+    )
+    .unwrap();
+    let r = run(w.cmd().args(["history", "--verify"]).arg(&export));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("given twice"), "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_behind_a_link_is_judged_by_where_it_really_is() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = World::new();
+    let open = w.path("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let real = open.join("config.toml");
+    std::fs::write(&real, "insecure_storage = true\n").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let dir = w.path("config/linkedin-privacy");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(&real, dir.join("config.toml")).unwrap();
+    let r = run(w.as_account("private").arg("audit"));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("which another user can change"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_for_the_profile_index_or_the_sessions_file_hangs_nothing() {
+    let w = World::new();
+    let dir = w.path("config/linkedin-privacy");
+    std::fs::create_dir_all(&dir).unwrap();
+    mkfifo(&dir.join("profiles.json"));
+    mkfifo(&dir.join("sessions.json"));
+    let limit = Duration::from_secs(20);
+    let r = run_within(w.cmd().args(["status", "--offline"]), limit);
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(
+        r.stdout.contains("not a regular file") || r.stderr.contains("not a regular file"),
+        "{r:?}"
+    );
+    let r = run_within(
+        w.cmd().args(["--insecure-storage", "status", "--offline"]),
+        limit,
+    );
+    assert_eq!(r.code, 4, "{r:?}");
+}
+
+#[test]
+fn record_deletes_only_files_it_wrote_itself() {
+    let w = World::new();
+    let dir = w.path("documents");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("thesis.docx"), "years of work").unwrap();
+    let manifest = json!({"schema": 1, "kind": "linkedin-privacy recording",
+        "tool": {"name": "linkedin-privacy", "version": "0"}, "recorded_at": null,
+        "replies": [{"endpoint": "me", "arg": "", "status": 200, "file": "thesis.docx", "sha256": null}]});
+    std::fs::write(dir.join("manifest.json"), manifest.to_string()).unwrap();
+    let r = run(w.as_account("demo").args(["record", "--out"]).arg(&dir));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("thesis.docx")).unwrap(),
+        "years of work"
+    );
+}
+
+#[test]
+fn profile_names_that_read_as_flags_and_fullwidth_look_alike_labels_are_refused() {
+    let w = World::new();
+    let r = run(w.cmd().args(["--profile", "-rf", "status"]));
+    assert_eq!(r.code, 2, "{r:?}");
+    let r = run(w.cmd().args(["--profile=..", "status"]));
+    assert_eq!(r.code, 2, "{r:?}");
+    let file = w.path("accounts.tsv");
+    std::fs::write(
+        &file,
+        format!(
+            "ada\t{t}\n\u{ff41}\u{ff44}\u{ff41}\t{t}\n",
+            t = w.token("private")
+        ),
+    )
+    .unwrap();
+    let r = run(w.cmd().args(["audit", "--accounts"]).arg(&file));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("lines 1 and 2"), "{}", r.stderr);
 }

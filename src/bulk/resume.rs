@@ -32,9 +32,11 @@ impl ResumeFile {
     /// Opens (or creates, 0600) the file, never through a symbolic link and only when it is a
     /// regular file, and takes its lock. `accounts` is the accounts file of the run: results
     /// are never appended to the file that holds the tokens.
+    /// `history` is the run's history file: NDJSON is never appended to it either.
     pub fn open(
         path: &std::path::Path,
         accounts: Option<&std::path::Path>,
+        history: Option<&std::path::Path>,
     ) -> crate::error::Result<ResumeFile> {
         if let Some(accounts) = accounts
             && (accounts == path || crate::fsx::same_file(accounts, path))
@@ -59,6 +61,24 @@ impl ResumeFile {
                 crate::error::Hint::ResumeFile,
             )
         })?;
+        // The tokens may come on standard input from this very file (`--accounts - < FILE`), and
+        // the history is a database: neither is a place for NDJSON.
+        let taken = (accounts.is_none() && crate::fsx::is_stdin(&file))
+            || history.is_some_and(|h| crate::fsx::same_file(h, path));
+        let mut head = [0u8; 16];
+        let is_sqlite = {
+            use std::io::Read as _;
+            (&file).read(&mut head).unwrap_or(0) == 16 && head.starts_with(b"SQLite format 3\0")
+        };
+        if taken || is_sqlite {
+            return Err(Error::usage_with(
+                format!(
+                    "the resume file {} holds the accounts' tokens or the history; the run would append its results to it",
+                    path.display()
+                ),
+                crate::error::Hint::ResumeOwnFile,
+            ));
+        }
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {

@@ -245,7 +245,11 @@ fn many(ctx: &Ctx, args: &AuditArgs) -> anyhow::Result<Exit> {
     let (done, resume) = match &args.resume {
         Some(path) => {
             let accounts = args.accounts.as_deref().filter(|a| a.as_os_str() != "-");
-            let file = bulk::ResumeFile::open(path, accounts)?;
+            let history = match &ctx.settings.history {
+                HistoryPlace::File(h) => Some(h.as_path()),
+                HistoryPlace::Off(_) => None,
+            };
+            let file = bulk::ResumeFile::open(path, accounts, history)?;
             (file.previous()?.done(), Some(file))
         }
         None => (HashSet::new(), None),

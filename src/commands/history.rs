@@ -163,9 +163,10 @@ fn since(text: &str) -> Result<String> {
         None => Some(local),
     }
     .ok_or_else(bad)?;
-    // The last second a four-digit year holds: a later time is no date this tool writes.
+    // From 1970 to the last second a four-digit year holds: any other time is no date this
+    // tool writes (and none it could print).
     let last = std::time::UNIX_EPOCH + std::time::Duration::from_secs(253_402_300_799);
-    if utc > last {
+    if utc > last || utc < std::time::UNIX_EPOCH {
         return Err(bad());
     }
     Ok(crate::clock::rfc3339(utc))
@@ -542,8 +543,15 @@ struct Verified {
 impl View for Verified {
     fn table(&self, s: &Style, _: &Words) -> String {
         if self.holds {
+            let noted = match self.verdict.added_since_noted {
+                Some(0) => "\nIt ends in the head you noted: nothing was added since.".to_string(),
+                Some(n) => format!(
+                    "\nIt holds the head you noted, unchanged: {n} record(s) were added after it."
+                ),
+                None => String::new(),
+            };
             return format!(
-                "{} {}: {} record(s), each linked to the one before.\nHead: {}\n",
+                "{} {}: {} record(s), each linked to the one before.{noted}\nHead: {}\n",
                 s.green("INTACT:"),
                 self.file,
                 self.verdict.records,

@@ -213,17 +213,27 @@ fn compare_reply(
         );
         return;
     }
-    let (Ok(bj), Ok(cj)) = (
-        serde_json::from_slice::<Value>(&bb),
-        serde_json::from_slice::<Value>(&cb),
-    ) else {
-        f.add(
-            Severity::Breaking,
-            "not_json",
-            None,
-            "the reply is not JSON".to_string(),
-        );
-        return;
+    // Strictly, as the client reads a reply: a key given twice is two answers.
+    let (bj, cj) = match (crate::json::from_slice(&bb), crate::json::from_slice(&cb)) {
+        (Ok(bj), Ok(cj)) => (bj, cj),
+        (_, Err(crate::json::Strict::DuplicateKey(key))) => {
+            f.add(
+                Severity::Breaking,
+                "duplicate_key",
+                None,
+                format!("the reply holds the key `{key}` twice, so it proves nothing"),
+            );
+            return;
+        }
+        _ => {
+            f.add(
+                Severity::Breaking,
+                "not_json",
+                None,
+                "the reply is not JSON".to_string(),
+            );
+            return;
+        }
     };
     if is_card {
         compare_card(f, &bj, &cj);

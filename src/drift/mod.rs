@@ -3,6 +3,7 @@
 //! shape; [`selfcheck`] proves the fixtures parse and the sandbox serves what they say.
 
 pub mod compare;
+mod normal;
 pub mod recording;
 pub mod redact;
 pub mod selfcheck;
@@ -187,13 +188,22 @@ pub fn write(
     let captured = recorder.captured.lock().unwrap_or_else(|p| p.into_inner());
     // Every value to redact first (the member's, from `/me` and any other reply; the pages'
     // hidden inputs and emails), so each is found wherever it occurs.
+    // A page that cannot be read within the time a page gets cannot be redacted: its body is
+    // not written.
+    let mut unreadable: Vec<*const Captured> = Vec::new();
     for c in captured.iter() {
         let Some(body) = c.body.as_deref() else {
             continue;
         };
-        match serde_json::from_slice::<serde_json::Value>(body) {
+        match crate::json::from_slice(body) {
             Ok(v) => redactor.learn(&v),
-            Err(_) => redactor.learn_page(&String::from_utf8_lossy(body)),
+            Err(_) => {
+                let deadline = std::time::Instant::now() + crate::objection::PARSE_LIMIT;
+                let text = String::from_utf8_lossy(body);
+                if redactor.learn_page(&text, Some(deadline)).is_err() {
+                    unreadable.push(c as *const Captured);
+                }
+            }
         }
     }
     let mut replies = Vec::new();
@@ -210,9 +220,12 @@ pub fn write(
             .content_type
             .as_deref()
             .is_some_and(|t| t.to_ascii_lowercase().contains("json"));
+        let too_slow = unreadable.contains(&(c as *const Captured));
         let (file, sha) = match &c.body {
-            Some(body) if !body.is_empty() => {
-                let redacted = match serde_json::from_slice::<serde_json::Value>(body) {
+            Some(body) if !body.is_empty() && !too_slow => {
+                // Strictly: a reply with a key twice is kept as text (redacted by value), so the
+                // recording shows what came, not what "last one wins" makes of it.
+                let redacted = match crate::json::from_slice(body) {
                     Ok(mut v) if json => {
                         redactor.json(&mut v);
                         let mut s = serde_json::to_string_pretty(&v).expect("JSON serializes");
@@ -252,18 +265,26 @@ pub fn write(
             set_cookie: c.set_cookie.iter().map(|n| redactor.text(n)).collect(),
             file,
             sha256: sha,
-            error: c.error.as_deref().map(|e| redactor.text(e)),
+            error: match (&c.error, too_slow) {
+                (Some(e), _) => Some(redactor.text(e)),
+                (None, true) => Some(format!(
+                    "the page took longer than {} s to read, so it could not be redacted and is not recorded",
+                    crate::objection::PARSE_LIMIT.as_secs()
+                )),
+                (None, false) => None,
+            },
         });
     }
-    // Files of the earlier recording that this one does not have any more.
+    // Files of the earlier recording that this one does not have any more: only names this
+    // tool gives its files (a manifest planted in a folder of the user's must not delete their
+    // documents).
     if let Some(old) = earlier {
         for r in old.replies {
             if let Some(f) = r.file
                 && !replies
                     .iter()
                     .any(|n| n.file.as_deref() == Some(f.as_str()))
-                && !f.contains('/')
-                && !f.contains("..")
+                && is_reply_file_name(&f)
             {
                 let _ = std::fs::remove_file(dir.join(f));
             }
@@ -290,6 +311,29 @@ pub fn write(
         }
     })?;
     Ok(Written { manifest })
+}
+
+/// Whether a file name is one `record` gives a reply: `ENDPOINT.json`, `ENDPOINT.html`, or
+/// `ENDPOINT-ARG.json|html`, for an endpoint of the registry.
+fn is_reply_file_name(name: &str) -> bool {
+    let Some(stem) = name
+        .strip_suffix(".json")
+        .or_else(|| name.strip_suffix(".html"))
+    else {
+        return false;
+    };
+    endpoints::ALL.iter().any(|e| {
+        stem == e.name
+            || stem
+                .strip_prefix(e.name)
+                .and_then(|r| r.strip_prefix('-'))
+                .is_some_and(|arg| {
+                    !arg.is_empty()
+                        && arg
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                })
+    })
 }
 
 /// A card key as a file name: letters, digits, '-' and '_'.

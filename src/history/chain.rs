@@ -335,8 +335,11 @@ impl Verifier {
         }
         let mut added_since_noted = None;
         if let Some(noted) = &self.noted {
-            if noted == &head || (noted == GENESIS && self.records == 0) {
+            if noted == &head {
                 added_since_noted = Some(0);
+            } else if noted == GENESIS {
+                // Noted when the history was empty: everything since was added.
+                added_since_noted = Some(self.records);
             } else if let Some(at) = self.noted_at {
                 added_since_noted = Some(self.records - at);
             } else {
@@ -376,14 +379,53 @@ pub fn verify(records: &[Record], stated_head: Option<&str>, noted_head: Option<
     v.finish(stated_head)
 }
 
+/// The most one record of an export may take: the records this tool writes are a few hundred
+/// bytes; a larger one is no record of it, and is refused before it fills memory.
+pub const MAX_RECORD: u64 = 1024 * 1024;
+
+/// A reader that counts what it hands over, and refuses to hand over more than `MAX_RECORD`
+/// since the last mark (the start of the record being read).
+struct Bounded<R> {
+    inner: R,
+    read: std::rc::Rc<std::cell::Cell<u64>>,
+    mark: std::rc::Rc<std::cell::Cell<Option<u64>>>,
+}
+
+impl<R: std::io::Read> std::io::Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(mark) = self.mark.get()
+            && self.read.get() - mark > MAX_RECORD
+        {
+            return Err(std::io::Error::other(format!(
+                "a record is larger than {}",
+                crate::fsx::size(MAX_RECORD)
+            )));
+        }
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
+}
+
 /// Reads an export as a stream, handing each record to the verifier as it is parsed: the
-/// records are never all in memory.
+/// records are never all in memory, and none may be larger than [`MAX_RECORD`].
 pub fn read_export(
     reader: impl std::io::Read,
     verifier: &mut Verifier,
 ) -> Result<Header, serde_json::Error> {
     use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
-    struct Records<'v>(&'v mut Verifier);
+    let read = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let mark = std::rc::Rc::new(std::cell::Cell::new(None));
+    let reader = Bounded {
+        inner: reader,
+        read: read.clone(),
+        mark: mark.clone(),
+    };
+    struct Records<'v> {
+        verifier: &'v mut Verifier,
+        read: std::rc::Rc<std::cell::Cell<u64>>,
+        mark: std::rc::Rc<std::cell::Cell<Option<u64>>>,
+    }
     impl<'de> DeserializeSeed<'de> for Records<'_> {
         type Value = ();
         fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -396,13 +438,22 @@ pub fn read_export(
             f.write_str("a list of records")
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-            while let Some(r) = seq.next_element::<Record>()? {
-                self.0.push(&r);
+            loop {
+                self.mark.set(Some(self.read.get()));
+                let Some(r) = seq.next_element::<Record>()? else {
+                    break;
+                };
+                self.verifier.push(&r);
             }
+            self.mark.set(None);
             Ok(())
         }
     }
-    struct Export<'v>(&'v mut Verifier);
+    struct Export<'v> {
+        verifier: &'v mut Verifier,
+        read: std::rc::Rc<std::cell::Cell<u64>>,
+        mark: std::rc::Rc<std::cell::Cell<Option<u64>>>,
+    }
     impl<'de> Visitor<'de> for Export<'_> {
         type Value = Header;
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -412,18 +463,30 @@ pub fn read_export(
             use serde::de::Error as _;
             let mut h = Header::default();
             let mut records = false;
+            let mut seen: Vec<String> = Vec::new();
             while let Some(key) = map.next_key::<String>()? {
+                // Every field once: a second `head` is a second answer, not a correction.
+                if seen.contains(&key) {
+                    return Err(A::Error::custom(format!(
+                        "the field `{}` is given twice",
+                        crate::text::clean_line(&key, 40)
+                    )));
+                }
+                seen.push(key.clone());
                 match key.as_str() {
                     "format" => h.format = Some(map.next_value()?),
                     "version" => h.version = Some(map.next_value()?),
                     "exported_at" => h.exported_at = Some(map.next_value()?),
                     "tool_version" => h.tool_version = Some(map.next_value()?),
                     "head" => h.head = Some(map.next_value()?),
-                    "records" if !records => {
+                    "records" => {
                         records = true;
-                        map.next_value_seed(Records(&mut *self.0))?;
+                        map.next_value_seed(Records {
+                            verifier: &mut *self.verifier,
+                            read: self.read.clone(),
+                            mark: self.mark.clone(),
+                        })?;
                     }
-                    "records" => return Err(A::Error::custom("the records are given twice")),
                     other => {
                         return Err(A::Error::custom(format!(
                             "unknown field `{}`",
@@ -439,7 +502,14 @@ pub fn read_export(
         }
     }
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let header = serde::Deserializer::deserialize_map(&mut de, Export(verifier))?;
+    let header = serde::Deserializer::deserialize_map(
+        &mut de,
+        Export {
+            verifier,
+            read,
+            mark,
+        },
+    )?;
     de.end()?;
     Ok(header)
 }

@@ -301,19 +301,18 @@ pub(super) fn create_private(path: &Path) -> Result<()> {
 /// Why another user could change the history (rewrite records, or replace the file), if they
 /// can: the file or its folder is writable by them.
 pub(super) fn exposure(path: &Path) -> Option<String> {
-    let shown = crate::text::shell_word(&path.display().to_string()).into_owned();
-    if let Some(why) = crate::fsx::writable_by_others(path) {
-        return Some(format!(
+    let (place, why) = crate::fsx::exposed_file(path)?;
+    let shown = crate::text::shell_word(&place.display().to_string()).into_owned();
+    Some(if place.is_dir() {
+        format!(
+            "the history {} is in {}, which another user can change ({why}): its journal files could be planted there; keep it in a folder of your own, or run `chmod go-w {shown}`",
+            path.display(),
+            place.display()
+        )
+    } else {
+        format!(
             "the history {} can be changed by another user ({why}); run `chmod 600 {shown}`",
             path.display()
-        ));
-    }
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
-    crate::fsx::writable_by_others(dir).map(|why| {
-        format!(
-            "the folder of the history {} can be changed by another user ({why}); run `chmod go-w {}`",
-            path.display(),
-            crate::text::shell_word(&dir.display().to_string())
         )
     })
 }

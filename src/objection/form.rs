@@ -145,6 +145,11 @@ struct Reading {
     controls: Vec<Control>,
     /// Named fields past [`MAX_FIELDS`], counted but not kept.
     omitted: usize,
+    /// Named fields kept.
+    kept: usize,
+    /// A select (`true`) or textarea (`false`) that is not kept, open: its end closes nothing
+    /// kept.
+    skipped_control: Option<bool>,
     has_textarea: bool,
     /// Text inside these belongs to the control, not to a label around it.
     in_control: usize,
@@ -205,13 +210,19 @@ impl Reading {
                     };
                     let named = attr(tag, "name").map(squash).filter(|n| !n.is_empty());
                     let keep = named.is_some() && is_field(&kind);
-                    if keep && self.kept() >= MAX_FIELDS {
-                        self.omitted += 1;
+                    // Only fields are kept, and at most MAX_FIELDS of them: a page of a million
+                    // inputs costs a counter, not a million controls.
+                    if !keep || self.kept >= MAX_FIELDS {
+                        if keep {
+                            self.omitted += 1;
+                        }
                         if name != "input" && !tag.self_closing {
                             self.in_control += 1;
+                            self.skipped_control = Some(name == "select");
                         }
                         return;
                     }
+                    self.kept += 1;
                     if kind == "textarea" && keep {
                         self.has_textarea = true;
                     }
@@ -260,6 +271,10 @@ impl Reading {
                 "label" => {
                     self.open_labels.pop();
                 }
+                "select" | "textarea" if self.skipped_control.is_some() => {
+                    self.skipped_control = None;
+                    self.in_control = self.in_control.saturating_sub(1);
+                }
                 "select" => self.close_select(),
                 "textarea" if self.textarea.take().is_some() => {
                     self.in_control = self.in_control.saturating_sub(1);
@@ -271,14 +286,6 @@ impl Reading {
         }
     }
 
-    /// Named fields kept so far.
-    fn kept(&self) -> usize {
-        self.controls
-            .iter()
-            .filter(|c| c.name.is_some() && is_field(&c.kind))
-            .count()
-    }
-
     fn close_option(&mut self) {
         if self.option_open {
             self.option_open = false;
@@ -288,6 +295,9 @@ impl Reading {
 
     fn close_select(&mut self) {
         self.close_option();
+        if self.skipped_control.take().is_some() {
+            self.in_control = self.in_control.saturating_sub(1);
+        }
         if self.select.take().is_some() {
             self.in_control = self.in_control.saturating_sub(1);
         }

@@ -296,7 +296,8 @@ pub fn parse_line(line: usize, text: &str) -> Item {
             "the label holds an invisible character (a zero-width space, a byte-order mark, a non-breaking space)",
         );
     }
-    let label: String = unicode_normalization::UnicodeNormalization::nfc(label).collect();
+    // Compatibility form: a fullwidth `ａｄａ` is the label `ada`.
+    let label: String = unicode_normalization::UnicodeNormalization::nfkc(label).collect();
     let li_at = li_at.trim();
     if li_at.is_empty()
         || !li_at

@@ -31,10 +31,18 @@ impl FileStore {
     }
 
     pub(super) fn read(&self) -> Result<BTreeMap<String, Record>> {
-        let text = match fs::read_to_string(&self.path) {
+        // A regular file of a sessions file's size: a FIFO here would hang every command.
+        let text = match crate::fsx::read_text_capped(&self.path, 16 * 1024 * 1024) {
             Ok(text) => Zeroizing::new(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-            Err(e) => return Err(io_error(&self.path, &e)),
+            Err(crate::fsx::ReadError::NotFound) => return Ok(BTreeMap::new()),
+            Err(e) => {
+                return Err(Error::Store {
+                    message: format!("cannot use {}: {e}", self.path.display()),
+                    hint: Some(Hint::ReplaceSessionsFile {
+                        path: self.path.display().to_string(),
+                    }),
+                });
+            }
         };
         self.check_permissions()?;
         serde_json::from_str::<SessionsFile>(&text)

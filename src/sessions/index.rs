@@ -1,12 +1,11 @@
 //! The profile names kept in the keyring, in `profiles.json` beside the config: the keyring
 //! cannot list its items, and this file holds no secret.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::lock::{io_error, write_atomic};
+use super::lock::write_atomic;
 use crate::error::{Error, Hint, Result};
 
 /// The profile names kept in the keyring (`profiles.json`), which holds no secret.
@@ -29,15 +28,20 @@ impl Index {
     }
 
     pub(super) fn read(&self) -> Result<Vec<String>> {
-        match fs::read_to_string(&self.path) {
+        // A regular file of an index's size (a FIFO here would hang every command, and shell
+        // completion with it).
+        match crate::fsx::read_text_capped(&self.path, 1024 * 1024) {
             Ok(text) => serde_json::from_str::<IndexFile>(&text)
                 .map(|f| f.profiles)
                 .map_err(|e| Error::Store {
                     message: format!("{} is damaged: {e}", self.path.display()),
                     hint: Some(Hint::text("delete it; the sessions stay in the keyring")),
                 }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(io_error(&self.path, &e)),
+            Err(crate::fsx::ReadError::NotFound) => Ok(Vec::new()),
+            Err(e) => Err(Error::Store {
+                message: format!("cannot use {}: {e}", self.path.display()),
+                hint: Some(Hint::text("move it away; the sessions stay in the keyring")),
+            }),
         }
     }
 

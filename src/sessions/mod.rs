@@ -122,8 +122,10 @@ impl StoredSession {
 
 /// Checks a profile name: it names a keyring item and a key in files.
 pub fn check_profile(name: &str) -> Result<()> {
+    // A letter or digit first: a name like `-rf` or `..` would read as a flag or a folder.
     let ok = !name.is_empty()
         && name.len() <= 64
+        && name.as_bytes()[0].is_ascii_alphanumeric()
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
@@ -132,7 +134,10 @@ pub fn check_profile(name: &str) -> Result<()> {
     } else {
         Err(Error::usage(
             format!("invalid profile name {name:?}"),
-            Some("use up to 64 letters, digits, '-', '_' or '.'".to_string()),
+            Some(
+                "use up to 64 letters, digits, '-', '_' or '.', starting with a letter or digit"
+                    .to_string(),
+            ),
         ))
     }
 }
@@ -606,7 +611,16 @@ mod tests {
         for ok in ["default", "work-2", "a.b_c"] {
             check_profile(ok).unwrap();
         }
-        for bad in ["", "../x", "a b", "x/y", &"l".repeat(65)] {
+        for bad in [
+            "",
+            "../x",
+            "a b",
+            "x/y",
+            "-rf",
+            ".hidden",
+            "..",
+            &"l".repeat(65),
+        ] {
             assert_eq!(check_profile(bad).unwrap_err().kind().as_str(), "usage");
         }
     }
