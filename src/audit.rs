@@ -1,21 +1,18 @@
 //! Reading settings and judging them: a card reply becomes a [`State`] only when the reply proves
-//! it, and an account's audit becomes a [`Report`], also when it stops half-way. Nothing here
-//! prints.
+//! it, and an account's audit becomes a [`Report`], also when it stops half-way. Cards are read
+//! once each ([`Cards`]): two settings on one card cost one request. Nothing here prints.
+
+use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::catalog::{CardRef, Entry, Kind, Toggle};
+use crate::catalog::{CardRef, Catalog, ChoiceValue, Entry, Rule, Toggle};
 use crate::error::Result;
-use crate::linkedin::{CardReply, Member, Origin};
-use crate::report::{Advice, Identity, ReasonCode, Report, SettingRow, State};
+use crate::linkedin::{CardReply, Discovery, Member, Origin};
+use crate::report::{
+    Advice, Discovered, Identity, NewSetting, NotListed, ReasonCode, Report, SettingRow, State,
+};
 use crate::text;
-
-fn state_of(toggle: Toggle) -> State {
-    match toggle {
-        Toggle::On => State::On,
-        Toggle::Off => State::Off,
-    }
-}
 
 /// One setting of a card, as LinkedIn describes it. Only the fields the tool relies on.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,15 +21,21 @@ pub struct CardSetting {
     pub entity_urn: Option<String>,
     pub display_type: Option<String>,
     pub value: Value,
-    pub on_value: Value,
-    pub off_value: Value,
+    pub on_value: Option<Value>,
+    pub off_value: Option<Value>,
     pub has_child: Option<bool>,
+    /// The card's `settingDisplayValues`: each value and its `selected` flag.
+    pub display_values: Vec<(Value, Option<bool>)>,
 }
 
 /// What a card reply proves about one catalog entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reading {
     pub state: State,
+    /// For a many-valued setting read with certainty: the catalog's value it holds.
+    pub value: Option<ChoiceValue>,
+    /// Whether the state keeps the member's data private (`None`: it proves neither).
+    pub private: Option<bool>,
     pub reason: Option<String>,
     pub code: Option<ReasonCode>,
     /// The setting that was read, when one was found; a write needs it.
@@ -43,10 +46,17 @@ impl Reading {
     fn unknown(code: ReasonCode, reason: impl Into<String>) -> Reading {
         Reading {
             state: State::Unknown,
+            value: None,
+            private: None,
             reason: Some(reason.into()),
             code: Some(code),
             setting: None,
         }
+    }
+
+    fn with_setting(mut self, setting: &CardSetting) -> Reading {
+        self.setting = Some(setting.clone());
+        self
     }
 }
 
@@ -63,174 +73,299 @@ fn code_of(e: &crate::error::Error) -> ReasonCode {
     }
 }
 
-/// Reads a card reply. Anything that does not match the contract's shape is `unknown` with the
-/// reason; `on` and `off` only when `value` equals `onValue` or `offValue` (JSON equality).
-pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
-    let Some(settings) = json.get("settings").and_then(Value::as_array) else {
-        return Reading::unknown(
+/// The card's settings list: `{"settings": [...]}`, or the same inside a `{"data": …}`
+/// envelope. Anything else (both at once, a `data` that is not that) proves nothing.
+fn settings_list(json: &Value) -> std::result::Result<&Vec<Value>, Box<Reading>> {
+    let top = json.get("settings");
+    let data = json.get("data");
+    let shape_changed = |why: &str| {
+        Box::new(Reading::unknown(
             ReasonCode::CardShapeChanged,
-            "the card reply has no `settings` list (LinkedIn may have changed it)",
-        );
+            format!("{why} (LinkedIn may have changed it)"),
+        ))
     };
-    let chosen = match card.setting {
+    match (top, data) {
+        (Some(_), Some(_)) => Err(shape_changed(
+            "the card reply has both `settings` and `data`, so which one counts is not clear",
+        )),
+        (Some(list), None) => list
+            .as_array()
+            .ok_or_else(|| shape_changed("the card reply's `settings` is not a list")),
+        (None, Some(data)) => data
+            .get("settings")
+            .and_then(Value::as_array)
+            .ok_or_else(|| shape_changed("the card reply's `data` holds no `settings` list")),
+        (None, None) => Err(shape_changed("the card reply has no `settings` list")),
+    }
+}
+
+fn key_of(s: &Value) -> Option<&str> {
+    s.get("key").and_then(Value::as_str)
+}
+
+/// The setting the entry reads: the one with the catalog's key, or the card's only setting.
+fn find_setting<'j>(
+    card: &CardRef<'_>,
+    settings: &'j [Value],
+) -> std::result::Result<&'j Value, Box<Reading>> {
+    let chosen = match card.key {
         Some(key) => {
-            let named: Vec<&Value> = settings
-                .iter()
-                .filter(|s| s.get("key").and_then(Value::as_str) == Some(key))
-                .collect();
+            let named: Vec<&Value> = settings.iter().filter(|s| key_of(s) == Some(key)).collect();
             match named.as_slice() {
                 [only] => *only,
                 [] => {
-                    return Reading::unknown(
+                    return Err(Box::new(Reading::unknown(
                         ReasonCode::NoSuchSetting,
                         format!("the card has no setting `{key}`"),
-                    );
+                    )));
                 }
                 many => {
-                    return Reading::unknown(
+                    return Err(Box::new(Reading::unknown(
                         ReasonCode::DuplicateKey,
                         format!(
                             "the card holds {} settings with the key `{key}`, so none of them proves the state",
                             many.len()
                         ),
-                    );
+                    )));
                 }
             }
         }
-        None => {
-            let toggles: Vec<&Value> = settings
-                .iter()
-                .filter(|s| s.get("settingDisplayType").and_then(Value::as_str) == Some("TOGGLE"))
-                .collect();
-            match toggles.as_slice() {
-                [only] => *only,
-                [] => {
-                    return Reading::unknown(
-                        ReasonCode::NoToggle,
-                        "the card holds no TOGGLE setting",
-                    );
-                }
-                many => {
-                    return Reading::unknown(
-                        ReasonCode::SeveralToggles,
-                        format!(
-                            "the card holds {} toggles and the catalog names none",
-                            many.len()
-                        ),
-                    );
-                }
+        None => match settings {
+            [only] => only,
+            [] => {
+                return Err(Box::new(Reading::unknown(
+                    ReasonCode::NoSetting,
+                    "the card holds no setting",
+                )));
             }
-        }
+            many => {
+                return Err(Box::new(Reading::unknown(
+                    ReasonCode::SeveralSettings,
+                    format!(
+                        "the card holds {} settings and the catalog names none of their keys",
+                        many.len()
+                    ),
+                )));
+            }
+        },
     };
     // A write goes to the setting's key: if another setting of the card shares it, neither the
     // read nor a write can be sure which one it is about.
-    if let Some(key) = chosen.get("key").and_then(Value::as_str) {
-        let sharing = settings
-            .iter()
-            .filter(|s| s.get("key").and_then(Value::as_str) == Some(key))
-            .count();
+    if let Some(key) = key_of(chosen) {
+        let sharing = settings.iter().filter(|s| key_of(s) == Some(key)).count();
         if sharing > 1 {
-            return Reading::unknown(
+            return Err(Box::new(Reading::unknown(
                 ReasonCode::DuplicateKey,
                 format!(
                     "the card holds {sharing} settings with the key `{}`, so none of them proves the state",
                     text::clean_line(key, 64)
                 ),
-            );
+            )));
         }
     }
-    let field = |name: &str| chosen.get(name).cloned();
-    let (Some(value), Some(on_value), Some(off_value)) =
-        (field("value"), field("onValue"), field("offValue"))
-    else {
+    Ok(chosen)
+}
+
+fn card_setting(chosen: &Value, value: Value) -> CardSetting {
+    let string = |name: &str| chosen.get(name).and_then(Value::as_str).map(str::to_string);
+    CardSetting {
+        key: string("key"),
+        entity_urn: string("entityUrn"),
+        display_type: string("settingDisplayType"),
+        value,
+        on_value: chosen.get("onValue").cloned(),
+        off_value: chosen.get("offValue").cloned(),
+        has_child: chosen.get("hasChild").and_then(Value::as_bool),
+        display_values: chosen
+            .get("settingDisplayValues")
+            .and_then(Value::as_array)
+            .map(|vs| {
+                vs.iter()
+                    .filter_map(|v| {
+                        Some((
+                            v.get("value")?.clone(),
+                            v.get("selected").and_then(Value::as_bool),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// Reads a card reply for one entry. Anything that does not match the contract's shape is
+/// `unknown` with the reason: a toggle is `on` or `off` only when `value` equals `onValue` or
+/// `offValue` (JSON equality); a many-valued setting holds a value only when the card lists it,
+/// its `selected` flags agree, and the catalog knows it.
+pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
+    let settings = match settings_list(json) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let chosen = match find_setting(card, settings) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let Some(value) = chosen.get("value").cloned() else {
+        return Reading::unknown(ReasonCode::MissingField, "the setting has no value");
+    };
+    let setting = card_setting(chosen, value);
+    let kind = card.rule.kind();
+    let expected = kind.display_types();
+    match setting.display_type.as_deref() {
+        Some(t) if expected.contains(&t) => {}
+        shown => {
+            return Reading::unknown(
+                ReasonCode::UnexpectedType,
+                format!(
+                    "the setting is {}, where the catalog expects {} for a {}",
+                    match shown {
+                        Some(t) => format!("of type `{}`", text::clean_line(t, 40)),
+                        None => "of no settingDisplayType".to_string(),
+                    },
+                    expected.join(" or "),
+                    kind.as_str()
+                ),
+            )
+            .with_setting(&setting);
+        }
+    }
+    if is_empty(&setting.value) {
+        return Reading::unknown(
+            ReasonCode::EmptyValue,
+            format!(
+                "value is {}, and an empty value proves nothing",
+                text::describe(&setting.value)
+            ),
+        )
+        .with_setting(&setting);
+    }
+    if let Some(r) = selected_disagrees(&setting) {
+        return r.with_setting(&setting);
+    }
+    let reading = match card.rule {
+        Rule::Toggle(private) => read_toggle(&setting, private),
+        Rule::Choice { values, .. } => read_choice(&setting, values),
+    };
+    reading.with_setting(&setting)
+}
+
+/// The labels LinkedIn shows must agree with the value: a `selected` flag on another value, two
+/// selected values, or the value's own label marked not selected, and the card contradicts
+/// itself.
+fn selected_disagrees(setting: &CardSetting) -> Option<Reading> {
+    let selected: Vec<&Value> = setting
+        .display_values
+        .iter()
+        .filter(|(_, s)| *s == Some(true))
+        .map(|(v, _)| v)
+        .collect();
+    let own_unselected = setting
+        .display_values
+        .iter()
+        .any(|(v, s)| *v == setting.value && *s == Some(false));
+    let why = if selected.len() > 1 {
+        format!("{} values are marked selected", selected.len())
+    } else if selected.iter().any(|v| **v != setting.value) {
+        "the selected label differs from value".to_string()
+    } else if own_unselected {
+        "the value's own label is marked not selected".to_string()
+    } else {
+        return None;
+    };
+    Some(Reading::unknown(
+        ReasonCode::LabelsContradict,
+        format!("the card contradicts itself: {why}"),
+    ))
+}
+
+fn read_toggle(setting: &CardSetting, private: Toggle) -> Reading {
+    let (Some(on_value), Some(off_value)) = (&setting.on_value, &setting.off_value) else {
         return Reading::unknown(
             ReasonCode::MissingField,
-            "the setting lacks one of value, onValue, offValue",
+            "the setting lacks onValue or offValue",
         );
     };
-    let setting = CardSetting {
-        key: chosen
-            .get("key")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        entity_urn: chosen
-            .get("entityUrn")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        display_type: chosen
-            .get("settingDisplayType")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        value,
-        on_value,
-        off_value,
-        has_child: chosen.get("hasChild").and_then(Value::as_bool),
-    };
-    let with = |state: State, code: Option<ReasonCode>, reason: Option<String>| Reading {
-        state,
-        reason,
-        code,
-        setting: Some(setting.clone()),
-    };
-    for (name, v) in [
-        ("value", &setting.value),
-        ("onValue", &setting.on_value),
-        ("offValue", &setting.off_value),
-    ] {
+    for (name, v) in [("onValue", on_value), ("offValue", off_value)] {
         if is_empty(v) {
-            return with(
-                State::Unknown,
-                Some(ReasonCode::EmptyValue),
-                Some(format!(
+            return Reading::unknown(
+                ReasonCode::EmptyValue,
+                format!(
                     "{name} is {}, and an empty value proves nothing",
                     text::describe(v)
-                )),
+                ),
             );
         }
     }
-    if setting.on_value == setting.off_value {
-        return with(
-            State::Unknown,
-            Some(ReasonCode::SameOnOff),
-            Some("onValue and offValue are the same, so the value proves nothing".into()),
+    if on_value == off_value {
+        return Reading::unknown(
+            ReasonCode::SameOnOff,
+            "onValue and offValue are the same, so the value proves nothing",
         );
     }
-    let state = if setting.value == setting.on_value {
-        State::On
-    } else if setting.value == setting.off_value {
-        State::Off
+    let state = if setting.value == *on_value {
+        Toggle::On
+    } else if setting.value == *off_value {
+        Toggle::Off
     } else {
-        return with(
-            State::Unknown,
-            Some(ReasonCode::ValueMatchesNeither),
-            Some(format!(
+        return Reading::unknown(
+            ReasonCode::ValueMatchesNeither,
+            format!(
                 "value {} matches neither onValue {} nor offValue {}",
                 text::describe(&setting.value),
-                text::describe(&setting.on_value),
-                text::describe(&setting.off_value)
-            )),
+                text::describe(on_value),
+                text::describe(off_value)
+            ),
         );
     };
-    // The labels LinkedIn shows must agree with the value; a card that contradicts itself
-    // proves nothing.
-    let selected: Vec<&Value> = chosen
-        .get("settingDisplayValues")
-        .and_then(Value::as_array)
-        .map(|vs| {
-            vs.iter()
-                .filter(|v| v.get("selected").and_then(Value::as_bool) == Some(true))
-                .filter_map(|v| v.get("value"))
-                .collect()
-        })
-        .unwrap_or_default();
-    if selected.iter().any(|v| **v != setting.value) {
-        return with(
-            State::Unknown,
-            Some(ReasonCode::LabelsContradict),
-            Some("the card contradicts itself: the selected label differs from value".into()),
+    Reading {
+        state: match state {
+            Toggle::On => State::On,
+            Toggle::Off => State::Off,
+        },
+        value: None,
+        private: Some(state == private),
+        reason: None,
+        code: None,
+        setting: None,
+    }
+}
+
+fn read_choice(setting: &CardSetting, values: &[ChoiceValue]) -> Reading {
+    if !setting
+        .display_values
+        .iter()
+        .any(|(v, _)| *v == setting.value)
+    {
+        return Reading::unknown(
+            ReasonCode::ValueNotListed,
+            format!(
+                "value {} is not among the card's own settingDisplayValues",
+                text::describe(&setting.value)
+            ),
         );
     }
-    with(state, None, None)
+    let known = setting
+        .value
+        .as_str()
+        .and_then(|v| values.iter().find(|c| c.value == v));
+    let Some(known) = known else {
+        return Reading::unknown(
+            ReasonCode::ValueNotInCatalog,
+            format!(
+                "value {} is not one the catalog knows as private or exposing",
+                text::describe(&setting.value)
+            ),
+        );
+    };
+    Reading {
+        state: State::Chosen,
+        value: Some(known.clone()),
+        private: Some(known.private),
+        reason: None,
+        code: None,
+        setting: None,
+    }
 }
 
 /// `null`, `[]` and `{}` prove nothing, on either side of a comparison.
@@ -243,373 +378,227 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-/// A setting checked for one account: the report row and, for toggles, what was read.
+/// A setting checked for one account: the report row and, for readable entries, what was read.
+#[derive(Clone, Debug)]
 pub struct Checked {
     pub result: SettingRow,
     pub reading: Option<Reading>,
 }
 
-/// Checks one catalog entry with one request (none for informational entries). Errors that
-/// concern the whole account (session, throttle, network) are returned; any other problem makes
-/// the setting `unknown` with the reason.
-pub fn check(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Checked> {
-    let url = origin.url(&entry.page);
-    let Some(card) = entry.card_ref() else {
-        return Ok(Checked {
-            result: row(
-                entry,
-                url,
-                State::Informational,
-                None,
-                Some(format!(
-                    "{} (informational: it never changes the verdict)",
-                    entry.meaning
-                )),
-                Some(ReasonCode::Informational),
-            ),
-            reading: None,
-        });
-    };
-    let mut digest = None;
-    let reading = match member.card_read(card.card) {
-        Ok((reply, sha256)) => {
-            digest = Some(sha256);
-            match reply {
-                CardReply::Found(json) => read_card(&card, &json),
-                CardReply::NotOffered => Reading {
-            state: State::NotOffered,
-            reason: Some(
-                "LinkedIn does not offer this setting to this account (the card answers 404)"
-                    .into(),
-            ),
-            code: Some(ReasonCode::NotOffered),
-            setting: None,
-        },
-                CardReply::Unproven(code, why) => Reading::unknown(code, why),
-            }
-        }
-        Err(e) if e.ends_account() => return Err(e),
-        Err(e) => Reading::unknown(
-            code_of(&e),
-            text::clean_line(&e.to_string(), 2 * text::MAX_SHOWN),
-        ),
-    };
-    let private = match reading.state {
-        State::On | State::Off => Some(reading.state == state_of(card.private_when)),
-        State::NotOffered | State::Unknown | State::Informational => None,
-    };
-    let mut result = row(
-        entry,
-        url,
-        reading.state,
-        private,
-        reading.reason.clone(),
-        reading.code,
-    );
-    result.reply_sha256 = digest;
-    Ok(Checked {
-        result,
-        reading: Some(reading),
-    })
+/// A card as fetched once: the reply and its digest, or why it proves nothing.
+#[derive(Clone)]
+enum Fetched {
+    Reply(CardReply, String),
+    Failed(ReasonCode, String),
 }
 
-fn row(
-    entry: &Entry,
-    url: String,
-    state: State,
-    private: Option<bool>,
-    reason: Option<String>,
-    reason_code: Option<ReasonCode>,
-) -> SettingRow {
-    let advice = match (entry.kind, state, private) {
-        (Kind::Informational, ..) => Advice::Object,
-        (_, _, Some(true)) => Advice::Nothing,
-        (_, _, Some(false)) => Advice::TurnOff {
-            id: entry.id.clone(),
-        },
-        (_, State::NotOffered, None) => Advice::NothingToChange,
-        _ => Advice::CheckInBrowser,
-    };
-    SettingRow {
-        previous: None,
-        reply_sha256: None,
-        id: entry.id.clone(),
-        title: entry.title.clone(),
-        state,
-        private,
-        reason,
-        reason_code,
-        url,
-        advice,
+/// The cards of one account, each fetched at most once until [`Cards::forget`] (after a write).
+pub struct Cards<'r, 'm> {
+    member: &'r Member<'m>,
+    origin: &'r Origin,
+    fetched: HashMap<String, Fetched>,
+    /// Requests sent so far.
+    pub requests: usize,
+}
+
+impl<'r, 'm> Cards<'r, 'm> {
+    pub fn new(member: &'r Member<'m>, origin: &'r Origin) -> Cards<'r, 'm> {
+        Cards {
+            member,
+            origin,
+            fetched: HashMap::new(),
+            requests: 0,
+        }
+    }
+
+    pub fn member(&self) -> &Member<'m> {
+        self.member
+    }
+
+    /// Reads the card again on its next use (a write changed it).
+    pub fn forget(&mut self, card: &str) {
+        self.fetched.remove(card);
+    }
+
+    fn fetch(&mut self, card: &str) -> Result<Fetched> {
+        if let Some(f) = self.fetched.get(card) {
+            return Ok(f.clone());
+        }
+        self.requests += 1;
+        let fetched = match self.member.card_read(card) {
+            Ok((reply, sha256)) => Fetched::Reply(reply, sha256),
+            Err(e) if e.ends_account() => return Err(e),
+            Err(e) => Fetched::Failed(
+                code_of(&e),
+                text::clean_line(&e.to_string(), 2 * text::MAX_SHOWN),
+            ),
+        };
+        self.fetched.insert(card.to_string(), fetched.clone());
+        Ok(fetched)
+    }
+
+    /// Checks one catalog entry (one request per card not read yet; none for informational
+    /// entries). Errors that concern the whole account (session, throttle, network) are
+    /// returned; any other problem makes the setting `unknown` with the reason.
+    pub fn check(&mut self, entry: &Entry) -> Result<Checked> {
+        let url = self.origin.url(&entry.page);
+        let Some(card) = entry.card_ref() else {
+            let mut result = row(entry, url, State::Informational, None);
+            result.reason = Some(format!(
+                "{} (informational: it never changes the verdict)",
+                entry.meaning
+            ));
+            result.reason_code = Some(ReasonCode::Informational);
+            result.advice = Advice::Object;
+            return Ok(Checked {
+                result,
+                reading: None,
+            });
+        };
+        let mut digest = None;
+        let reading = match self.fetch(card.card)? {
+            Fetched::Reply(reply, sha256) => {
+                digest = Some(sha256);
+                match reply {
+                    CardReply::Found(json) => read_card(&card, &json),
+                    CardReply::NotOffered => Reading {
+                        reason: Some(match entry.regions_text() {
+                            Some(regions) => format!(
+                                "LinkedIn does not offer this setting to this account (the card answers 404; it is not offered in {regions})"
+                            ),
+                            None => "LinkedIn does not offer this setting to this account (the card answers 404)".to_string(),
+                        }),
+                        code: Some(ReasonCode::NotOffered),
+                        state: State::NotOffered,
+                        ..Reading::unknown(ReasonCode::NotOffered, "")
+                    },
+                    CardReply::Unproven(code, why) => Reading::unknown(code, why),
+                }
+            }
+            Fetched::Failed(code, why) => Reading::unknown(code, why),
+        };
+        let mut result = row(entry, url, reading.state, reading.private);
+        result.value = reading.value.clone();
+        result.reason = reading.reason.clone();
+        result.reason_code = reading.code;
+        result.reply_sha256 = digest;
+        Ok(Checked {
+            result,
+            reading: Some(reading),
+        })
     }
 }
 
-/// Audits the given entries, one request per card, in catalog order. The report always comes
+fn row(entry: &Entry, url: String, state: State, private: Option<bool>) -> SettingRow {
+    let advice = match (state, private) {
+        (_, Some(true)) => Advice::Nothing,
+        (_, Some(false)) => Advice::TurnOff {
+            id: entry.id.clone(),
+        },
+        (State::NotOffered, None) => Advice::NothingToChange,
+        _ => Advice::CheckInBrowser,
+    };
+    SettingRow {
+        group: entry.group,
+        kind: entry.kind,
+        title: entry.title.clone(),
+        url,
+        advice,
+        ..SettingRow::bare(&entry.id, state, private)
+    }
+}
+
+/// How far an audit is: cards read so far, out of how many.
+pub type OnCard<'p> = &'p mut dyn FnMut(usize, usize);
+
+/// How many cards reading `entries` takes.
+pub fn cards_of(entries: &[&Entry]) -> usize {
+    let mut cards: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e.card_ref().map(|c| c.card))
+        .collect();
+    cards.sort_unstable();
+    cards.dedup();
+    cards.len()
+}
+
+/// Audits the given entries in catalog order, each card read once. The report always comes
 /// back: when the session, the throttle or the network stops the run, it holds the rows read so
 /// far and the error.
-pub fn run(member: &Member<'_>, origin: &Origin, account: Identity, entries: &[&Entry]) -> Report {
+pub fn run(
+    member: &Member<'_>,
+    origin: &Origin,
+    account: Identity,
+    entries: &[&Entry],
+    on_card: OnCard<'_>,
+) -> Report {
+    let total = cards_of(entries);
+    let mut cards = Cards::new(member, origin);
     let mut settings = Vec::with_capacity(entries.len());
     for entry in entries {
-        match check(member, origin, entry) {
+        let before = cards.requests;
+        match cards.check(entry) {
             Ok(checked) => settings.push(checked.result),
             Err(e) => {
                 let at = member.client().time().clock.rfc3339();
                 return Report::new(account, settings, at).stopped(&e);
             }
         }
+        if cards.requests != before {
+            on_card(cards.requests, total);
+        }
     }
     let at = member.client().time().clock.rfc3339();
     Report::new(account, settings, at)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn card(setting: Option<&'static str>) -> CardRef<'static> {
-        CardRef {
-            card: "c",
-            setting,
-            private_when: Toggle::Off,
-        }
-    }
-
-    fn toggle(key: &str, value: Value, on: Value, off: Value) -> Value {
-        json!({"key": key, "entityUrn": format!("urn:li:settingEntity:{key}"),
-               "settingDisplayType": "TOGGLE", "value": value, "onValue": on, "offValue": off,
-               "hasChild": false})
-    }
-
-    #[test]
-    fn value_must_equal_on_or_off_exactly() {
-        let cases = [
-            (json!("true"), json!("true"), json!("false"), State::On),
-            (json!("false"), json!("true"), json!("false"), State::Off),
-            (json!(true), json!(true), json!(false), State::On),
-            (
-                json!("ENABLED"),
-                json!("ENABLED"),
-                json!("DISABLED"),
-                State::On,
-            ),
-            // A string "true" is not the boolean true: no guessing across types.
-            (json!("true"), json!(true), json!(false), State::Unknown),
-            (json!("PENDING"), json!("ON"), json!("OFF"), State::Unknown),
-            (json!(null), json!(true), json!(false), State::Unknown),
-            (json!(true), json!(true), json!(true), State::Unknown),
-            // Empty values prove nothing, even when they are equal.
-            (json!(null), json!(true), json!(null), State::Unknown),
-            (json!([]), json!(true), json!([]), State::Unknown),
-            (json!({}), json!({}), json!(false), State::Unknown),
-            (json!(null), json!(null), json!(false), State::Unknown),
-        ];
-        for (value, on, off, want) in cases {
-            let reply = json!({"settings": [toggle("k", value.clone(), on, off)]});
-            let r = read_card(&card(None), &reply);
-            assert_eq!(r.state, want, "value {value}");
-            assert_eq!(r.reason.is_some(), want == State::Unknown);
-        }
-    }
-
-    #[test]
-    fn key_selection_and_several_toggles() {
-        let two = json!({"settings": [
-            toggle("a", json!(true), json!(true), json!(false)),
-            toggle("b", json!(false), json!(true), json!(false)),
-        ]});
-        assert_eq!(read_card(&card(Some("b")), &two).state, State::Off);
-        assert_eq!(read_card(&card(Some("a")), &two).state, State::On);
-        let r = read_card(&card(None), &two);
-        assert_eq!(r.state, State::Unknown);
-        assert!(r.reason.unwrap().contains("2 toggles"));
-        let r = read_card(&card(Some("zzz")), &two);
-        assert!(r.reason.unwrap().contains("no setting `zzz`"));
-        // Two settings share the catalog's key: neither proves anything.
-        let dup = json!({"settings": [
-            toggle("a", json!(false), json!(true), json!(false)),
-            toggle("a", json!(true), json!(true), json!(false)),
-        ]});
-        let r = read_card(&card(Some("a")), &dup);
-        assert_eq!(r.state, State::Unknown);
-        assert!(r.setting.is_none(), "nothing to write on");
-        assert!(r.reason.unwrap().contains("2 settings with the key `a`"));
-        // The only TOGGLE, but its key is shared by a setting of another type: unknown too.
-        let mut other = toggle("a", json!(true), json!(true), json!(false));
-        other["settingDisplayType"] = json!("CHECKBOX");
-        let shared =
-            json!({"settings": [toggle("a", json!(false), json!(true), json!(false)), other]});
-        let r = read_card(&card(None), &shared);
-        assert_eq!(r.state, State::Unknown);
-        assert!(r.reason.unwrap().contains("2 settings with the key `a`"));
-    }
-
-    #[test]
-    fn drifted_shapes_are_unknown() {
-        for reply in [
-            json!({"elements": []}),
-            json!([]),
-            json!({"settings": {}}),
-            json!({"settings": []}),
-            json!({"settings": [{"key": "k", "settingDisplayType": "TOGGLE", "value": true}]}),
-        ] {
-            let r = read_card(&card(None), &reply);
-            assert_eq!(r.state, State::Unknown, "{reply}");
-            assert!(r.reason.is_some());
-        }
-    }
-
-    #[test]
-    fn contradicting_labels_are_unknown() {
-        let mut s = toggle("k", json!("true"), json!("true"), json!("false"));
-        s["settingDisplayValues"] = json!([
-            {"settingDisplayValue": "On", "value": "true", "selected": false},
-            {"settingDisplayValue": "Off", "value": "false", "selected": true},
-        ]);
-        let r = read_card(&card(None), &json!({"settings": [s]}));
-        assert_eq!(r.state, State::Unknown);
-        assert!(r.reason.unwrap().contains("contradicts"));
-    }
-
-    mod properties {
-        use super::*;
-        use proptest::prelude::*;
-
-        /// Any JSON value, small and often equal to another one, so equalities actually happen.
-        fn value() -> impl Strategy<Value = Value> {
-            let leaf = prop_oneof![
-                Just(Value::Null),
-                any::<bool>().prop_map(Value::Bool),
-                (0i64..3).prop_map(|n| json!(n)),
-                prop::sample::select(vec!["true", "false", "ON", "OFF", ""]).prop_map(|s| json!(s)),
-            ];
-            leaf.prop_recursive(2, 8, 3, |inner| {
-                prop_oneof![
-                    prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
-                    prop::collection::vec(("[ab]", inner), 0..3)
-                        .prop_map(|kv| Value::Object(kv.into_iter().collect())),
-                ]
-            })
-        }
-
-        /// A setting in which any field may be missing or of any type.
-        fn setting() -> impl Strategy<Value = Value> {
-            (
-                prop::option::of(prop::sample::select(vec!["a", "b"])),
-                prop::option::of(prop::sample::select(vec!["TOGGLE", "LINK"])),
-                prop::option::of(value()),
-                prop::option::of(value()),
-                prop::option::of(value()),
-            )
-                .prop_map(|(key, kind, v, on, off)| {
-                    let mut s = serde_json::Map::new();
-                    if let Some(k) = key {
-                        s.insert("key".into(), json!(k));
-                    }
-                    if let Some(k) = kind {
-                        s.insert("settingDisplayType".into(), json!(k));
-                    }
-                    for (name, x) in [("value", v), ("onValue", on), ("offValue", off)] {
-                        if let Some(x) = x {
-                            s.insert(name.into(), x);
-                        }
-                    }
-                    Value::Object(s)
-                })
-        }
-
-        fn card_reply() -> impl Strategy<Value = Value> {
-            prop_oneof![
-                1 => value(),
-                6 => prop::collection::vec(setting(), 0..4).prop_map(|s| json!({"settings": s})),
-            ]
-        }
-
-        proptest! {
-            #![proptest_config(ProptestConfig::with_cases(2000))]
-
-            /// The reader proves on or off only by equality with the card's own onValue or
-            /// offValue, on exactly one setting, never on empty values; otherwise it says
-            /// unknown, with a reason.
-            #[test]
-            fn the_reader_proves_or_says_unknown(reply in card_reply(), named in any::<bool>()) {
-                let key = if named { Some("a") } else { None };
-                let r = read_card(&card(key), &reply);
-                match r.state {
-                    State::On | State::Off => {
-                        let s = r.setting.expect("a proven state names its setting");
-                        let want = if r.state == State::On { &s.on_value } else { &s.off_value };
-                        prop_assert_eq!(&s.value, want);
-                        prop_assert!(s.on_value != s.off_value);
-                        for v in [&s.value, &s.on_value, &s.off_value] {
-                            prop_assert!(!is_empty(v));
-                        }
-                        let settings = reply["settings"].as_array().unwrap();
-                        let candidates = settings
-                            .iter()
-                            .filter(|x| match key {
-                                Some(k) => x.get("key").and_then(Value::as_str) == Some(k),
-                                None => x.get("settingDisplayType").and_then(Value::as_str)
-                                    == Some("TOGGLE"),
-                            })
-                            .count();
-                        prop_assert_eq!(candidates, 1);
-                        if let Some(k) = &s.key {
-                            let same_key = settings
-                                .iter()
-                                .filter(|x| x.get("key").and_then(Value::as_str) == Some(k))
-                                .count();
-                            prop_assert_eq!(same_key, 1, "a key another setting shares");
-                        }
-                        prop_assert!(r.reason.is_none());
-                    }
-                    State::Unknown => prop_assert!(r.reason.is_some()),
-                    State::NotOffered | State::Informational => {
-                        prop_assert!(false, "a card body never says not offered or informational")
+/// Asks LinkedIn's discovery list of each of the catalog's categories (one request each) for
+/// setting cards the catalog does not know. Never part of a verdict: a failure is noted, and a
+/// session, throttle or network failure ends the asking.
+pub fn discover(member: &Member<'_>, catalog: &Catalog) -> Discovered {
+    let known: std::collections::HashSet<&str> = catalog
+        .settings
+        .iter()
+        .filter_map(|e| e.card.as_deref())
+        .collect();
+    let mut found = Discovered {
+        categories: catalog.discovery.clone(),
+        ..Discovered::default()
+    };
+    for category in &catalog.discovery {
+        let not_listed = |reason: String| NotListed {
+            category: category.clone(),
+            reason,
+        };
+        match member.discovery(category) {
+            Ok(Discovery::Listed(cards)) => {
+                for c in cards {
+                    if !known.contains(c.card.as_str())
+                        && !found.new.iter().any(|n| n.card == c.card)
+                    {
+                        found.new.push(NewSetting {
+                            card: c.card,
+                            text: c.text,
+                            category: category.clone(),
+                        });
                     }
                 }
             }
-
-            /// A private verdict always has a setting proven private behind it, and nothing
-            /// exposed or unknown beside it.
-            #[test]
-            fn a_private_verdict_has_a_proven_toggle_behind_it(
-                rows in prop::collection::vec(
-                    prop_oneof![
-                        Just((State::On, Some(false))),
-                        Just((State::Off, Some(true))),
-                        Just((State::NotOffered, None)),
-                        Just((State::Unknown, None)),
-                    ],
-                    0..5,
-                )
-            ) {
-                let rows: Vec<SettingRow> = rows
-                    .into_iter()
-                    .map(|(state, private)| SettingRow {
-                        id: "x".into(),
-                        title: "x".into(),
-                        state,
-                        private,
-                        reason: None,
-                        reason_code: None,
-                        url: String::new(),
-                        previous: None,
-                        advice: Advice::Nothing,
-                        reply_sha256: None,
-                    })
-                    .collect();
-                let verdict = crate::report::Verdict::from_settings(&rows);
-                if verdict == crate::report::Verdict::Private {
-                    prop_assert!(rows.iter().any(|r| r.private == Some(true)));
-                    prop_assert!(rows.iter().all(|r| r.private != Some(false)));
-                    prop_assert!(rows.iter().all(|r| r.state != State::Unknown));
+            Ok(Discovery::NotListed(why)) => found.not_listed.push(not_listed(why)),
+            Err(e) => {
+                let ends = e.ends_account();
+                found.not_listed.push(not_listed(text::clean_line(
+                    &e.to_string(),
+                    text::MAX_SHOWN,
+                )));
+                if ends {
+                    break;
                 }
-                prop_assert_eq!(
-                    verdict == crate::report::Verdict::Exposed,
-                    rows.iter().any(|r| r.private == Some(false))
-                );
             }
         }
     }
+    found
 }
+
+#[cfg(test)]
+mod tests;

@@ -123,9 +123,14 @@ pub struct GlobalArgs {
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Say each request's method, path and status on stderr (never a header or a body)
+    /// Say each request's method, path and status on stderr (never a header or a body); reports
+    /// in their long form
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
+
+    /// Reports in their long form: a bordered table with each setting's page and every reason
+    #[arg(long, global = true)]
+    pub wide: bool,
 
     /// Keep the history in FILE [env: LINKEDIN_PRIVACY_HISTORY] [default: ~/.local/share/linkedin-privacy/history.sqlite3, against LinkedIn only]
     #[arg(
@@ -161,6 +166,7 @@ impl GlobalArgs {
             no_insecure_storage: self.no_insecure_storage,
             quiet: self.quiet,
             verbose: self.verbose,
+            wide: self.wide,
             history: self.history.clone(),
             no_history: self.no_history,
             config,

@@ -170,13 +170,16 @@ impl Connector {
             // Plain http (loopback only) has no certificate to trust.
             _ => Vec::new(),
         };
-        Ok(NetConfig {
+        let mut cfg = NetConfig {
             timeout: self.plan.timeout,
             retries: self.plan.retries,
             proxy: net::proxy_for(&self.plan.proxy, &origin)?,
             extra_roots,
             ..NetConfig::new(origin)
-        })
+        };
+        // One account's requests are paced against LinkedIn, whatever the command.
+        cfg.pace(None);
+        Ok(cfg)
     }
 
     /// A client for the target, without a session (the password login, the public form).
@@ -270,7 +273,20 @@ impl Connector {
 
     /// Like [`Connector::connect`], with an observer that sees every exchange (the recorder).
     pub fn connect_observed(&self, observer: Option<Arc<dyn Observer>>) -> Result<Connection> {
-        let Reach { client, sandbox } = self.client()?;
+        self.connect_adjusted(observer, |_| {})
+    }
+
+    /// Like [`Connector::connect`], the network settings adjusted (`audit --delay-ms`).
+    pub fn connect_with(&self, adjust: impl FnOnce(&mut NetConfig)) -> Result<Connection> {
+        self.connect_adjusted(None, adjust)
+    }
+
+    fn connect_adjusted(
+        &self,
+        observer: Option<Arc<dyn Observer>>,
+        adjust: impl FnOnce(&mut NetConfig),
+    ) -> Result<Connection> {
+        let Reach { client, sandbox } = self.client_with(adjust)?;
         let client = match observer {
             Some(o) => client.observe(o),
             None => client,

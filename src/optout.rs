@@ -1,97 +1,135 @@
-//! Turning settings to their private state, and proving it: read the card, write the card's own
-//! value for the private state (never a hard-coded one), read the card again, and report what
-//! that read says. Plain data in and out; the command layer asks for confirmation and prints.
+//! Turning settings to their private state, and proving it: read each card once, write the
+//! card's own value for the private state (a toggle's `onValue`/`offValue`, a choice's most
+//! private value as the card lists it; never a hard-coded one), read the card again, and the
+//! cards of the neighbours the write moves, and report what those reads say. Plain data in and
+//! out; the command layer asks for confirmation and prints.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::audit::{self, Checked, Reading};
-use crate::catalog::{Entry, Toggle};
-use crate::error::Result;
+use crate::audit::{Cards, Checked, Reading};
+use crate::catalog::{Catalog, Entry, Rule, Toggle};
+use crate::error::{Error, Result};
 use crate::linkedin::api::setting_path;
-use crate::linkedin::{Member, Origin};
-use crate::report::{Change, PlannedWrite, ReasonCode, State};
+use crate::report::{Advice, Change, PlannedWrite, ReasonCode, SettingRow, State};
 
 /// What reading one setting decided.
+#[derive(Clone, Debug)]
 pub enum Step {
     /// Already private: nothing to write.
-    AlreadyPrivate(Checked),
+    AlreadyPrivate,
     /// Not offered to this account: nothing to write.
-    NotOffered(Checked),
+    NotOffered,
+    /// Read because a write of another setting moves it; not written itself.
+    Neighbour,
     /// The read was not certain enough to write: the reason says why, the code what kind.
-    Refused {
-        checked: Checked,
-        reason: String,
-        code: ReasonCode,
-    },
+    Refused { reason: String, code: ReasonCode },
     /// The setting is not private and the card says how to change it.
-    Write {
-        checked: Checked,
-        write: PlannedWrite,
-    },
+    Write(PlannedWrite),
 }
 
-impl Step {
-    pub fn checked(&self) -> &Checked {
-        match self {
-            Step::AlreadyPrivate(c) | Step::NotOffered(c) => c,
-            Step::Refused { checked, .. } | Step::Write { checked, .. } => checked,
+/// One setting of the plan: the entry, what was read, and what to do.
+#[derive(Clone, Debug)]
+pub struct Planned<'c> {
+    pub entry: &'c Entry,
+    pub checked: Checked,
+    pub step: Step,
+}
+
+impl Planned<'_> {
+    /// The row as the plan shows it: a refused write says why.
+    pub fn row(&self) -> SettingRow {
+        let mut row = self.checked.result.clone();
+        if let Step::Refused { reason, code } = &self.step {
+            row.reason = Some(reason.clone());
+            row.reason_code = Some(*code);
+        }
+        row
+    }
+
+    pub fn write(&self) -> Option<&PlannedWrite> {
+        match &self.step {
+            Step::Write(w) => Some(w),
+            _ => None,
         }
     }
 }
 
-/// Reads one setting (one request) and decides what to do.
-pub fn plan(member: &Member<'_>, origin: &Origin, entry: &Entry) -> Result<Step> {
-    let checked = audit::check(member, origin, entry)?;
-    let state = checked.result.state;
-    Ok(match (state, checked.result.private) {
-        (_, Some(true)) => Step::AlreadyPrivate(checked),
-        (State::NotOffered, _) => Step::NotOffered(checked),
-        (State::Unknown, _) => {
-            let reason = format!(
+/// Reads the selected settings, and the neighbours their writes move, each card once, in
+/// catalog order, and decides what to do with each.
+pub fn plan<'c>(
+    cards: &mut Cards<'_, '_>,
+    catalog: &'c Catalog,
+    selected: &[&'c Entry],
+) -> Result<Vec<Planned<'c>>> {
+    let wanted = |e: &Entry| selected.iter().any(|s| s.id == e.id);
+    let moved = |e: &Entry| {
+        selected
+            .iter()
+            .any(|s| catalog.neighbours(s).iter().any(|n| n.id == e.id))
+    };
+    let mut planned = Vec::new();
+    for entry in catalog.settings.iter().filter(|e| wanted(e) || moved(e)) {
+        let checked = cards.check(entry)?;
+        let step = if wanted(entry) {
+            decide(entry, &checked)
+        } else {
+            Step::Neighbour
+        };
+        planned.push(Planned {
+            entry,
+            checked,
+            step,
+        });
+    }
+    Ok(planned)
+}
+
+/// What to do with one setting, from what was read.
+pub fn decide(entry: &Entry, checked: &Checked) -> Step {
+    let row = &checked.result;
+    match (row.state, row.private) {
+        (_, Some(true)) => Step::AlreadyPrivate,
+        (State::NotOffered, _) => Step::NotOffered,
+        (_, None) => Step::Refused {
+            reason: format!(
                 "not written: the current state is unknown ({})",
-                checked
-                    .result
-                    .reason
-                    .as_deref()
-                    .unwrap_or("no reason given")
-            );
-            let code = checked.result.reason_code.unwrap_or(ReasonCode::NotWritten);
-            Step::Refused {
-                checked,
-                reason,
-                code,
-            }
-        }
-        _ => match write_for(entry, checked.reading.as_ref()) {
-            Ok(write) => Step::Write { checked, write },
+                row.reason.as_deref().unwrap_or("no reason given")
+            ),
+            code: row.reason_code.unwrap_or(ReasonCode::NotWritten),
+        },
+        (_, Some(false)) => match write_for(entry, checked.reading.as_ref()) {
+            Ok(write) => Step::Write(write),
             Err(reason) => Step::Refused {
-                checked,
                 reason: format!("not written: {reason}"),
                 code: ReasonCode::NotWritten,
             },
         },
-    })
+    }
 }
 
-/// The write that sets the card's setting to its own value for the private state.
+/// The write that sets the card's setting to its private value, with the key, URN and display
+/// type copied from the card just read.
 pub fn write_for(
     entry: &Entry,
     reading: Option<&Reading>,
 ) -> std::result::Result<PlannedWrite, String> {
     let card = entry
         .card_ref()
-        .ok_or("this entry has no toggle to write")?;
+        .ok_or("this entry has no setting to write")?;
     let setting = reading
         .and_then(|r| r.setting.as_ref())
         .ok_or("the card did not show which setting to write")?;
-    if setting.display_type.as_deref() != Some("TOGGLE") {
-        return Err("the setting is not a TOGGLE".to_string());
-    }
+    let display_type = setting
+        .display_type
+        .as_deref()
+        .filter(|t| card.rule.kind().display_types().contains(t))
+        .ok_or("the setting's display type is not one the catalog expects")?;
     let key = setting
         .key
         .as_deref()
         .filter(|k| {
             !k.is_empty()
+                && k.len() <= 100
                 && k.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         })
@@ -101,21 +139,32 @@ pub fn write_for(
         .as_deref()
         .ok_or("the card does not name the setting's entityUrn")?;
     // What the write sends back comes from the card: a URN and a value that are not short and
-    // plain are not a toggle's, and are not sent (nor shown by --dry-run).
+    // plain are not a setting's, and are not sent (nor shown by --dry-run).
     if urn.len() > 200 || !crate::text::is_clean(urn) {
         return Err(format!(
             "the card's entityUrn is not a plain URN ({})",
             crate::text::describe(&json!(urn))
         ));
     }
-    let value = match card.private_when {
-        Toggle::Off => &setting.off_value,
-        Toggle::On => &setting.on_value,
+    let value: Value = match card.rule {
+        Rule::Toggle(private) => match private {
+            Toggle::Off => setting.off_value.clone(),
+            Toggle::On => setting.on_value.clone(),
+        }
+        .ok_or("the card does not say which value is private")?,
+        // The most private value, as the card itself lists it.
+        Rule::Choice { write, .. } => setting
+            .display_values
+            .iter()
+            .map(|(v, _)| v)
+            .find(|v| v.as_str() == Some(write))
+            .cloned()
+            .ok_or_else(|| format!("the card does not offer the value {write}"))?,
     };
     if value.to_string().len() > 100 {
         return Err(format!(
-            "the card's value for the private state is {}, not a toggle's value",
-            crate::text::describe(value)
+            "the card's value for the private state is {}, not a setting's value",
+            crate::text::describe(&value)
         ));
     }
     Ok(PlannedWrite {
@@ -125,166 +174,226 @@ pub fn write_for(
         body: json!({
             "key": key,
             "entityUrn": urn,
-            "settingDisplayType": "TOGGLE",
+            "settingDisplayType": display_type,
             "value": value,
             "hasChild": setting.has_child.unwrap_or(false),
         }),
     })
 }
 
-/// The outcome of one write, from the read that followed it.
-pub struct Applied {
-    pub after: Checked,
-    pub change: Change,
-    /// Why the change is not verified, when it is not, and the kind of problem.
-    pub problem: Option<(ReasonCode, String)>,
+/// What the writes did.
+pub struct Done {
+    /// Every planned setting as last read.
+    pub rows: Vec<SettingRow>,
+    pub changes: Vec<Change>,
+    /// A write was refused, or did not take effect.
+    pub problem: bool,
+    /// What stopped the run (the session, the throttle, the network), if anything did.
+    pub error: Option<Error>,
 }
 
-/// Sends the write, then reads the card again. Errors that concern the whole account are
-/// returned; the write's own failure is reported in [`Applied::problem`], and the state after is
-/// always the one the second read shows.
-pub fn apply(
-    member: &Member<'_>,
-    origin: &Origin,
-    entry: &Entry,
-    before: State,
-    write: &PlannedWrite,
-) -> Result<Applied> {
-    let key = write.body["key"].as_str().unwrap_or_default();
-    let sent = match member.put_setting(key, write.body.clone()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.ends_account() => return Err(e),
-        Err(e) => Err(e.to_string()),
-    };
-    let after = audit::check(member, origin, entry)?;
-    let verified = after.result.private == Some(true);
-    let problem = match (&sent, verified) {
-        (_, true) => None,
-        (Err(why), false) => Some((
-            ReasonCode::WriteRefused,
-            format!("LinkedIn refused the write ({why})"),
-        )),
-        (Ok(()), false) => Some((
-            ReasonCode::WriteNotApplied,
-            format!(
-                "LinkedIn answered the write with success, but the setting still reads {}",
-                after.result.state.as_str()
-            ),
-        )),
-    };
-    let change = Change {
-        id: entry.id.clone(),
-        before,
-        after: after.result.state,
-        verified,
-    };
-    Ok(Applied {
-        after,
-        change,
+/// A row made `unknown` because a write's outcome is not known.
+fn in_doubt(row: &SettingRow, code: ReasonCode, reason: String) -> SettingRow {
+    let mut row = row.clone();
+    row.state = State::Unknown;
+    row.value = None;
+    row.private = None;
+    row.reason = Some(reason);
+    row.reason_code = Some(code);
+    row
+}
+
+/// Sends each planned write, then reads the setting again, and the neighbours the catalog says
+/// it moves. A setting an earlier write already made private is not written. `publish` hears
+/// what is known before each write is sent and after it is read back (for a report printed if
+/// the run is interrupted in between). The state after is always the one the read shows.
+pub fn execute(
+    cards: &mut Cards<'_, '_>,
+    catalog: &Catalog,
+    planned: &[Planned<'_>],
+    publish: &mut dyn FnMut(&[SettingRow], &[Change]),
+) -> Done {
+    let mut latest: Vec<Checked> = planned.iter().map(|p| p.checked.clone()).collect();
+    let mut rows: Vec<SettingRow> = planned.iter().map(Planned::row).collect();
+    let mut changes = Vec::new();
+    let mut problem = planned
+        .iter()
+        .any(|p| matches!(p.step, Step::Refused { .. }));
+    let mut error = None;
+    let index = |id: &str| planned.iter().position(|p| p.entry.id == id);
+    for (i, p) in planned.iter().enumerate() {
+        if error.is_some() || p.write().is_none() {
+            continue;
+        }
+        let entry = p.entry;
+        let current = &latest[i];
+        // An earlier write moved this one to private already.
+        if current.result.private == Some(true) {
+            continue;
+        }
+        let write = match write_for(entry, current.reading.as_ref()) {
+            Ok(w) => w,
+            Err(why) => {
+                rows[i].reason = Some(format!("not written: {why}"));
+                rows[i].reason_code = Some(ReasonCode::NotWritten);
+                problem = true;
+                continue;
+            }
+        };
+        let before = current.result.state_name().to_string();
+        // Until the read-back says otherwise, the write may or may not have reached LinkedIn.
+        {
+            let mut pending_rows = rows.clone();
+            pending_rows[i] = in_doubt(
+                &rows[i],
+                ReasonCode::Interrupted,
+                "a write was sent and not yet read back when the run stopped; it may or may not have taken effect"
+                    .to_string(),
+            );
+            let mut pending = changes.clone();
+            pending.push(Change {
+                id: entry.id.clone(),
+                before: before.clone(),
+                after: State::Unknown.as_str().to_string(),
+                verified: false,
+                moved_by: None,
+            });
+            publish(&pending_rows, &pending);
+        }
+        let key = write.body["key"].as_str().unwrap_or_default();
+        let refused = match cards.member().put_setting(key, write.body.clone()) {
+            Ok(()) => None,
+            Err(e) if e.ends_account() => {
+                // The write may have been sent; nothing more can be read.
+                rows[i] = in_doubt(
+                    &rows[i],
+                    ReasonCode::NotReadBack,
+                    format!("written, but could not be read back: {e}"),
+                );
+                changes.push(Change {
+                    id: entry.id.clone(),
+                    before,
+                    after: State::Unknown.as_str().to_string(),
+                    verified: false,
+                    moved_by: None,
+                });
+                error = Some(e);
+                break;
+            }
+            // A refused write is reported with the read that follows it.
+            Err(e) => Some(crate::text::clean_line(
+                &e.to_string(),
+                crate::text::MAX_SHOWN,
+            )),
+        };
+        let neighbours: Vec<&Entry> = catalog.neighbours(entry);
+        if let Some(card) = &entry.card {
+            cards.forget(card);
+        }
+        for n in &neighbours {
+            if let Some(card) = &n.card {
+                cards.forget(card);
+            }
+        }
+        let after = match cards.check(entry) {
+            Ok(after) => after,
+            Err(e) => {
+                rows[i] = in_doubt(
+                    &rows[i],
+                    ReasonCode::NotReadBack,
+                    format!("written, but could not be read back: {e}"),
+                );
+                changes.push(Change {
+                    id: entry.id.clone(),
+                    before,
+                    after: State::Unknown.as_str().to_string(),
+                    verified: false,
+                    moved_by: None,
+                });
+                error = Some(e);
+                break;
+            }
+        };
+        let verified = after.result.private == Some(true);
+        let mut row = after.result.clone();
+        if !verified {
+            problem = true;
+            let (code, why) = match &refused {
+                Some(why) => (
+                    ReasonCode::WriteRefused,
+                    format!("LinkedIn refused the write ({why})"),
+                ),
+                None => (
+                    ReasonCode::WriteNotApplied,
+                    format!(
+                        "LinkedIn answered the write with success, but the setting still reads {}",
+                        after.result.state_name()
+                    ),
+                ),
+            };
+            row.reason = Some(why);
+            row.reason_code = Some(code);
+            // Running opt-out again would do the same: the page is what is left.
+            if row.private == Some(false) {
+                row.advice = Advice::TurnOffInBrowser;
+            }
+        }
+        changes.push(Change {
+            id: entry.id.clone(),
+            before,
+            after: after.result.state_name().to_string(),
+            verified,
+            moved_by: None,
+        });
+        rows[i] = row;
+        latest[i] = after;
+        // The neighbours LinkedIn moves with it: read again, and reported when they changed.
+        for n in neighbours {
+            let Some(j) = index(&n.id) else { continue };
+            match cards.check(n) {
+                Ok(now) => {
+                    let was = latest[j].result.state_name().to_string();
+                    if now.result.state_name() != was {
+                        changes.push(Change {
+                            id: n.id.clone(),
+                            before: was,
+                            after: now.result.state_name().to_string(),
+                            verified: now.result.private == Some(true),
+                            moved_by: Some(entry.id.clone()),
+                        });
+                    }
+                    let mut row = now.result.clone();
+                    if let Step::Refused { .. } = planned[j].step
+                        && now.result.private != Some(true)
+                    {
+                        row = planned[j].row();
+                    }
+                    rows[j] = row;
+                    latest[j] = now;
+                }
+                Err(e) => {
+                    rows[j] = in_doubt(
+                        &rows[j],
+                        ReasonCode::NotReadBack,
+                        format!(
+                            "moved by a write of {}, and could not be read back: {e}",
+                            entry.id
+                        ),
+                    );
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        publish(&rows, &changes);
+    }
+    Done {
+        rows,
+        changes,
         problem,
-    })
+        error,
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::audit::{CardSetting, read_card};
-    use crate::catalog::Catalog;
-    use serde_json::json;
-
-    #[test]
-    fn the_write_uses_the_cards_own_off_value() {
-        let catalog = Catalog::builtin();
-        let entry = catalog.get("generative-ai-training").unwrap();
-        for (on, off) in [
-            (json!("yes"), json!("no")),
-            (json!(true), json!(false)),
-            (json!(1), json!(0)),
-        ] {
-            let card = json!({"settings": [{"key": "k1", "entityUrn": "urn:li:settingEntity:k1",
-                "settingDisplayType": "TOGGLE", "value": on, "onValue": on, "offValue": off, "hasChild": false}]});
-            let reading = read_card(&entry.card_ref().unwrap(), &card);
-            let write = write_for(entry, Some(&reading)).unwrap();
-            assert_eq!(write.path, "/mysettings-api/settingsApiSettings/k1");
-            assert_eq!(write.body["value"], off);
-            assert_eq!(write.body["entityUrn"], "urn:li:settingEntity:k1");
-            assert_eq!(write.body["settingDisplayType"], "TOGGLE");
-        }
-    }
-
-    #[test]
-    fn uncertain_cards_are_not_written() {
-        let catalog = Catalog::builtin();
-        let entry = catalog.get("generative-ai-training").unwrap();
-        let base = CardSetting {
-            key: Some("k".into()),
-            entity_urn: Some("urn".into()),
-            display_type: Some("TOGGLE".into()),
-            value: json!(true),
-            on_value: json!(true),
-            off_value: json!(false),
-            has_child: None,
-        };
-        let reading = |s: CardSetting| Reading {
-            state: State::On,
-            reason: None,
-            code: None,
-            setting: Some(s),
-        };
-        assert!(write_for(entry, Some(&reading(base.clone()))).is_ok());
-        for (broken, why) in [
-            (
-                CardSetting {
-                    key: None,
-                    ..base.clone()
-                },
-                "key",
-            ),
-            (
-                CardSetting {
-                    key: Some("../x".into()),
-                    ..base.clone()
-                },
-                "key",
-            ),
-            (
-                CardSetting {
-                    entity_urn: None,
-                    ..base.clone()
-                },
-                "entityUrn",
-            ),
-            (
-                CardSetting {
-                    display_type: Some("SELECT".into()),
-                    ..base.clone()
-                },
-                "TOGGLE",
-            ),
-        ] {
-            let err = write_for(entry, Some(&reading(broken))).unwrap_err();
-            assert!(err.contains(why), "{err}");
-        }
-        assert!(write_for(entry, None).is_err());
-        let huge = CardSetting {
-            entity_urn: Some(format!("urn:\u{9b}{}", "y".repeat(5000))),
-            ..base.clone()
-        };
-        assert!(
-            write_for(entry, Some(&reading(huge)))
-                .unwrap_err()
-                .contains("not a plain URN")
-        );
-        let long_value = CardSetting {
-            off_value: json!("x".repeat(500)),
-            ..base.clone()
-        };
-        assert!(
-            write_for(entry, Some(&reading(long_value)))
-                .unwrap_err()
-                .contains("a string of 500 characters")
-        );
-        let other = catalog.get("other-ai-processing").unwrap();
-        assert!(write_for(other, Some(&reading(base))).is_err());
-    }
-}
+mod tests;

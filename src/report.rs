@@ -5,13 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::{ChoiceValue, Group, Kind};
 use crate::error::{Error, ErrorKind, Hint};
 use crate::text;
 
 pub use crate::clock::{Clock, Time};
 
 /// The JSON schema version of [`Report`].
-pub const SCHEMA: u32 = 2;
+pub const SCHEMA: u32 = 3;
 
 /// What a reply proves about one setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +20,9 @@ pub const SCHEMA: u32 = 2;
 pub enum State {
     On,
     Off,
+    /// A many-valued setting holds one of the values the catalog lists: the row's `value` says
+    /// which (and JSON shows that value as the state).
+    Chosen,
     /// The card answers 404 with LinkedIn's JSON error: the setting is not offered here.
     NotOffered,
     Unknown,
@@ -31,6 +35,7 @@ impl State {
         match self {
             State::On => "on",
             State::Off => "off",
+            State::Chosen => "chosen",
             State::NotOffered => "not_offered",
             State::Unknown => "unknown",
             State::Informational => "informational",
@@ -94,10 +99,16 @@ pub enum ReasonCode {
     NoSuchSetting,
     /// Several settings share the key that would be read.
     DuplicateKey,
-    /// Several toggles and no catalog key to choose.
-    SeveralToggles,
-    /// No TOGGLE setting in the card.
-    NoToggle,
+    /// The catalog names no key and the card holds several settings.
+    SeveralSettings,
+    /// The card holds no setting at all.
+    NoSetting,
+    /// The setting's `settingDisplayType` is not one the catalog expects for its kind.
+    UnexpectedType,
+    /// A many-valued setting's value is not among the card's own `settingDisplayValues`.
+    ValueNotListed,
+    /// A many-valued setting's value is one the catalog does not know.
+    ValueNotInCatalog,
     /// The setting lacks `value`, `onValue` or `offValue`.
     MissingField,
     /// A value is `null`, `[]` or `{}`.
@@ -152,8 +163,11 @@ impl ReasonCode {
         (ReasonCode::CardShapeChanged, "card_shape_changed"),
         (ReasonCode::NoSuchSetting, "no_such_setting"),
         (ReasonCode::DuplicateKey, "duplicate_key"),
-        (ReasonCode::SeveralToggles, "several_toggles"),
-        (ReasonCode::NoToggle, "no_toggle"),
+        (ReasonCode::SeveralSettings, "several_settings"),
+        (ReasonCode::NoSetting, "no_setting"),
+        (ReasonCode::UnexpectedType, "unexpected_type"),
+        (ReasonCode::ValueNotListed, "value_not_listed"),
+        (ReasonCode::ValueNotInCatalog, "value_not_in_catalog"),
         (ReasonCode::MissingField, "missing_field"),
         (ReasonCode::EmptyValue, "empty_value"),
         (ReasonCode::SameOnOff, "same_on_off"),
@@ -178,9 +192,12 @@ impl ReasonCode {
         matches!(
             self,
             ReasonCode::CardShapeChanged
-                | ReasonCode::NoToggle
+                | ReasonCode::NoSetting
                 | ReasonCode::MissingField
-                | ReasonCode::SeveralToggles
+                | ReasonCode::SeveralSettings
+                | ReasonCode::UnexpectedType
+                | ReasonCode::ValueNotListed
+                | ReasonCode::ValueNotInCatalog
                 | ReasonCode::Html
                 | ReasonCode::NotJson
                 | ReasonCode::DuplicateJsonKey
@@ -242,32 +259,109 @@ impl Identity {
     }
 }
 
-/// One row of the report. The serialized fields are the documented JSON; `advice` is for the
-/// people-facing output only.
-#[derive(Clone, Debug, Serialize)]
+/// One row of the report. [`SettingRow::serialize`] writes the documented JSON; `advice` and
+/// the digest are for the people-facing output and the history only.
+#[derive(Clone, Debug)]
 pub struct SettingRow {
     pub id: String,
+    pub group: Group,
+    pub kind: Kind,
     pub title: String,
     pub state: State,
+    /// For a many-valued setting read with certainty: the value it holds.
+    pub value: Option<ChoiceValue>,
     pub private: Option<bool>,
     pub reason: Option<String>,
     /// `reason`'s machine-readable code.
     pub reason_code: Option<ReasonCode>,
     pub url: String,
     /// With a history: the state last recorded, when it differs from this one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Previous>,
-    #[serde(skip)]
     pub advice: Advice,
     /// The SHA-256 of the card reply the state was read from, for the history.
-    #[serde(skip)]
     pub reply_sha256: Option<String>,
+}
+
+impl SettingRow {
+    /// A row with only its id, title and state (for tests and failed reads).
+    pub fn bare(id: &str, state: State, private: Option<bool>) -> SettingRow {
+        SettingRow {
+            id: id.to_string(),
+            group: Group::Ai,
+            kind: Kind::Toggle,
+            title: id.to_string(),
+            state,
+            value: None,
+            private,
+            reason: None,
+            reason_code: None,
+            url: String::new(),
+            previous: None,
+            advice: Advice::Nothing,
+            reply_sha256: None,
+        }
+    }
+
+    /// The state as JSON, CSV and the history name it: `on`, `off`, `not_offered`, `unknown`,
+    /// `informational`, or a many-valued setting's value (`HIDE`).
+    pub fn state_name(&self) -> &str {
+        match (&self.state, &self.value) {
+            (State::Chosen, Some(v)) => &v.value,
+            (state, _) => state.as_str(),
+        }
+    }
+
+    /// The state in a few words for one-line output: `on`, `not offered`, `private mode`.
+    pub fn state_short(&self) -> String {
+        match (&self.state, &self.value) {
+            (State::Chosen, Some(v)) => v.short.clone(),
+            (State::NotOffered, _) => "not offered".to_string(),
+            (State::Informational, _) => "-".to_string(),
+            (state, _) => state.as_str().to_string(),
+        }
+    }
+}
+
+impl Serialize for SettingRow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            id: &'a str,
+            group: Group,
+            kind: Kind,
+            title: &'a str,
+            state: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            value_label: Option<&'a str>,
+            private: Option<bool>,
+            reason: Option<&'a str>,
+            reason_code: Option<ReasonCode>,
+            url: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            previous: Option<&'a Previous>,
+        }
+        Json {
+            id: &self.id,
+            group: self.group,
+            kind: self.kind,
+            title: &self.title,
+            state: self.state_name(),
+            value_label: self.value.as_ref().map(|v| v.label.as_str()),
+            private: self.private,
+            reason: self.reason.as_deref(),
+            reason_code: self.reason_code,
+            url: &self.url,
+            previous: self.previous.as_ref(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// A row's state as the history last recorded it, shown when the state changed since.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Previous {
-    pub state: State,
+    /// The state's name ([`SettingRow::state_name`]).
+    pub state: String,
     /// When that state was recorded (RFC 3339).
     pub checked_at: String,
     /// From off (read, or written by `opt-out`) to on: switched back on.
@@ -296,13 +390,19 @@ impl From<&Error> for ErrorView {
     }
 }
 
-/// A write made by `opt-out`, as read back afterwards.
+/// A write made by `opt-out`, as read back afterwards; or a neighbour that write moved.
 #[derive(Clone, Debug, Serialize)]
 pub struct Change {
     pub id: String,
-    pub before: State,
-    pub after: State,
+    /// The state's name before ([`SettingRow::state_name`]).
+    pub before: String,
+    /// The state's name read back after the write.
+    pub after: String,
+    /// Whether the read-back proves the setting private now.
     pub verified: bool,
+    /// For a neighbour: the setting whose write moved it (the catalog's `moves`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_by: Option<String>,
 }
 
 /// The exact request a write would send (cookies and headers aside), for `--dry-run`.
@@ -349,7 +449,34 @@ pub struct Report {
     /// `opt-out --dry-run`: the requests that would have been sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub planned: Option<Vec<PlannedWrite>>,
+    /// `audit --discover`: what LinkedIn's discovery lists hold that the catalog does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discovery: Option<Discovered>,
     pub error: Option<ErrorView>,
+}
+
+/// What `audit --discover` found: never part of the verdict.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Discovered {
+    /// The categories asked, one request each.
+    pub categories: Vec<String>,
+    /// Cards LinkedIn lists that the catalog does not know: new settings worth a look.
+    pub new: Vec<NewSetting>,
+    /// Categories whose list could not be read, and why.
+    pub not_listed: Vec<NotListed>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NewSetting {
+    pub card: String,
+    pub text: String,
+    pub category: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NotListed {
+    pub category: String,
+    pub reason: String,
 }
 
 impl Report {
@@ -364,6 +491,7 @@ impl Report {
             not_read: Vec::new(),
             changes: None,
             planned: None,
+            discovery: None,
             error: None,
         }
     }
@@ -409,18 +537,7 @@ mod tests {
     use super::*;
 
     fn row(state: State, private: Option<bool>) -> SettingRow {
-        SettingRow {
-            previous: None,
-            reply_sha256: None,
-            id: "x".into(),
-            title: "x".into(),
-            state,
-            private,
-            reason: None,
-            reason_code: None,
-            url: String::new(),
-            advice: Advice::Nothing,
-        }
+        SettingRow::bare("x", state, private)
     }
 
     #[test]

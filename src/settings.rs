@@ -135,6 +135,8 @@ pub struct Flags {
     pub quiet: bool,
     /// `-v`: each request's method, path and status on stderr.
     pub verbose: bool,
+    /// `--wide`: reports in their long form.
+    pub wide: bool,
     /// `--no-insecure-storage`: the keyring, whatever the config file says.
     pub no_insecure_storage: bool,
     /// `--history FILE`.
@@ -165,6 +167,8 @@ pub struct Settings {
     pub tty: Tty,
     pub quiet: bool,
     pub verbose: bool,
+    /// Reports in their long form (`--wide` or `-v`).
+    pub wide: bool,
     pub target: Target,
     /// The stored session to use (`--profile`, `LINKEDIN_PRIVACY_PROFILE`, `default`).
     pub profile: String,
@@ -229,6 +233,7 @@ impl Settings {
             tty: tty(&env),
             quiet: flags.quiet,
             verbose: flags.verbose,
+            wide: flags.wide || flags.verbose,
             words: words(flags, &target, &profile),
             history: history_place(flags, &env, &target),
             target,

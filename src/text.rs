@@ -147,6 +147,35 @@ pub fn visible_width(text: &str) -> usize {
     width
 }
 
+/// Text cut to at most `cols` terminal columns, with an ellipsis where it was cut, and padded
+/// with spaces to exactly `cols` when `pad`. Control characters go first.
+pub fn fit(text: &str, cols: usize, pad: bool) -> String {
+    let clean = clean_line(text, usize::MAX);
+    let mut out = String::with_capacity(clean.len().min(cols * 4));
+    let mut used = 0;
+    if visible_width(&clean) <= cols {
+        out.push_str(&clean);
+        used = visible_width(&clean);
+    } else if cols > 0 {
+        for c in clean.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w + 1 > cols {
+                break;
+            }
+            out.push(c);
+            used += w;
+        }
+        let trimmed = out.trim_end().len();
+        out.truncate(trimmed);
+        used = visible_width(&out) + 1;
+        out.push('…');
+    }
+    if pad {
+        out.extend(std::iter::repeat_n(' ', cols.saturating_sub(used)));
+    }
+    out
+}
+
 /// Prose wrapped at spaces to `width` columns, each line after the first of a paragraph starting
 /// with `indent`. A span in backticks (a command to copy) and a word longer than a line (an
 /// address) are never broken; line breaks in the text stay.
@@ -261,6 +290,25 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
         _ => cell.into(),
+    }
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis_and_pads() {
+        assert_eq!(fit("Ads beyond LinkedIn", 30, false), "Ads beyond LinkedIn");
+        assert_eq!(fit("Use my data for training", 12, false), "Use my data…");
+        assert_eq!(
+            visible_width(&fit("Use my data for training", 12, false)),
+            12
+        );
+        assert_eq!(fit("ab", 4, true), "ab  ");
+        assert_eq!(visible_width(&fit("日本語のテキスト", 7, true)), 7);
+        assert_eq!(fit("a\x1b[31mb", 10, false), "a [31mb");
+        assert_eq!(fit("abc", 0, false), "");
     }
 }
 

@@ -1,7 +1,7 @@
 //! `audit` through the real binary against the sandbox: every account, every format, every exit
 //! code, and the number of requests each run made.
 
-use crate::common::{CARD_AI, CARD_RESEARCH, World, run};
+use crate::common::{CARD_AI, CARD_RESEARCH, World, all_cards, card_call, catalog_ids, run};
 use serde_json::{Value, json};
 
 fn states(report: &Value) -> Vec<(String, String)> {
@@ -34,7 +34,23 @@ fn demo_account_is_exposed_with_one_request_per_card() {
     let r = w.run("demo", &["audit", "--format", "table"]);
     assert_eq!(r.code, 1, "{r:?}");
     insta::assert_snapshot!("audit_demo_table", r.snapshot());
-    assert_eq!(w.calls("demo"), vec![CARD_AI, CARD_RESEARCH]);
+    // Every card once: two settings on one card (the promotions card) cost one request.
+    let calls = w.calls("demo");
+    assert_eq!(calls, all_cards());
+    assert_eq!(calls.len(), 16, "17 settings on 16 cards");
+    // Every row of the catalog, grouped, one line each, within 80 columns and one screen.
+    let rows: Vec<&str> = r.stdout.lines().skip(1).take(18).collect();
+    for (line, id) in rows.iter().zip(catalog_ids()) {
+        assert!(line.contains(&id), "{line} lacks {id}");
+    }
+    assert!(
+        r.stdout.lines().all(|l| l.chars().count() <= 80),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.lines().count() <= 24, "{}", r.stdout);
+    // Each setting's row holds its label, cut with an ellipsis where it does not fit.
+    assert!(rows[0].ends_with("Use my data for trainin…"), "{}", rows[0]);
 }
 
 #[test]
@@ -67,7 +83,9 @@ fn json_has_exactly_the_documented_keys() {
         assert_eq!(
             keys(s),
             [
+                "group",
                 "id",
+                "kind",
                 "private",
                 "reason",
                 "reason_code",
@@ -75,9 +93,14 @@ fn json_has_exactly_the_documented_keys() {
                 "title",
                 "url"
             ]
+            .into_iter()
+            .chain((s["kind"] == "choice").then_some("value_label"))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
         );
     }
-    assert_eq!(v["schema"], 2);
+    assert_eq!(v["schema"], 3);
     assert_eq!(v["verdict"], "exposed");
     assert_eq!(v["error"], Value::Null);
     // The session came from LINKEDIN_LI_AT and no /me call was made, so the name is unknown.
@@ -127,12 +150,22 @@ fn ndjson_is_one_line_and_csv_one_row_per_setting() {
     let lines: Vec<&str> = r.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "profile,name,public_id,checked_at,verdict,id,title,state,private,reason,reason_code,url,error_kind,error_message,label,previous_state,previous_checked_at"
+        "profile,name,public_id,checked_at,verdict,id,title,state,private,reason,reason_code,url,error_kind,error_message,label,previous_state,previous_checked_at,group,kind,value_label"
     );
-    assert_eq!(lines.len(), 4, "{}", r.stdout);
+    assert_eq!(lines.len(), 19, "{}", r.stdout);
     assert!(lines[1].contains(",exposed,generative-ai-training,"));
     assert!(lines[1].contains(",on,false,"));
     assert!(lines[2].contains("\"Social, economic and workplace research\",on,false,"));
+    // A many-valued setting: its value as the state, its label in value_label.
+    let viewing = lines
+        .iter()
+        .find(|l| l.contains(",profile-viewing,"))
+        .unwrap();
+    assert!(viewing.contains(",DISCLOSE_FULL,false,"), "{viewing}");
+    assert!(
+        viewing.ends_with(",visibility,choice,Your name and headline"),
+        "{viewing}"
+    );
 }
 
 #[test]
@@ -142,14 +175,19 @@ fn private_account_exits_zero() {
     assert_eq!(r.code, 0, "{r:?}");
     let v = r.json();
     assert_eq!(v["verdict"], "private");
-    assert_eq!(
-        states(&v),
-        [
-            ("generative-ai-training".into(), "off".into()),
-            ("research-data".into(), "off".into()),
-            ("other-ai-processing".into(), "informational".into())
-        ]
-    );
+    let want: Vec<(String, String)> = catalog_ids()
+        .into_iter()
+        .map(|id| {
+            let state = match id.as_str() {
+                "other-ai-processing" => "informational",
+                "profile-viewing" => "HIDE",
+                "discover-by-email" | "discover-by-phone" => "NOBODY",
+                _ => "off",
+            };
+            (id, state.to_string())
+        })
+        .collect();
+    assert_eq!(states(&v), want);
     let r = w.run("private", &["audit"]);
     assert_eq!(r.code, 0);
     assert!(
@@ -214,10 +252,9 @@ fn throttled_once_is_retried_after_retry_after() {
     let r = w.run("throttled-once", &["audit", "--json"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(started.elapsed() >= std::time::Duration::from_millis(900));
-    assert_eq!(
-        w.calls("throttled-once"),
-        vec![CARD_AI, CARD_AI, CARD_RESEARCH]
-    );
+    let mut want = vec![CARD_AI.to_string()];
+    want.extend(all_cards());
+    assert_eq!(w.calls("throttled-once"), want);
     assert_eq!(w.requests()[0].status, 429);
 }
 
@@ -263,7 +300,8 @@ fn unprovable_replies_are_unknown_with_a_reason() {
         ("interstitial", "HTML page"),
         ("odd-value", "matches neither onValue"),
         ("drifted", "no `settings` list"),
-        ("two-toggles", "2 toggles"),
+        ("other-key", "no setting `allowDataForGenerativeAI`"),
+        ("data-garbage", "holds no `settings` list"),
         ("huge", "larger than the 8 MiB limit"),
     ] {
         let r = w.run(account, &["audit", "--json"]);
@@ -336,6 +374,272 @@ fn setting_selects_a_subset_with_one_request() {
 }
 
 #[test]
+fn group_selects_its_settings_and_reads_each_card_once() {
+    let w = World::new();
+    let r = w.run("demo", &["audit", "--group", "ads", "--json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = r.json();
+    let ids: Vec<String> = states(&v).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids.len(), 10, "{ids:?}");
+    assert!(
+        v["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["group"] == "ads")
+    );
+    // Ten settings, nine cards: the promotions card holds two switches, read in one request.
+    let calls = w.calls("demo");
+    assert_eq!(calls.len(), 9, "{calls:?}");
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| c.ends_with("/linkedinPromotions"))
+            .count(),
+        1
+    );
+    assert_eq!(v["not_read"].as_array().unwrap().len(), 7);
+    // A group and a setting together: both.
+    let r = w.run(
+        "demo",
+        &[
+            "audit",
+            "--group",
+            "ai",
+            "--setting",
+            "profile-viewing",
+            "--json",
+        ],
+    );
+    let ids: Vec<String> = states(&r.json()).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        ids,
+        [
+            "generative-ai-training",
+            "research-data",
+            "other-ai-processing",
+            "profile-viewing"
+        ]
+    );
+    // Over part of the catalog the suggested opt-out names what was read, never --all.
+    let r = w.run(
+        "demo",
+        &["audit", "--group", "ai", "--setting", "profile-viewing"],
+    );
+    assert!(
+        r.stdout.contains(
+            "opt-out --setting generative-ai-training --setting research-data --setting profile-viewing"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = w.run("demo", &["audit", "--group", "ads"]);
+    assert!(r.stdout.contains("opt-out --group ads"), "{}", r.stdout);
+    assert!(!r.stdout.contains("--all"), "{}", r.stdout);
+    let r = w.run("demo", &["audit", "--group", "nope"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("[possible values: ai, ads, visibility]"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Every row of the catalog, read as on, off and unknown through the binary: the private
+/// account (all off), the demo account (LinkedIn's defaults, all on), and a sandbox whose
+/// every card is garbage (all unknown).
+#[test]
+fn every_catalog_row_reads_on_off_and_unknown() {
+    let w = World::new();
+    let on = w.run("demo", &["audit", "--json"]).json();
+    let off = w.run("private", &["audit", "--json"]).json();
+    for id in catalog_ids()
+        .iter()
+        .filter(|id| *id != "other-ai-processing")
+    {
+        let (a, b) = (state_of(&on, id), state_of(&off, id));
+        assert_eq!(a["private"], false, "{id}: {a}");
+        assert_eq!(b["private"], true, "{id}: {b}");
+        if a["kind"] == "toggle" {
+            assert_eq!(
+                (a["state"].as_str(), b["state"].as_str()),
+                (Some("on"), Some("off")),
+                "{id}"
+            );
+        } else {
+            assert!(
+                a["value_label"].is_string() && b["value_label"].is_string(),
+                "{id}"
+            );
+        }
+    }
+    // Every card a copy of the odd-value card: no row proves anything.
+    let mut file = linkedin_privacy::sandbox::AccountsFile::builtin();
+    let odd = file
+        .accounts
+        .iter()
+        .find(|a| a.id == "private")
+        .unwrap()
+        .clone();
+    let mut garbage = odd.clone();
+    garbage.id = "garbage".into();
+    garbage.li_at = "sandbox-li_at-garbage".into();
+    garbage.preset = None;
+    for e in linkedin_privacy::catalog::Catalog::builtin().settings {
+        if let Some(card) = e.card {
+            garbage.cards.insert(
+                card,
+                linkedin_privacy::sandbox::CardSpec::File {
+                    file: "cards/dataForAiImprovement.drifted.json".into(),
+                },
+            );
+        }
+    }
+    file.accounts.push(garbage);
+    let w = World::with(Default::default(), file);
+    let r = w.run("garbage", &["audit", "--json"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    let v = r.json();
+    for id in catalog_ids()
+        .iter()
+        .filter(|id| *id != "other-ai-processing")
+    {
+        let row = state_of(&v, id);
+        assert_eq!(row["state"], "unknown", "{id}");
+        assert_eq!(row["reason_code"], "card_shape_changed", "{id}");
+    }
+    assert_eq!(w.calls("garbage").len(), 16);
+}
+
+#[test]
+fn the_radio_reads_in_each_of_its_values_and_hostile_radios_are_unknown() {
+    let w = World::new();
+    for (account, state, private) in [
+        ("demo", "DISCLOSE_FULL", Value::Bool(false)),
+        (
+            "viewing-anonymous",
+            "DISCLOSE_ANONYMOUS",
+            Value::Bool(false),
+        ),
+        ("private", "HIDE", Value::Bool(true)),
+        ("viewing-unlisted", "unknown", Value::Null),
+        ("viewing-two-selected", "unknown", Value::Null),
+    ] {
+        let r = w.run(
+            account,
+            &["audit", "--setting", "profile-viewing", "--json"],
+        );
+        let row = state_of(&r.json(), "profile-viewing");
+        assert_eq!(row["state"], state, "{account}: {row}");
+        assert_eq!(row["private"], private, "{account}");
+    }
+    let r = w.run("viewing-anonymous", &["audit", "--json"]);
+    assert_eq!(
+        r.code, 1,
+        "the anonymous mode still shows title and employer: {r:?}"
+    );
+    assert_eq!(
+        state_of(&r.json(), "profile-viewing")["value_label"],
+        "Private profile characteristics"
+    );
+    let r = w.run("viewing-unlisted", &["audit", "--json"]);
+    assert_eq!(r.code, 3);
+    assert_eq!(
+        state_of(&r.json(), "profile-viewing")["reason_code"],
+        "value_not_listed"
+    );
+    let r = w.run("viewing-two-selected", &["audit"]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stdout.contains("2 values are marked selected"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn two_settings_on_one_card_are_read_apart() {
+    let w = World::new();
+    let r = w.run("promotions-split", &["audit", "--group", "ads", "--json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = r.json();
+    assert_eq!(state_of(&v, "linkedin-promotions")["state"], "off");
+    assert_eq!(state_of(&v, "marketing-emails")["state"], "on");
+    assert_eq!(
+        w.calls("promotions-split")
+            .iter()
+            .filter(|c| **c == card_call("linkedinPromotions"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn an_eea_member_is_not_offered_partner_data_sharing() {
+    let w = World::new();
+    let r = w.run("eea", &["audit", "--json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let row = state_of(&r.json(), "partner-data-sharing");
+    assert_eq!(row["state"], "not_offered");
+    assert_eq!(row["private"], Value::Null);
+    assert!(
+        row["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the EU/EEA, Switzerland and the UK")
+    );
+    let r = w.run("eea", &["audit"]);
+    assert!(r.stdout.contains("not offered"), "{}", r.stdout);
+}
+
+#[test]
+fn the_data_envelope_is_read_like_the_plain_reply() {
+    let w = World::new();
+    let r = w.run(
+        "data-envelope",
+        &["audit", "--setting", "generative-ai-training", "--json"],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(state_of(&r.json(), "generative-ai-training")["state"], "on");
+}
+
+#[test]
+fn discovery_reports_cards_the_catalog_does_not_know_and_costs_one_request_per_category() {
+    let w = World::new();
+    let r = w.run("new-setting", &["audit", "--discover", "--json"]);
+    assert_eq!(r.code, 0, "never part of the verdict: {r:?}");
+    let v = r.json();
+    assert_eq!(
+        v["discovery"]["categories"],
+        json!(["PRIVACY", "ADVERTISING"])
+    );
+    assert_eq!(
+        v["discovery"]["new"],
+        json!([{"card": "aiAssistedMessagingData", "text": "Data for AI-assisted messaging", "category": "PRIVACY"}])
+    );
+    let calls = w.calls("new-setting");
+    assert_eq!(calls.len(), 16 + 2, "{calls:?}");
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.contains("settingsApiSneakPeeks?category=PRIVACY&q=category"))
+    );
+    // Off by default: no discovery request, no discovery key.
+    let w = World::new();
+    let r = w.run("new-setting", &["audit", "--json"]);
+    assert!(r.json().get("discovery").is_none());
+    assert_eq!(w.calls("new-setting").len(), 16);
+    // The demo account's lists hold nothing new.
+    let r = w.run("demo", &["audit", "--discover"]);
+    assert!(
+        r.stdout
+            .contains("LinkedIn lists no setting the catalog does not know"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
 fn usage_errors_exit_2_with_a_hint_and_make_no_request() {
     let w = World::new();
     let r = w.run("demo", &["audit", "--setting", "nope"]);
@@ -385,8 +689,8 @@ fn catalog_file_replaces_the_builtin_one() {
     let w = World::new();
     // A catalog where research is private when ON flips that row's verdict.
     let custom = linkedin_privacy::catalog::DEFAULT_TOML.replace(
-        "setting = \"allowAnonymizedDataResearch\"\nprivate_when = \"off\"",
-        "setting = \"allowAnonymizedDataResearch\"\nprivate_when = \"on\"",
+        "key = \"allowAnonymizedDataResearch\"\nprivate = \"off\"",
+        "key = \"allowAnonymizedDataResearch\"\nprivate = \"on\"",
     );
     assert_ne!(custom, linkedin_privacy::catalog::DEFAULT_TOML);
     let path = w.path("catalog.toml");
@@ -405,7 +709,7 @@ fn catalog_file_replaces_the_builtin_one() {
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(state_of(&r.json(), "research-data")["private"], true);
 
-    std::fs::write(&path, "schema = 1\n[[setting]]\nid = 3\n").unwrap();
+    std::fs::write(&path, "schema = 2\n[[setting]]\nid = 3\n").unwrap();
     let r = w.run(
         "demo",
         &["--catalog", path.to_str().unwrap(), "audit", "--json"],
@@ -478,14 +782,8 @@ fn catalog_command_lists_and_prints_toml() {
         .iter()
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(
-        ids,
-        [
-            "generative-ai-training",
-            "research-data",
-            "other-ai-processing"
-        ]
-    );
+    assert_eq!(ids, catalog_ids());
+    assert_eq!(ids.len(), 18);
     let r = run(w.cmd().args(["catalog", "--toml"]));
     assert_eq!(r.stdout, linkedin_privacy::catalog::DEFAULT_TOML);
     // What --toml prints is a valid --catalog file.

@@ -56,12 +56,20 @@ fn bash_completes_below_the_top_level_and_what_only_the_tool_knows() {
             &["eea", "uk", "ch", "other"],
         ),
         (
-            &["linkedin-privacy", "audit", "--setting", ""],
+            &["linkedin-privacy", "audit", "--setting", "ads-"],
             &[
-                "generative-ai-training",
-                "research-data",
-                "other-ai-processing",
+                "ads-age",
+                "ads-beyond-linkedin",
+                "ads-business-interactions",
+                "ads-gender",
+                "ads-inferred-location",
+                "ads-interests",
+                "ads-measurement",
             ],
+        ),
+        (
+            &["linkedin-privacy", "opt-out", "--group", ""],
+            &["ai", "ads", "visibility"],
         ),
         (
             &["linkedin-privacy", "opt-out", "--setting", "res"],

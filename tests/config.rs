@@ -99,7 +99,7 @@ fn a_key_the_tool_does_not_know_is_an_error_with_its_line() {
 fn a_bad_catalog_value_names_its_line() {
     let w = World::new();
     let catalog = run(w.cmd().args(["catalog", "--toml"])).stdout;
-    let broken = catalog.replacen("private_when = \"off\"", "private_when = \"of\"", 1);
+    let broken = catalog.replacen("private = \"off\"", "private = \"of\"", 1);
     let line = broken.lines().position(|l| l.contains("\"of\"")).unwrap() + 1;
     let path = w.path("bad.toml");
     std::fs::write(&path, broken).unwrap();

@@ -55,10 +55,12 @@ fn each_class_of_change_has_its_severity_and_exit_code() {
         ("drifted", "breaking", "field_removed", 3),
         ("drift-no-off-value", "breaking", "field_removed", 3),
         ("drift-switch", "breaking", "display_type", 3),
-        ("two-toggles", "breaking", "toggles_added", 3),
+        ("other-key", "breaking", "setting_removed", 3),
+        ("viewing-anonymous", "none", "", 0),
+        ("eea", "notable", "not_offered", 0),
         ("gone", "breaking", "status", 3),
         ("moved", "breaking", "status", 3),
-        ("region", "breaking", "status", 3),
+        ("region", "notable", "not_offered", 0),
         ("interstitial", "breaking", "content_type", 3),
     ];
     for (account, severity, change, exit) in cases {
@@ -98,17 +100,32 @@ fn a_recording_is_one_request_per_endpoint_never_a_write_and_holds_nothing_of_th
         .args(["record", "--out"])
         .arg(&dir));
     assert_eq!(r.code, 0, "{r:?}");
+    // /me, each card, each settings page (the second source), each discovery list, the form:
+    // one request each, in that order, and never a write.
+    let calls = w.calls("demo");
+    let cards = crate::common::all_cards();
+    assert_eq!(calls[0], "GET /voyager/api/me");
+    assert_eq!(calls[1..17], cards[..]);
     assert_eq!(
-        w.calls("demo"),
+        calls[17..33]
+            .iter()
+            .filter(|c| c.starts_with("GET /mypreferences/d/"))
+            .count(),
+        16,
+        "{calls:?}"
+    );
+    assert_eq!(
+        calls[33..36],
         [
-            "GET /voyager/api/me",
-            "GET /mysettings-api/settingsApiSettingCards/dataForAiImprovement",
-            "GET /mysettings-api/settingsApiSettingCards/policyAndAcademicResearch",
-            "GET /help/linkedin/ask/TS-DPRO",
+            "GET /mysettings-api/settingsApiSneakPeeks?category=PRIVACY&q=category",
+            "GET /mysettings-api/settingsApiSneakPeeks?category=ADVERTISING&q=category",
+            "GET /mysettings-api/settingsApiSneakPeeks?category=SIGN_IN_AND_SECURITY&q=category",
         ]
     );
+    assert_eq!(calls[36..], ["GET /help/linkedin/ask/TS-DPRO"]);
+    assert!(calls.iter().all(|c| c.starts_with("GET ")));
     let written = files_below(&dir);
-    assert_eq!(written.len(), 5, "{written:?}");
+    assert_eq!(written.len(), 38, "{written:?}");
     for file in written {
         let text = std::fs::read_to_string(&file).unwrap();
         for secret in [
@@ -199,7 +216,7 @@ fn drift_reports_as_junit_and_live() {
         .descendants()
         .find(|n| n.has_tag_name("testsuite"))
         .unwrap();
-    assert_eq!(suite.attribute("tests"), Some("4"));
+    assert_eq!(suite.attribute("tests"), Some("37"));
     assert_eq!(suite.attribute("failures"), Some("1"));
     // The table says what to do.
     let r = drift(&w, &dir, &[]);
@@ -294,5 +311,61 @@ fn opt_out_refuses_a_drifted_card_and_points_to_drift() {
     assert_eq!(
         r.json()["settings"][0]["reason_code"],
         "value_matches_neither"
+    );
+}
+
+/// `drift` names the catalog's inferred parts a recording confirms or contradicts: the card key
+/// and setting key of the generative-AI entry are confirmed by the demo account's recording and
+/// the setting key contradicted by one whose card holds another key.
+#[test]
+fn drift_names_each_inferred_assumption_a_recording_settles() {
+    let w = World::new();
+    let assumptions = |account: &str| -> Vec<Value> {
+        let dir = w.path(&format!("rec-assume-{account}"));
+        assert_eq!(record(&w, account, &dir).code, 0);
+        let r = drift(&w, &dir, &["--json"]);
+        r.json()["assumptions"].as_array().unwrap().clone()
+    };
+    let find = |all: &[Value], id: &str, field: &str| -> Value {
+        all.iter()
+            .find(|a| a["id"] == id && a["field"] == field)
+            .unwrap_or_else(|| panic!("no {id} {field} in {all:?}"))
+            .clone()
+    };
+    let demo = assumptions("demo");
+    assert!(demo.iter().all(|a| a["verdict"] == "confirmed"), "{demo:?}");
+    let key = find(&demo, "generative-ai-training", "key");
+    assert_eq!(key["assumed"], "allowDataForGenerativeAI");
+    // Seen parts are not assumptions: profile viewing's card and key are seen.
+    assert!(!demo.iter().any(|a| a["id"] == "profile-viewing"));
+    // A card without the catalog's key contradicts it, and names the keys it has.
+    let other = assumptions("other-key");
+    let key = find(&other, "generative-ai-training", "key");
+    assert_eq!(key["verdict"], "contradicted");
+    assert!(
+        key["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("dataForGenerativeAiImprovement"),
+        "{key}"
+    );
+    // A card LinkedIn does not offer the recorded account settles nothing.
+    let eea = assumptions("eea");
+    assert_eq!(
+        find(&eea, "partner-data-sharing", "card")["verdict"],
+        "unsettled"
+    );
+    // The table says it in one line, and each contradicted part.
+    let dir = w.path("rec-assume-other-key");
+    let r = drift(&w, &dir, &[]);
+    assert!(
+        r.stdout.contains("The catalog's inferred parts:") && r.stdout.contains("1 contradicted"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("contradicted generative-ai-training key"),
+        "{}",
+        r.stdout
     );
 }

@@ -88,6 +88,22 @@ fn every_human_view_fits_80_columns() {
         ],
     ));
     cases.push(("demo".into(), vec!["catalog".into()]));
+    for account in ["demo", "viewing-anonymous", "eea"] {
+        cases.push((account.into(), vec!["--wide".into(), "audit".into()]));
+    }
+    cases.push((
+        "new-setting".into(),
+        vec!["audit".into(), "--discover".into()],
+    ));
+    cases.push((
+        "demo".into(),
+        vec![
+            "opt-out".into(),
+            "--group".into(),
+            "visibility".into(),
+            "--yes".into(),
+        ],
+    ));
     cases.push(("demo".into(), vec!["history".into()]));
     cases.push((
         "demo".into(),
@@ -169,8 +185,8 @@ fn a_terminal_without_a_width_gets_80_columns() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
-    assert!(text.contains("Setting"), "{text}");
     assert!(text.contains("generative-ai-training"), "{text}");
+    assert!(text.contains("partner-profile-visibility"), "{text}");
     assert_fits(&text, 80, "a terminal of 0 columns");
     let longest = text.lines().map(width).max().unwrap_or(0);
     assert!(longest >= 60, "collapsed: {text}");
@@ -188,7 +204,7 @@ fn verbose_names_each_request_and_no_secret() {
         "{}",
         r.stderr
     );
-    assert_eq!(r.stderr.matches(" -> 200").count(), 2, "{}", r.stderr);
+    assert_eq!(r.stderr.matches(" -> 200").count(), 16, "{}", r.stderr);
     let token = w.token("demo");
     for secret in [token.as_str(), "li_at", "ajax:", "csrf"] {
         assert!(!r.stderr.contains(secret), "{secret} in {}", r.stderr);

@@ -21,11 +21,15 @@ fn at(w: &World, account: &str, when: &str, history: &Path) -> Command {
     cmd
 }
 
+/// An audit of the `ai` group (two cards): the history is what these tests are about, and two
+/// settings keep the record counts readable.
 fn audit(w: &World, account: &str, when: &str, history: &Path, extra: &[&str]) -> Run {
-    run(at(w, account, when, history).arg("audit").args(extra))
+    run(at(w, account, when, history)
+        .args(["audit", "--group", "ai"])
+        .args(extra))
 }
 
-/// An audit that set-up needs to succeed: it reads every setting (exit 0 or 1).
+/// An audit that set-up needs to succeed: it reads the `ai` group (exit 0 or 1).
 fn audited(w: &World, account: &str, when: &str, history: &Path) {
     let r = audit(w, account, when, history, &[]);
     assert!(r.code <= 1, "{r:?}");
@@ -83,7 +87,7 @@ fn a_setting_switched_back_on_is_noticed() {
 
     // Without a history no /me call is made.
     let before = w.calls("private").len();
-    let r = w.run("private", &["audit"]);
+    let r = w.run("private", &["audit", "--group", "ai"]);
     assert_eq!(r.code, 1);
     assert_eq!(w.calls("private").len() - before, 2);
 }
@@ -148,7 +152,12 @@ fn a_turn_off_is_recorded_and_fail_on_change_catches_any_change() {
             ),
         ]
     );
-    let off = &v["timeline"].as_array().unwrap()[1];
+    let off = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["setting"] == "generative-ai-training" && s["state"] == "off")
+        .unwrap();
     assert_eq!(off["until"], "2026-10-03T08:00:00Z");
     assert_eq!(off["checks"], 2);
 
@@ -374,7 +383,7 @@ fn parallel_runs_are_all_recorded() {
         .map(|i| {
             let account = if i % 2 == 0 { "private" } else { "demo" };
             at(&w, account, "2026-10-01T08:00:00Z", &h)
-                .arg("audit")
+                .args(["audit", "--group", "ai"])
                 .stdout(std::process::Stdio::null())
                 .spawn()
                 .unwrap()
@@ -567,7 +576,7 @@ fn bulk_runs_record_every_account_and_report_reenablements() {
             .env("LINKEDIN_PRIVACY_NOW", when)
             .arg("--history")
             .arg(&h)
-            .args(["audit", "--accounts"])
+            .args(["audit", "--group", "ai", "--accounts"])
             .arg(&accounts))
     };
     assert_eq!(bulk("2026-10-01T08:00:00Z").code, 1);

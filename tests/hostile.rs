@@ -219,7 +219,7 @@ fn empty_and_duplicated_values_are_unknown_and_never_written() {
         (dup, "2 settings with the key"),
     ];
     for (research, why) in cases {
-        let ai = off_card("dataForGenerativeAiImprovement");
+        let ai = off_card("allowDataForGenerativeAI");
         let h = Hostile::start(move |hit, _| match hit.path.as_str() {
             AI => Reply::json(200, &ai),
             RESEARCH => Reply::json(200, &research),
@@ -261,7 +261,7 @@ fn server_text_never_reaches_the_terminal_raw() {
     let h = Hostile::start(|hit, _| match hit.path.as_str() {
         ME => Reply::json(200, &me(r"Ada\u001b]0;pwned\u0007\u001b[2J\u009b1m\u202e")),
         FORM => Reply::html(200, HOSTILE_FORM),
-        _ => Reply::json(200, &on_card("dataForGenerativeAiImprovement")),
+        _ => Reply::json(200, &on_card("allowDataForGenerativeAI")),
     });
     for args in [
         &["objection", "--email", "a@example.com"][..],
@@ -394,7 +394,7 @@ fn a_dry_run_never_shows_hostile_card_values_raw() {
     // A short value with a C1 control and a bidi override: written back as the card gives it,
     // but shown escaped.
     let sneaky = toggle_card(
-        "dataForGenerativeAiImprovement",
+        "allowDataForGenerativeAI",
         r#""on""#,
         r#""on""#,
         r#""\u009b31m\u202eevil""#,
@@ -416,7 +416,7 @@ fn a_dry_run_never_shows_hostile_card_values_raw() {
     );
     // An entityUrn that is not a plain URN is not written back at all.
     let long = format!(
-        r#"{{"settings":[{{"key":"k","entityUrn":"urn:\u009b2J\u202e{}","settingDisplayType":"TOGGLE","value":"on","onValue":"on","offValue":"off"}}]}}"#,
+        r#"{{"settings":[{{"key":"allowDataForGenerativeAI","entityUrn":"urn:\u009b2J\u202e{}","settingDisplayType":"TOGGLE","value":"on","onValue":"on","offValue":"off"}}]}}"#,
         "y".repeat(5000)
     );
     let h = Hostile::start(move |_, _| Reply::json(200, &long));
@@ -467,12 +467,7 @@ fn a_stored_identity_from_an_older_version_is_cleaned() {
 fn a_huge_value_is_described_never_copied() {
     let w = World::new();
     let huge = format!("\"{}\"", "v".repeat(6 * 1024 * 1024));
-    let card = toggle_card(
-        "dataForGenerativeAiImprovement",
-        &huge,
-        "\"true\"",
-        "\"false\"",
-    );
+    let card = toggle_card("allowDataForGenerativeAI", &huge, "\"true\"", "\"false\"");
     let h = Hostile::start(move |_, _| Reply::json(200, &card));
     for args in [
         &["audit", "--json"][..],
@@ -496,7 +491,7 @@ fn csv_cells_cannot_run_as_formulas() {
     let w = World::new();
     let h = Hostile::start(|hit, _| match hit.path.as_str() {
         ME => Reply::json(200, &me("=HYPERLINK(\\\"http://x\\\")")),
-        _ => Reply::json(200, &on_card("dataForGenerativeAiImprovement")),
+        _ => Reply::json(200, &on_card("allowDataForGenerativeAI")),
     });
     let mut login = w.cmd();
     login.env("LINKEDIN_PRIVACY_BASE_URL", &h.base_url).args([
@@ -574,7 +569,7 @@ fn a_retry_after_in_the_past_still_pauses_and_the_limit_message_names_the_total(
     let w = World::new();
     let h = Hostile::start(|hit, n| match (hit.path.as_str(), n) {
         (_, 0) => Reply::json(429, "{}").header("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"),
-        (AI, _) => Reply::json(200, &on_card("dataForGenerativeAiImprovement")),
+        (AI, _) => Reply::json(200, &on_card("allowDataForGenerativeAI")),
         _ => Reply::json(200, &off_card("allowAnonymizedDataResearch")),
     });
     let r = run(at(&h, &w).args(["audit", "--json"]));
@@ -600,7 +595,7 @@ fn a_retry_after_in_the_past_still_pauses_and_the_limit_message_names_the_total(
 #[test]
 fn a_trickling_reply_ends_at_the_timeout() {
     let w = World::new();
-    let body = on_card("dataForGenerativeAiImprovement").into_bytes();
+    let body = on_card("allowDataForGenerativeAI").into_bytes();
     // About 60 s for the whole body, one byte every 250 ms.
     let h = Hostile::start(move |_, _| Reply {
         status: 200,
@@ -629,7 +624,7 @@ fn a_form_of_forty_thousand_fields_parses_without_hanging() {
     let h = Hostile::start(move |hit, _| match hit.path.as_str() {
         FORM => Reply::html(200, &page),
         ME => Reply::json(200, &me("Ada")),
-        _ => Reply::json(200, &on_card("dataForGenerativeAiImprovement")),
+        _ => Reply::json(200, &on_card("allowDataForGenerativeAI")),
     });
     let r = run_within(
         at(&h, &w).args(["objection", "--email", "a@example.com", "--json"]),
@@ -655,7 +650,7 @@ fn a_deeply_nested_page_reads_in_linear_time_and_long_lists_are_cut() {
     let h = Hostile::start(move |hit, _| match hit.path.as_str() {
         FORM => Reply::html(200, &deep),
         ME => Reply::json(200, &me("Ada")),
-        _ => Reply::json(200, &on_card("dataForGenerativeAiImprovement")),
+        _ => Reply::json(200, &on_card("allowDataForGenerativeAI")),
     });
     let r = run_within(
         at(&h, &w).args(["objection", "--email", "a@example.com", "--json"]),
@@ -675,7 +670,7 @@ fn a_deeply_nested_page_reads_in_linear_time_and_long_lists_are_cut() {
     let h = Hostile::start(move |hit, _| match hit.path.as_str() {
         FORM => Reply::html(200, &page),
         ME => Reply::json(200, &me("Ada")),
-        _ => Reply::json(200, &on_card("dataForGenerativeAiImprovement")),
+        _ => Reply::json(200, &on_card("allowDataForGenerativeAI")),
     });
     let r = run(at(&h, &w).args(["objection", "--email", "a@example.com", "--json"]));
     assert_safe(&r);
@@ -717,7 +712,7 @@ fn interrupting_opt_out_between_write_and_read_back_reports_what_is_known() {
     for signal in [libc::SIGINT, libc::SIGTERM] {
         let w = World::new();
         let h = Hostile::start(|hit, n| match (hit.method.as_str(), hit.path.as_str(), n) {
-            ("GET", AI, 0) => Reply::json(200, &on_card("dataForGenerativeAiImprovement")),
+            ("GET", AI, 0) => Reply::json(200, &on_card("allowDataForGenerativeAI")),
             ("GET", RESEARCH, _) => Reply::json(200, &on_card("allowAnonymizedDataResearch")),
             ("PUT", _, _) => Reply::json(200, "{}"),
             // The read-back never comes.
@@ -728,7 +723,7 @@ fn interrupting_opt_out_between_write_and_read_back_reports_what_is_known() {
             },
         });
         let child = at(&h, &w)
-            .args(["opt-out", "--all", "--yes", "--json"])
+            .args(["opt-out", "--group", "ai", "--yes", "--json"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

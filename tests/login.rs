@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{CARD_AI, CARD_RESEARCH, Run, World, run, run_with_stdin};
+use crate::common::{Run, World, run, run_with_stdin};
 use linkedin_privacy::sandbox::Fault;
 use serde_json::Value;
 
@@ -60,10 +60,9 @@ fn cookie_stdin_stores_a_validated_session_that_later_commands_use() {
     let v = r.json();
     assert_eq!(v["account"]["profile"], "default");
     assert_eq!(v["account"]["name"], "Ada Lovelace");
-    assert_eq!(
-        w.calls("demo"),
-        vec!["GET /voyager/api/me", CARD_AI, CARD_RESEARCH]
-    );
+    let mut want = vec!["GET /voyager/api/me".to_string()];
+    want.extend(crate::common::all_cards());
+    assert_eq!(w.calls("demo"), want);
 }
 
 #[test]

@@ -2,11 +2,10 @@
 //! refused when the read was not certain, and its failures are said plainly. The sandbox's
 //! request log proves what was sent.
 
-use crate::common::{CARD_AI, CARD_RESEARCH, World};
+use crate::common::{CARD_AI, World, all_cards, card_call};
 use serde_json::{Value, json};
 
-const PUT_AI: &str = "PUT /mysettings-api/settingsApiSettings/dataForGenerativeAiImprovement";
-const PUT_RESEARCH: &str = "PUT /mysettings-api/settingsApiSettings/allowAnonymizedDataResearch";
+const PUT_AI: &str = "PUT /mysettings-api/settingsApiSettings/allowDataForGenerativeAI";
 
 fn puts(w: &World, account: &str) -> usize {
     w.calls(account)
@@ -74,30 +73,157 @@ fn all_turns_off_every_toggle_with_each_cards_own_value() {
     let r = w.run("demo", &["opt-out", "--all", "--yes", "--json"]);
     assert_eq!(r.code, 0, "{r:?}");
     let v = r.json();
-    assert_eq!(v["changes"].as_array().unwrap().len(), 2);
-    assert!(
-        v["changes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["verified"] == true)
-    );
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 17, "{changes:?}");
+    assert!(changes.iter().all(|c| c["verified"] == true));
+    // Partner data sharing went off with "Ads beyond LinkedIn", so it was not written itself.
+    let partner: Vec<&Value> = changes
+        .iter()
+        .filter(|c| c["id"] == "partner-data-sharing")
+        .collect();
     assert_eq!(
-        w.calls("demo"),
-        vec![
-            CARD_AI,
-            CARD_RESEARCH,
-            PUT_AI,
-            CARD_AI,
-            PUT_RESEARCH,
-            CARD_RESEARCH
+        partner,
+        [
+            &json!({"id": "partner-data-sharing", "before": "on", "after": "off",
+                 "verified": true, "moved_by": "ads-beyond-linkedin"})
         ]
     );
+    let calls = w.calls("demo");
+    assert_eq!(calls[..16], all_cards()[..], "every card read once first");
+    assert_eq!(puts(&w, "demo"), 16, "{calls:?}");
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.ends_with("/shareDataWithTrustedPartners"))
+    );
+    // Each write is followed by a read of its card (and, for the coupled one, its neighbour's).
+    assert_eq!(calls.len(), 16 + 16 + 17, "{calls:?}");
     // The research card's values are booleans: the write used its own `false`, not "false".
     let card = w.sandbox.card("demo", "policyAndAcademicResearch").unwrap();
     assert_eq!(card["settings"][0]["value"], json!(false));
+    let card = w.sandbox.card("demo", "profileViewingOptions").unwrap();
+    assert_eq!(card["settings"][0]["value"], "HIDE");
     let r = w.run("demo", &["audit"]);
     assert_eq!(r.code, 0, "{r:?}");
+    // Idempotent: a second run reads each card once and writes nothing.
+    let before = w.calls("demo").len();
+    let r = w.run("demo", &["opt-out", "--all", "--yes", "--json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.json()["changes"], json!([]));
+    assert_eq!(w.calls("demo").len() - before, 16);
+}
+
+#[test]
+fn a_coupled_write_reads_its_neighbour_back_and_reports_it() {
+    let w = World::new();
+    let r = w.run(
+        "demo",
+        &[
+            "opt-out",
+            "--setting",
+            "ads-beyond-linkedin",
+            "--yes",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = r.json();
+    assert_eq!(
+        v["changes"],
+        json!([
+            {"id": "ads-beyond-linkedin", "before": "on", "after": "off", "verified": true},
+            {"id": "partner-data-sharing", "before": "on", "after": "off", "verified": true,
+             "moved_by": "ads-beyond-linkedin"},
+        ])
+    );
+    assert_eq!(
+        w.calls("demo"),
+        [
+            card_call("adsBeyondLinkedin"),
+            card_call("shareDataWithSelectPartners"),
+            "PUT /mysettings-api/settingsApiSettings/allowLinkedInAudienceNetwork".to_string(),
+            card_call("adsBeyondLinkedin"),
+            card_call("shareDataWithSelectPartners"),
+        ]
+    );
+    let r = w.run(
+        "demo",
+        &["opt-out", "--setting", "ads-beyond-linkedin", "--yes"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    // An EEA member has no partner card: the neighbour is not offered, the write still proven.
+    let r = w.run(
+        "eea",
+        &[
+            "opt-out",
+            "--setting",
+            "ads-beyond-linkedin",
+            "--yes",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.json()["changes"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_group_goes_private_and_choices_to_their_most_private_value() {
+    let w = World::new();
+    let plan = w.run("demo", &["opt-out", "--group", "visibility", "--yes"]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert!(
+        plan.stderr
+            .contains("  profile-viewing: \"Your name and headline\" -> \"Private mode\"\n"),
+        "the plan is shown before anything is written: {}",
+        plan.stderr
+    );
+    assert!(
+        plan.stdout.contains("DISCLOSE_FULL -> HIDE"),
+        "{}",
+        plan.stdout
+    );
+    for (card, want) in [
+        ("profileViewingOptions", "HIDE"),
+        ("discoverMeByEmailAddress", "NOBODY"),
+        ("discoverMeByPhoneNumber", "NOBODY"),
+    ] {
+        let c = w.sandbox.card("demo", card).unwrap();
+        assert_eq!(c["settings"][0]["value"], want, "{card}");
+        // The labels moved with the value: exactly the written one is selected.
+        let selected: Vec<&Value> = c["settings"][0]["settingDisplayValues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["selected"] == true)
+            .map(|d| &d["value"])
+            .collect();
+        assert_eq!(selected, [&json!(want)], "{card}");
+    }
+    // The body a choice is written with: the card's key, URN and display type, the value.
+    let r = w.run(
+        "private",
+        &["opt-out", "--group", "visibility", "--dry-run", "--json"],
+    );
+    assert_eq!(r.json()["planned"], json!([]));
+    let w = World::new();
+    let r = w.run(
+        "demo",
+        &[
+            "opt-out",
+            "--setting",
+            "discover-by-email",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        r.json()["planned"][0]["body"],
+        json!({"key": "discoverByEmail", "entityUrn": "urn:li:settingEntity:300103",
+               "settingDisplayType": "DROPDOWN", "value": "NOBODY", "hasChild": false})
+    );
+    // Only the visibility group was written; the rest is as it was.
+    let r = w.run("demo", &["audit", "--group", "ai", "--json"]);
+    assert_eq!(r.code, 1);
 }
 
 #[test]
@@ -105,7 +231,8 @@ fn uncertain_reads_are_never_written() {
     let w = World::new();
     for (account, why) in [
         ("odd-value", "matches neither onValue"),
-        ("two-toggles", "2 toggles"),
+        ("other-key", "no setting `allowDataForGenerativeAI`"),
+        ("data-garbage", "holds no `settings` list"),
         ("drifted", "no `settings` list"),
         ("interstitial", "HTML page"),
     ] {
@@ -204,9 +331,9 @@ fn dry_run_prints_the_request_and_sends_no_write() {
     assert_eq!(
         v["planned"],
         json!([{"id": "generative-ai-training", "method": "PUT",
-                "path": "/mysettings-api/settingsApiSettings/dataForGenerativeAiImprovement",
-                "body": {"key": "dataForGenerativeAiImprovement",
-                         "entityUrn": "urn:li:settingEntity:dataForGenerativeAiImprovement",
+                "path": "/mysettings-api/settingsApiSettings/allowDataForGenerativeAI",
+                "body": {"key": "allowDataForGenerativeAI",
+                         "entityUrn": "urn:li:settingEntity:allowDataForGenerativeAI",
                          "settingDisplayType": "TOGGLE", "value": "false", "hasChild": false}}])
     );
     assert!(v.get("changes").is_none());
@@ -242,8 +369,14 @@ fn on_a_terminal_it_asks_first() {
     };
     assert_eq!(r.code, 1, "declined, still exposed: {r:?}");
     assert!(
+        r.stdout.contains("Will change 1 setting for"),
+        "{}",
         r.stdout
-            .contains("Will turn off \"Use my data for training content creation AI models\"")
+    );
+    assert!(
+        r.stdout.contains("  generative-ai-training: on -> off"),
+        "{}",
+        r.stdout
     );
     assert!(r.stdout.contains("Nothing was changed."));
     assert_eq!(puts(&w, "demo"), 0);
@@ -282,8 +415,20 @@ fn opt_out_csv_keeps_before_after_and_verified() {
     let r = w.run("demo", &["opt-out", "--all", "--yes", "--format", "csv"]);
     assert_eq!(r.code, 0, "{r:?}");
     let lines: Vec<&str> = r.stdout.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert!(lines[0].ends_with(",before,after,verified"), "{}", lines[0]);
-    assert!(lines[1].ends_with(",on,off,true"), "{}", lines[1]);
+    assert!(
+        lines[0].ends_with(",before,after,verified,moved_by"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].ends_with(",on,off,true,"), "{}", lines[1]);
+    let partner = lines
+        .iter()
+        .find(|l| l.contains(",partner-data-sharing,"))
+        .unwrap();
+    assert!(
+        partner.ends_with(",on,off,true,ads-beyond-linkedin"),
+        "{partner}"
+    );
     // The same columns whatever happened: a dry run, a session that expired.
     for (account, args) in [
         ("demo", &["opt-out", "--dry-run", "--format", "csv"][..]),
@@ -297,7 +442,7 @@ fn opt_out_csv_keeps_before_after_and_verified() {
             .unwrap_or_default()
             .to_string();
         assert!(
-            header.ends_with(",before,after,verified"),
+            header.ends_with(",before,after,verified,moved_by"),
             "{account}: {}",
             r.stdout
         );

@@ -65,7 +65,7 @@ fn foreground_sandbox_serves_the_binary_and_logs_requests() {
         .env_clear()
         .env("HOME", home.path())
         .env("LINKEDIN_LI_AT", token)
-        .args(["--base-url", &base, "audit", "--json"]));
+        .args(["--base-url", &base, "audit", "--group", "ai", "--json"]));
     assert_eq!(r.code, 1, "{r:?}");
 
     let log: Value = serde_json::from_str(&http_get(&base, "/__sandbox/requests")).unwrap();

@@ -66,7 +66,11 @@ fn audit_and_opt_out_json_match_their_schemas() {
         "drifted",
         "interstitial",
         "gone",
-        "two-toggles",
+        "other-key",
+        "eea",
+        "viewing-anonymous",
+        "viewing-two-selected",
+        "data-garbage",
     ] {
         let r = sandbox(&w, account, &["--retries", "0", "audit", "--json"]);
         assert_valid(&audit, &format!("audit {account}"), &r.stdout);
@@ -111,6 +115,16 @@ fn audit_and_opt_out_json_match_their_schemas() {
     for (account, args) in [
         ("demo", &["opt-out", "--dry-run", "--json"][..]),
         ("demo", &["opt-out", "--all", "--yes", "--json"]),
+        (
+            "eea",
+            &[
+                "opt-out",
+                "--setting",
+                "ads-beyond-linkedin",
+                "--yes",
+                "--json",
+            ],
+        ),
         ("put-forbidden", &["opt-out", "--yes", "--json"]),
         ("put-noop", &["opt-out", "--yes", "--json"]),
         (
@@ -208,7 +222,7 @@ fn every_schema_file_is_a_schema() {
     // And they hold the line: a key too many, a state no report has, a wrong tool.
     let audit = schema("audit.schema.json");
     let good: Value = serde_json::json!({
-        "schema": 2, "tool": {"name": "linkedin-privacy", "version": "0.1.0"},
+        "schema": 3, "tool": {"name": "linkedin-privacy", "version": "0.1.0"},
         "account": {"profile": null, "name": null, "public_id": null},
         "checked_at": "2026-11-29T08:00:00Z", "verdict": "private", "settings": [], "error": null
     });

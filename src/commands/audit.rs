@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use clap::Args;
 
@@ -38,6 +37,15 @@ pub struct AuditArgs {
     #[arg(long = "setting", value_name = "ID")]
     pub settings: Vec<String>,
 
+    /// Audit only the settings of this group (repeatable): ai, ads or visibility
+    #[arg(long = "group", value_name = "GROUP", value_parser = super::group_values(), ignore_case = true)]
+    pub groups: Vec<crate::catalog::Group>,
+
+    /// Also ask LinkedIn's discovery lists (one request per category) for settings the catalog
+    /// does not know yet; they are reported as new, never in the verdict
+    #[arg(long)]
+    pub discover: bool,
+
     /// Audit every account in FILE (`-` for standard input)
     #[arg(long, value_name = "FILE", group = "many")]
     pub accounts: Option<PathBuf>,
@@ -55,7 +63,8 @@ pub struct AuditArgs {
           value_parser = clap::value_parser!(u32).range(1..=32))]
     pub jobs: u32,
 
-    /// Pause between requests, ± 30 %, 0 to 60000 [default: 0 on loopback, 1500 against LinkedIn]
+    /// Pause between one account's requests, ± 50 %, 0 to 60000 [default: 0 on loopback, 2000
+    /// against LinkedIn]
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=60_000))]
     pub delay_ms: Option<u64>,
 
@@ -91,7 +100,25 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> anyhow::Result<Exit> {
             let member = conn.member();
             let mut identity = conn.identity.clone();
             match ctx.identify(&member, &mut identity) {
-                Ok(()) => audit::run(&member, conn.client.origin(), identity, &entries),
+                Ok(()) => {
+                    // Paced against LinkedIn, an audit takes a while: the cards read so far.
+                    let progress = crate::output::progress::Progress::cards(
+                        &ctx.out,
+                        audit::cards_of(&entries) as u64,
+                    );
+                    let mut report = audit::run(
+                        &member,
+                        conn.client.origin(),
+                        identity,
+                        &entries,
+                        &mut |done, _| progress.set(done as u64),
+                    );
+                    progress.finish();
+                    if args.discover && report.error.is_none() {
+                        report.discovery = Some(audit::discover(&member, &ctx.catalog()?));
+                    }
+                    report
+                }
                 Err(e) => Report::failed(identity, &e, ctx.time.clock.rfc3339()),
             }
         }
@@ -209,26 +236,22 @@ impl Recorder {
 /// The connection, the settings to read, the catalog's version, and the settings left out.
 fn prepare(ctx: &Ctx, args: &AuditArgs) -> Result<(Connection, Vec<Entry>, String, Vec<String>)> {
     let catalog = ctx.catalog()?;
-    let selected = catalog.select(&args.settings)?;
+    let selected = catalog.select(&args.settings, &args.groups)?;
     let unread = catalog.unread(&selected);
     let entries = selected.into_iter().cloned().collect();
     Ok((
-        ctx.connector.connect()?,
+        ctx.connector.connect_with(|cfg| cfg.pace(args.delay_ms))?,
         entries,
         catalog.version.clone(),
         unread,
     ))
 }
 
-/// The polite pause between one account's requests against LinkedIn, and how far it varies.
-const POLITE_DELAY: Duration = Duration::from_millis(1500);
-const POLITE_SPREAD: f64 = 0.3;
-
 fn many(ctx: &Ctx, args: &AuditArgs) -> anyhow::Result<Exit> {
     // Everything that can be wrong with the command line or the input is found before any
     // request: the catalog, the accounts (malformed lines aside), duplicates, the resume file.
     let catalog = ctx.catalog()?;
-    let selected = catalog.select(&args.settings)?;
+    let selected = catalog.select(&args.settings, &args.groups)?;
     let not_read = catalog.unread(&selected);
     let entries: Vec<Entry> = selected.into_iter().cloned().collect();
     if args.resume.is_some()
@@ -264,15 +287,7 @@ fn many(ctx: &Ctx, args: &AuditArgs) -> anyhow::Result<Exit> {
     let out = ctx.out.clone().with_format(format);
 
     let requests = Arc::new(RequestCount::default());
-    let reach = ctx.connector.client_with(|cfg| {
-        let (delay, spread) = match (args.delay_ms, cfg.origin.is_loopback()) {
-            (Some(ms), _) => (Duration::from_millis(ms), POLITE_SPREAD),
-            (None, true) => (Duration::ZERO, POLITE_SPREAD),
-            (None, false) => (POLITE_DELAY, POLITE_SPREAD),
-        };
-        cfg.delay = delay;
-        cfg.delay_spread = spread;
-    })?;
+    let reach = ctx.connector.client_with(|cfg| cfg.pace(args.delay_ms))?;
     let client = reach.client.clone().observe(requests.clone());
     ctx.announce_sandbox(&client, true);
 
@@ -429,7 +444,13 @@ impl Auditor for OneAccount<'_> {
                     .client
                     .member_paced(&session, worker_pacer(self.client));
                 match ctx.identify(&member, &mut identity) {
-                    Ok(()) => audit::run(&member, &self.origin, identity, self.entries),
+                    Ok(()) => audit::run(
+                        &member,
+                        &self.origin,
+                        identity,
+                        self.entries,
+                        &mut |_, _| {},
+                    ),
                     Err(e) => Report::failed(identity, &e, ctx.time.clock.rfc3339()),
                 }
             }

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::exit::Exit;
+use crate::drift::assumptions::{self, Assumption, Verdict};
 use crate::drift::compare::{self, Finding, Severity};
 use crate::drift::recording::Recording;
 use crate::drift::selfcheck::{self, Check};
@@ -59,6 +60,8 @@ struct DriftView {
     notable: usize,
     info: usize,
     findings: Vec<Finding>,
+    /// The catalog's inferred parts, as the current recording has them.
+    assumptions: Vec<Assumption>,
     /// The replies compared, for JUnit.
     #[serde(skip)]
     replies: Vec<String>,
@@ -136,6 +139,7 @@ pub fn run(ctx: &Ctx, args: DriftArgs) -> anyhow::Result<Exit> {
         }
     };
     let findings = compare::compare(&baseline, &current);
+    let assumptions = assumptions::check(&ctx.catalog()?, &current);
     let count = |s| findings.iter().filter(|f| f.severity == s).count();
     let view = DriftView {
         schema: 1,
@@ -147,6 +151,7 @@ pub fn run(ctx: &Ctx, args: DriftArgs) -> anyhow::Result<Exit> {
         info: count(Severity::Info),
         replies: baseline.manifest.replies.iter().map(|r| r.name()).collect(),
         findings,
+        assumptions,
     };
     if ctx.out.format == Format::Junit {
         write_stdout(&junit(&view, &ctx.time.clock.rfc3339()))?;
@@ -200,6 +205,7 @@ impl View for DriftView {
             self.current,
             self.baseline
         );
+        out.push_str(&assumption_lines(&self.assumptions, s));
         if self.findings.is_empty() {
             out.push_str(&format!(
                 "{} LinkedIn's replies have the shapes the tool knows.\n",
@@ -226,16 +232,21 @@ impl View for DriftView {
             self.breaking, self.notable, self.info
         );
         if self.breaking > 0 {
-            out.push_str(&format!(
-                "{} {counts}. The tool can no longer read or write what changed: settings will read `unknown` and `opt-out` will refuse to write until the catalog (`{}`) or a new version follows the change.\n",
+            out.push_str(&s.wrap(&format!(
+                "{} {counts}. The tool can no longer read or write what changed: settings will read `unknown` and `opt-out` will refuse to write until the catalog (`{}`) or a new version follows the change.",
                 s.red("BREAKING DRIFT:"),
                 w.command("catalog --toml")
-            ));
+            ), ""));
+            out.push('\n');
         } else {
-            out.push_str(&format!(
-                "{} {counts}; nothing the tool relies on changed.\n",
-                s.yellow("DRIFT:")
+            out.push_str(&s.wrap(
+                &format!(
+                    "{} {counts}; nothing the tool relies on changed.",
+                    s.yellow("DRIFT:")
+                ),
+                "",
             ));
+            out.push('\n');
         }
         out
     }
@@ -260,6 +271,52 @@ impl View for DriftView {
             });
         }
     }
+}
+
+/// The catalog's inferred parts a recording confirms or contradicts (the unsettled ones are
+/// counted).
+fn assumption_lines(all: &[Assumption], s: &Style) -> String {
+    let count = |v| all.iter().filter(|a| a.verdict == v).count();
+    if all.is_empty() {
+        return String::new();
+    }
+    let mut out = s.wrap(
+        &format!(
+            "{} {} confirmed, {} contradicted, {} unsettled by this recording{}.",
+            s.bold("The catalog's inferred parts:"),
+            count(Verdict::Confirmed),
+            count(Verdict::Contradicted),
+            count(Verdict::Unsettled),
+            if s.long {
+                ""
+            } else {
+                " (each one with --wide)"
+            }
+        ),
+        "  ",
+    );
+    out.push('\n');
+    // The contradicted ones always; the confirmed ones in the long form (--wide, -v).
+    for a in all.iter().filter(|a| {
+        a.verdict == Verdict::Contradicted || (s.long && a.verdict == Verdict::Confirmed)
+    }) {
+        let word = match a.verdict {
+            Verdict::Contradicted => s.red("contradicted"),
+            _ => s.green("confirmed"),
+        };
+        out.push_str(&s.wrap(
+            &format!(
+                "  {word} {} {} `{}`: {}",
+                a.id,
+                a.field,
+                crate::text::clean_line(&a.assumed, 80),
+                a.evidence
+            ),
+            "    ",
+        ));
+        out.push('\n');
+    }
+    out
 }
 
 impl View for SelfCheckView {

@@ -43,6 +43,7 @@ impl Ctx {
     pub fn new(settings: Settings) -> Ctx {
         let out = Output::new(settings.format(), settings.color, settings.tty)
             .with_quiet(settings.quiet)
+            .with_long(settings.wide)
             .with_words(settings.words.clone());
         let talk = crate::output::talk::Talk::new(out.clone(), settings.verbose);
         let plan = Plan {
@@ -133,10 +134,10 @@ impl Ctx {
             let whose = if many {
                 String::new()
             } else {
-                format!(", account {account:?}")
+                format!(" as {account:?}")
             };
             self.out.quiet_note(&format!(
-                "sandbox: a fake LinkedIn at {}{whose}; no real account is touched",
+                "sandbox: a fake LinkedIn at {}{whose}; no real account",
                 client.origin().as_str()
             ));
         }
@@ -160,4 +161,15 @@ impl Output {
             )),
         }
     }
+}
+
+/// The `--group` values, from the catalog's one [`crate::catalog::Group`] type.
+pub fn group_values() -> impl clap::builder::TypedValueParser<Value = crate::catalog::Group> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new(
+        crate::catalog::Group::ALL
+            .iter()
+            .map(|(_, name, help)| PossibleValue::new(*name).help(*help)),
+    )
+    .map(|name| crate::catalog::Group::from_name(&name).expect("a listed group"))
 }

@@ -464,7 +464,8 @@ fn genai_state(ctx: &Ctx, conn: &crate::connect::Connection) -> Result<State> {
     else {
         return Ok(State::Unknown);
     };
-    match audit::check(&conn.member(), conn.client.origin(), &entry) {
+    let member = conn.member();
+    match audit::Cards::new(&member, conn.client.origin()).check(&entry) {
         Ok(checked) => Ok(checked.result.state),
         Err(e) if stops_the_run(&e) => Err(e),
         Err(e) => {

@@ -8,17 +8,22 @@ use clap::Args;
 
 use super::Ctx;
 use super::exit::{Exit, ExitOf as _};
+use crate::audit::Cards;
 use crate::catalog::{Catalog, DEFAULT_OPT_OUT, Entry};
 use crate::error::{Error, Result};
 use crate::interrupt;
-use crate::optout::{self, Step};
-use crate::report::{Change, Identity, ReasonCode, Report, SettingRow, State};
+use crate::optout::{self, Planned, Step};
+use crate::report::{Change, Identity, Report, SettingRow};
 
 #[derive(Debug, Args)]
 pub struct OptOutArgs {
     /// Act on this setting (repeatable; default: generative-ai-training)
     #[arg(long = "setting", value_name = "ID", conflicts_with = "all")]
     pub settings: Vec<String>,
+    /// Act on every setting of this group (repeatable): ai, ads or visibility
+    #[arg(long = "group", value_name = "GROUP", conflicts_with = "all",
+          value_parser = super::group_values(), ignore_case = true)]
+    pub groups: Vec<crate::catalog::Group>,
     /// Act on every catalog setting that has a private state
     #[arg(long)]
     pub all: bool,
@@ -73,22 +78,29 @@ fn select<'c>(ctx: &Ctx, catalog: &'c Catalog, args: &OptOutArgs) -> Result<Vec<
             .filter(|e| e.card_ref().is_some())
             .collect());
     }
-    let ids = if args.settings.is_empty() {
+    let ids = if args.settings.is_empty() && args.groups.is_empty() {
         vec![DEFAULT_OPT_OUT.to_string()]
     } else {
         args.settings.clone()
     };
-    let entries = catalog.select(&ids)?;
-    if let Some(e) = entries.iter().find(|e| e.card_ref().is_none()) {
+    let entries = catalog.select(&ids, &args.groups)?;
+    if let Some(e) = entries
+        .iter()
+        .find(|e| e.card_ref().is_none() && ids.contains(&e.id))
+    {
         return Err(Error::usage(
-            format!("{} has no toggle to turn off", e.id),
+            format!("{} has no setting to turn off", e.id),
             Some(format!(
                 "object to it with `{}` instead",
                 ctx.out.words.command("objection")
             )),
         ));
     }
-    Ok(entries)
+    // A group's informational entries have nothing to write.
+    Ok(entries
+        .into_iter()
+        .filter(|e| e.card_ref().is_some())
+        .collect())
 }
 
 fn execute(ctx: &Ctx, args: &OptOutArgs, account: &mut Identity) -> Result<Outcome> {
@@ -100,45 +112,42 @@ fn execute(ctx: &Ctx, args: &OptOutArgs, account: &mut Identity) -> Result<Outco
     *account = identity;
     ctx.announce_sandbox(&conn.client, false);
     let member = conn.member();
-    let origin = conn.client.origin();
+    let mut cards = Cards::new(&member, conn.client.origin());
 
-    let mut steps = Vec::with_capacity(entries.len());
-    for entry in &entries {
-        steps.push(optout::plan(&member, origin, entry)?);
-    }
-    let refused = steps.iter().any(|s| matches!(s, Step::Refused { .. }));
+    let planned = optout::plan(&mut cards, &catalog, &entries)?;
+    let read: Vec<&Entry> = planned.iter().map(|p| p.entry).collect();
+    let not_read = catalog.unread(&read);
+    let refused = planned
+        .iter()
+        .any(|p| matches!(p.step, Step::Refused { .. }));
     let read_rows = || -> Vec<SettingRow> {
-        steps
+        planned
             .iter()
-            .map(|s| {
-                let mut row = s.checked().result.clone();
-                if let Step::Refused { reason, code, .. } = s {
-                    let mut reason = reason.clone();
-                    // A reply whose shape has drifted: say so, and how to see what changed.
-                    if code.is_drift() {
-                        reason.push_str(&format!(
-                            "; LinkedIn's reply no longer has the shape this version knows: see what changed with `{}`",
-                            ctx.out.words.command("drift --live")
-                        ));
-                    }
-                    row.reason = Some(reason);
-                    row.reason_code = Some(*code);
+            .map(|p| {
+                let mut row = p.row();
+                // A reply whose shape has drifted: say so, and how to see what changed.
+                if let (Step::Refused { .. }, Some(code)) = (&p.step, row.reason_code)
+                    && code.is_drift()
+                    && let Some(reason) = &mut row.reason
+                {
+                    reason.push_str(&format!(
+                        "; LinkedIn's reply no longer has the shape this version knows: see what changed with `{}`",
+                        ctx.out.words.command("drift --live")
+                    ));
                 }
                 row
             })
             .collect()
     };
-    let writes: Vec<&crate::report::PlannedWrite> = steps
-        .iter()
-        .filter_map(|s| match s {
-            Step::Write { write, .. } => Some(write),
-            _ => None,
-        })
-        .collect();
+    let writes: Vec<&crate::report::PlannedWrite> =
+        planned.iter().filter_map(Planned::write).collect();
 
-    if args.dry_run || writes.is_empty() || (!args.yes && !confirm(ctx, account, &steps)?) {
+    if !writes.is_empty() && !args.dry_run {
+        show_plan(ctx, account, &catalog, &planned);
+    }
+    if args.dry_run || writes.is_empty() || (!args.yes && !confirm(ctx)?) {
         let mut report = Report::new(account.clone(), read_rows(), ctx.time.clock.rfc3339())
-            .not_reading(catalog.unread(&entries));
+            .not_reading(not_read);
         if args.dry_run {
             report.planned = Some(writes.into_iter().cloned().collect());
         } else {
@@ -193,102 +202,20 @@ fn execute(ctx: &Ctx, args: &OptOutArgs, account: &mut Identity) -> Result<Outco
             }
         })
     };
-    let publish = |rows: &[SettingRow], changes: &[Change]| {
+    let mut publish = |rows: &[SettingRow], changes: &[Change]| {
         let mut k = lock(&known);
-        *k = Report::new(account.clone(), rows.to_vec(), now());
+        *k = Report::new(account.clone(), rows.to_vec(), now()).not_reading(not_read.clone());
         k.changes = Some(changes.to_vec());
     };
-
-    let mut rows = Vec::with_capacity(steps.len());
-    let mut changes = Vec::new();
-    let mut problem = refused;
-    let mut error = None;
-    let all_read = read_rows();
-    for (i, ((entry, step), read_row)) in entries
-        .iter()
-        .zip(&steps)
-        .zip(all_read.iter().cloned())
-        .enumerate()
-    {
-        let Step::Write { checked, write } = step else {
-            rows.push(read_row);
-            continue;
-        };
-        if error.is_some() {
-            rows.push(read_row);
-            continue;
-        }
-        let before = checked.result.state;
-        let unverified = |code: ReasonCode, reason: String| {
-            let mut row = checked.result.clone();
-            row.state = State::Unknown;
-            row.private = None;
-            row.reason = Some(reason);
-            row.reason_code = Some(code);
-            (
-                row,
-                Change {
-                    id: entry.id.clone(),
-                    before,
-                    after: State::Unknown,
-                    verified: false,
-                },
-            )
-        };
-        // Until the read-back says otherwise, the write may or may not have reached LinkedIn.
-        {
-            let (row, change) = unverified(
-                ReasonCode::Interrupted,
-                "a write was sent and not yet read back when the run stopped; it may or may not have taken effect"
-                    .to_string(),
-            );
-            // What is known: the rows done, this one in doubt, and the rest as they were read.
-            let mut pending_rows = rows.clone();
-            pending_rows.push(row);
-            pending_rows.extend(all_read[i + 1..].iter().cloned());
-            let mut pending_changes = changes.clone();
-            pending_changes.push(change);
-            publish(&pending_rows, &pending_changes);
-        }
-        match optout::apply(&member, origin, entry, before, write) {
-            Ok(applied) => {
-                let mut row = applied.after.result;
-                if let Some((code, problem_text)) = applied.problem {
-                    row.reason = Some(problem_text);
-                    row.reason_code = Some(code);
-                    problem = true;
-                    // Running opt-out again would do the same: the page is what is left.
-                    if row.private == Some(false) {
-                        row.advice = crate::report::Advice::TurnOffInBrowser;
-                    }
-                }
-                changes.push(applied.change);
-                rows.push(row);
-            }
-            Err(e) => {
-                // The write may have been sent but could not be read back.
-                let (row, change) = unverified(
-                    ReasonCode::NotReadBack,
-                    format!("written, but could not be read back: {e}"),
-                );
-                changes.push(change);
-                rows.push(row);
-                error = Some(e);
-            }
-        }
-        let mut known_rows = rows.clone();
-        known_rows.extend(all_read[i + 1..].iter().cloned());
-        publish(&known_rows, &changes);
-    }
-    let mut report =
-        Report::new(account.clone(), rows, now()).not_reading(catalog.unread(&entries));
-    report.changes = Some(changes);
-    if let Some(e) = &error {
+    let done = optout::execute(&mut cards, &catalog, &planned, &mut publish);
+    let mut report = Report::new(account.clone(), done.rows, now()).not_reading(not_read.clone());
+    report.changes = Some(done.changes);
+    if let Some(e) = &done.error {
         report = report.stopped(e);
     }
-    let exit = match &error {
+    let exit = match &done.error {
         Some(e) => e.exit(),
-        None if problem => Exit::Unknown,
+        None if done.problem => Exit::Unknown,
         // Every write verified: the exit is the verdict of what the settings read now.
         None => report.exit(),
     };
@@ -344,17 +271,59 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Asks on the terminal before writing; `false` when the person declines.
-fn confirm(ctx: &Ctx, account: &Identity, steps: &[Step]) -> Result<bool> {
-    let who = account.name.as_deref().unwrap_or("this account");
-    for s in steps {
-        if let Step::Write { checked, .. } = s {
-            ctx.out.note(&format!(
-                "Will turn off \"{}\" ({}) for {who}.",
-                checked.result.title, checked.result.id
-            ));
+/// The plan, before anything is written: each write, from what to what, and the exposed
+/// neighbours LinkedIn moves with it. One short line per setting (its id: the audit's rows name
+/// it), so 80 columns hold it.
+fn show_plan(ctx: &Ctx, account: &Identity, catalog: &Catalog, planned: &[Planned<'_>]) {
+    let who = account
+        .name
+        .as_deref()
+        .map(|n| crate::text::clean_line(n, 100))
+        .unwrap_or_else(|| "this account".to_string());
+    let writes: Vec<&Planned<'_>> = planned.iter().filter(|p| p.write().is_some()).collect();
+    ctx.out.note(&format!(
+        "Will change {} for {who}:",
+        if writes.len() == 1 {
+            "1 setting".to_string()
+        } else {
+            format!("{} settings", writes.len())
         }
+    ));
+    let words = |value: &str, p: &Planned<'_>| match p.entry.choice(value) {
+        Some(v) => format!("\"{}\"", v.label),
+        None => value.to_string(),
+    };
+    for p in writes {
+        let row = &p.checked.result;
+        let to = match (&p.entry.write, p.entry.private) {
+            (Some(value), _) => words(value, p),
+            (None, Some(crate::catalog::Toggle::On)) => "on".to_string(),
+            (None, _) => "off".to_string(),
+        };
+        let from = match &row.value {
+            Some(v) => words(&v.value, p),
+            None => row.state_name().to_string(),
+        };
+        let mut line = format!("  {}: {from} -> {to}", row.id);
+        let moved: Vec<&str> = catalog
+            .neighbours(p.entry)
+            .iter()
+            .filter(|n| {
+                planned
+                    .iter()
+                    .any(|q| q.entry.id == n.id && q.checked.result.private == Some(false))
+            })
+            .map(|n| n.id.as_str())
+            .collect();
+        if !moved.is_empty() {
+            line.push_str(&format!(" (also turns off {})", moved.join(", ")));
+        }
+        ctx.out.note(&line);
     }
+}
+
+/// Asks on the terminal before writing; `false` when the person declines.
+fn confirm(ctx: &Ctx) -> Result<bool> {
     let answer = ctx.out.ask_line("Go ahead? [y/N] ")?;
     let yes = matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes");
     if !yes {

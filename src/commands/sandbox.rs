@@ -50,6 +50,9 @@ struct AccountLine {
     id: String,
     li_at: String,
     about: String,
+    /// Where the member is, when the accounts file says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -86,6 +89,7 @@ pub fn run(ctx: &Ctx, args: SandboxArgs) -> anyhow::Result<Exit> {
                 id: a.id.clone(),
                 li_at: a.li_at.clone(),
                 about: a.about.clone(),
+                region: a.region.clone(),
             })
             .collect(),
         logins: sandbox
@@ -138,7 +142,11 @@ impl View for Started {
         const SHOWN: usize = 30;
         let mut table = s.table(&["Account", "li_at token", "Behaviour"]);
         for a in self.accounts.iter().take(SHOWN) {
-            table.add_row(vec![a.id.as_str(), a.li_at.as_str(), a.about.as_str()]);
+            let about = match &a.region {
+                Some(r) => format!("{} (region: {r})", a.about),
+                None => a.about.clone(),
+            };
+            table.add_row(vec![a.id.as_str(), a.li_at.as_str(), about.as_str()]);
         }
         out.push_str(&format!("{table}\n"));
         if self.accounts.len() > SHOWN {
@@ -172,6 +180,7 @@ impl View for Started {
             account: &'a str,
             li_at: &'a str,
             about: &'a str,
+            region: Option<&'a str>,
         }
         csv.header_of::<Row<'_>>();
         for a in &self.accounts {
@@ -180,6 +189,7 @@ impl View for Started {
                 account: &a.id,
                 li_at: &a.li_at,
                 about: &a.about,
+                region: a.region.as_deref(),
             });
         }
     }

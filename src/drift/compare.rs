@@ -10,7 +10,6 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::recording::{Recording, ReplyEntry};
-use crate::objection;
 
 /// Fields that change on every reply (times, tracking ids): never a finding.
 pub const VOLATILE: &[&str] = &[
@@ -131,6 +130,17 @@ pub fn compare(baseline: &Recording, current: &Recording) -> Vec<Finding> {
     all
 }
 
+/// Whether a reply's body is LinkedIn's JSON error object for a 404 (`{"status": 404, …}`).
+fn is_linkedin_404(rec: &Recording, r: &ReplyEntry) -> bool {
+    is_json(r.content_type.as_deref())
+        && r.file
+            .as_deref()
+            .and_then(|f| rec.read(f).ok())
+            .and_then(|b| crate::json::from_slice(&b).ok())
+            .and_then(|v| v.get("status").and_then(Value::as_u64))
+            == Some(404)
+}
+
 fn is_json(ct: Option<&str>) -> bool {
     ct.is_some_and(|c| c.to_ascii_lowercase().contains("json"))
 }
@@ -157,13 +167,27 @@ fn compare_reply(
         return;
     }
     let is_card = b.endpoint == "card";
+    // The second source and the discovery list never decide a state: their changes are news.
+    let secondary = matches!(
+        b.endpoint.as_str(),
+        "objection-form" | "settings-page" | "discovery"
+    );
     if b.status != c.status {
+        // A card answering LinkedIn's JSON 404 is a setting not offered to this account: the
+        // tool reads that (`not_offered`), so it is news, not breakage.
+        if is_card && c.status == Some(404) && is_linkedin_404(current, c) {
+            f.add(
+                Severity::Notable,
+                "not_offered",
+                None,
+                "the card answers LinkedIn's JSON 404: the setting is not offered to the recorded account".to_string(),
+            );
+            return;
+        }
         let severity = match (is_card, c.status) {
             // A card that is no longer there, or a reply the tool cannot read.
             (true, _) => Severity::Breaking,
-            (false, Some(s)) if !(200..300).contains(&s) && b.endpoint != "objection-form" => {
-                Severity::Breaking
-            }
+            (false, Some(s)) if !(200..300).contains(&s) && !secondary => Severity::Breaking,
             _ => Severity::Notable,
         };
         let show = |s: Option<u16>| s.map_or("none".to_string(), |s| s.to_string());
@@ -213,6 +237,14 @@ fn compare_reply(
         );
         return;
     }
+    if b.endpoint == "settings-page" {
+        compare_page(
+            f,
+            &String::from_utf8_lossy(&bb),
+            &String::from_utf8_lossy(&cb),
+        );
+        return;
+    }
     // Strictly, as the client reads a reply: a key given twice is two answers.
     let (bj, cj) = match (crate::json::from_slice(&bb), crate::json::from_slice(&cb)) {
         (Ok(bj), Ok(cj)) => (bj, cj),
@@ -235,10 +267,10 @@ fn compare_reply(
             return;
         }
     };
-    if is_card {
-        compare_card(f, &bj, &cj);
-    } else {
-        compare_me(f, &bj, &cj);
+    match b.endpoint.as_str() {
+        "card" => compare_card(f, &bj, &cj),
+        "discovery" => compare_discovery(f, &bj, &cj),
+        _ => compare_me(f, &bj, &cj),
     }
 }
 
@@ -344,7 +376,17 @@ fn compare_me(f: &mut Findings<'_>, b: &Value, c: &Value) {
 }
 
 fn settings(v: &Value) -> Option<&Vec<Value>> {
-    v.get("settings").and_then(Value::as_array)
+    v.get("settings")
+        .or_else(|| v.get("data").and_then(|d| d.get("settings")))
+        .and_then(Value::as_array)
+}
+
+/// Whether a setting is of a type the catalog reads (a switch, a RADIO, a DROPDOWN).
+fn is_read(s: &Value) -> bool {
+    matches!(
+        s.get("settingDisplayType").and_then(Value::as_str),
+        Some("TOGGLE" | "RADIO" | "DROPDOWN")
+    )
 }
 
 fn key_of(s: &Value) -> Option<&str> {
@@ -368,6 +410,9 @@ fn compare_card(f: &mut Findings<'_>, b: &Value, c: &Value) {
         let mut v = v.clone();
         if let Some(o) = v.as_object_mut() {
             o.remove("settings");
+            if let Some(d) = o.get_mut("data").and_then(Value::as_object_mut) {
+                d.remove("settings");
+            }
         }
         v
     };
@@ -378,19 +423,16 @@ fn compare_card(f: &mut Findings<'_>, b: &Value, c: &Value) {
         |_| Severity::Notable,
         Severity::Notable,
     );
-    let toggles = |s: &[Value]| {
-        s.iter()
-            .filter(|x| x.get("settingDisplayType").and_then(Value::as_str) == Some("TOGGLE"))
-            .count()
-    };
-    if toggles(bs) == 1 && toggles(cs) > 1 {
+    // A card of one setting that now holds more: a catalog entry that names no key reads "the
+    // card's only setting", and there is none any more.
+    if bs.len() == 1 && cs.len() > 1 {
         f.add(
             Severity::Breaking,
-            "toggles_added",
+            "settings_added",
             Some("settings"),
             format!(
-                "the card holds {} toggles where it held one: a catalog entry that names no key cannot choose",
-                toggles(cs)
+                "the card holds {} settings where it held one: a catalog entry that names no key cannot choose",
+                cs.len()
             ),
         );
     }
@@ -400,7 +442,7 @@ fn compare_card(f: &mut Findings<'_>, b: &Value, c: &Value) {
         .collect();
     for s in bs {
         let Some(key) = key_of(s) else { continue };
-        let was_toggle = s.get("settingDisplayType").and_then(Value::as_str) == Some("TOGGLE");
+        let was_toggle = is_read(s);
         let path = format!("settings[key={key}]");
         let Some(cur) = current.get(key) else {
             f.add(
@@ -497,7 +539,42 @@ fn compare_setting(f: &mut Findings<'_>, path: &str, b: &Value, c: &Value, toggl
             ),
         );
     }
+    // A many-valued setting's values: one gone or added is news (the catalog lists them).
+    let listed = |v: &Value| -> BTreeSet<String> {
+        v.get("settingDisplayValues")
+            .and_then(Value::as_array)
+            .map(|vs| {
+                vs.iter()
+                    .filter_map(|x| x.get("value").map(|v| v.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let many = matches!(bt.as_str(), Some("RADIO" | "DROPDOWN"));
+    if many && listed(b) != listed(c) {
+        let (was, now) = (listed(b), listed(c));
+        let show = |s: BTreeSet<&String>| {
+            crate::text::clean_line(
+                &s.into_iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                200,
+            )
+        };
+        f.add(
+            Severity::Notable,
+            "values_changed",
+            Some(&format!("{path}.settingDisplayValues")),
+            format!(
+                "the values offered changed: added {}; gone {}",
+                show(now.difference(&was).collect()),
+                show(was.difference(&now).collect())
+            ),
+        );
+    }
     let pair = |v: &Value| (get(v, "onValue"), get(v, "offValue"));
+    let toggle = toggle && bt.as_str() == Some("TOGGLE");
     if toggle && pair(b) != pair(c) {
         let (on, off) = pair(c);
         let (was_on, was_off) = pair(b);
@@ -527,182 +604,9 @@ fn compare_setting(f: &mut Findings<'_>, path: &str, b: &Value, c: &Value, toggl
     }
 }
 
-fn compare_form(f: &mut Findings<'_>, b: &str, c: &str) {
-    let read = |page: &str| objection::parse_form_within(page, objection::PARSE_LIMIT);
-    let (bf, cf) = match (read(b), read(c)) {
-        (Ok(bf), Ok(cf)) => (bf, cf),
-        (b, _) => {
-            f.add(
-                Severity::Notable,
-                "form_unreadable",
-                None,
-                format!(
-                    "the {} page took longer than {} s to read (it is not an ordinary page)",
-                    if b.is_err() { "baseline's" } else { "current" },
-                    objection::PARSE_LIMIT.as_secs()
-                ),
-            );
-            return;
-        }
-    };
-    let ok = |form: &Option<objection::Form>| {
-        form.as_ref()
-            .is_some_and(objection::looks_like_objection_form)
-    };
-    match (ok(&bf), ok(&cf)) {
-        (true, false) => {
-            f.add(
-                Severity::Notable,
-                "form_gone",
-                None,
-                "the page no longer holds a form that looks like the objection form (the tool falls back to the reported fields)"
-                    .to_string(),
-            );
-            return;
-        }
-        (false, _) => return,
-        (true, true) => {}
-    }
-    let fields = |form: &Option<objection::Form>| -> BTreeMap<String, (String, Option<String>)> {
-        form.iter()
-            .flat_map(|f| &f.fields)
-            .filter(|x| x.kind != "hidden")
-            .map(|x| (x.name.clone(), (x.kind.clone(), x.label.clone())))
-            .collect()
-    };
-    let (bm, cm) = (fields(&bf), fields(&cf));
-    for (name, (kind, label)) in &bm {
-        match cm.get(name) {
-            None => f.add(
-                Severity::Notable,
-                "form_field_removed",
-                Some(name),
-                format!("the form field `{name}` is gone"),
-            ),
-            Some((k, l)) => {
-                if k != kind {
-                    f.add(
-                        Severity::Notable,
-                        "form_field_kind",
-                        Some(name),
-                        format!("the form field `{name}` is a {k} where it was a {kind}"),
-                    );
-                }
-                if l != label {
-                    f.add(
-                        Severity::Notable,
-                        "form_label",
-                        Some(name),
-                        format!(
-                            "the form field `{name}` is labelled {:?}",
-                            l.as_deref().unwrap_or("")
-                        ),
-                    );
-                }
-            }
-        }
-    }
-    for name in cm.keys().filter(|n| !bm.contains_key(*n)) {
-        f.add(
-            Severity::Notable,
-            "form_field_added",
-            Some(name),
-            format!("a new form field `{name}`"),
-        );
-    }
-}
+mod secondary;
+
+use secondary::{compare_discovery, compare_form, compare_page};
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn card_findings(b: Value, c: Value) -> Vec<Finding> {
-        let mut f = Findings {
-            reply: "card x",
-            out: Vec::new(),
-        };
-        compare_card(&mut f, &b, &c);
-        f.out
-    }
-
-    fn toggle() -> Value {
-        json!({"key": "k", "entityUrn": "urn:li:settingEntity:k", "settingDisplayType": "TOGGLE",
-               "value": "true", "onValue": "true", "offValue": "false", "hasChild": false,
-               "primaryDescription": "Use my data", "trackingId": "abc"})
-    }
-
-    fn worst(f: &[Finding]) -> Option<Severity> {
-        f.iter().map(|x| x.severity).min()
-    }
-
-    #[test]
-    fn each_class_of_change_has_its_severity() {
-        let base = json!({"settings": [toggle()]});
-        let with = |edit: &dyn Fn(&mut Value)| {
-            let mut c = base.clone();
-            edit(&mut c["settings"][0]);
-            card_findings(base.clone(), c)
-        };
-        // Values only (the member's state) and volatile fields: nothing.
-        assert!(
-            with(&|s| {
-                s["value"] = json!("false");
-                s["trackingId"] = json!("xyz")
-            })
-            .is_empty()
-        );
-        assert_eq!(
-            worst(&with(&|s| {
-                s.as_object_mut().unwrap().remove("offValue");
-            })),
-            Some(Severity::Breaking)
-        );
-        assert_eq!(
-            worst(&with(&|s| s["key"] = json!(7))),
-            Some(Severity::Breaking)
-        );
-        assert_eq!(
-            worst(&with(&|s| s["settingDisplayType"] = json!("SWITCH"))),
-            Some(Severity::Breaking)
-        );
-        assert_eq!(
-            worst(&with(&|s| s["visibility"] = json!("PUBLIC"))),
-            Some(Severity::Notable)
-        );
-        assert_eq!(
-            worst(&with(&|s| s["primaryDescription"] = json!("Other words"))),
-            Some(Severity::Notable)
-        );
-        assert_eq!(
-            worst(&with(&|s| {
-                s["onValue"] = json!("ENABLED");
-                s["offValue"] = json!("DISABLED");
-                s["value"] = json!("ENABLED")
-            })),
-            Some(Severity::Notable)
-        );
-        // A boolean for a string still compares by equality: notable, not breaking.
-        assert_eq!(
-            worst(&with(&|s| {
-                s["onValue"] = json!(true);
-                s["offValue"] = json!(false);
-                s["value"] = json!(true)
-            })),
-            Some(Severity::Notable)
-        );
-        // A second toggle where there was one; the settings list gone.
-        let mut two = base.clone();
-        let mut other = toggle();
-        other["key"] = json!("k2");
-        two["settings"].as_array_mut().unwrap().push(other);
-        assert_eq!(
-            worst(&card_findings(base.clone(), two)),
-            Some(Severity::Breaking)
-        );
-        assert_eq!(
-            worst(&card_findings(base.clone(), json!({"elements": []}))),
-            Some(Severity::Breaking)
-        );
-    }
-}
+mod tests;

@@ -2,8 +2,10 @@
 //! each reply, redacted, as a recording ([`recording`]); [`compare`] compares two recordings by
 //! shape; [`selfcheck`] proves the fixtures parse and the sandbox serves what they say.
 
+pub mod assumptions;
 pub mod compare;
 mod normal;
+pub mod page;
 pub mod recording;
 pub mod redact;
 pub mod selfcheck;
@@ -135,23 +137,47 @@ impl Observer for Recorder {
     }
 }
 
-/// Fetches every endpoint the tool only reads, once each: `/me`, each card of the catalog, the
-/// objection form. Never a write, never a sign-in. A session, throttle or network failure stops
-/// it; any other reply is recorded as it came.
+/// A discovery category public sources show answering; recorded to settle the endpoint's
+/// shape, though it holds no setting of the catalog.
+pub const SEEN_CATEGORY: &str = "SIGN_IN_AND_SECURITY";
+
+/// Fetches every endpoint the tool only reads, once each: `/me`, each card of the catalog,
+/// each settings page (the second source), the discovery list of each category, the objection
+/// form. Never a write, never a sign-in. A session, throttle or network failure stops it; any
+/// other reply is recorded as it came.
 pub fn fetch(member: &Member<'_>, catalog: &Catalog) -> Result<()> {
     let keep_going = |r: Result<()>| match r {
         Err(e) if e.ends_account() => Err(e),
         _ => Ok(()),
     };
     keep_going(member.me().map(|_| ()))?;
-    let mut cards: Vec<&str> = catalog
-        .settings
-        .iter()
-        .filter_map(|e| e.card_ref().map(|c| c.card))
-        .collect();
-    cards.dedup();
+    let mut cards: Vec<&str> = Vec::new();
+    let mut pages: Vec<&str> = Vec::new();
+    for e in &catalog.settings {
+        if let Some(card) = e.card.as_deref()
+            && !cards.contains(&card)
+        {
+            cards.push(card);
+        }
+        if let Some(path) = e.page.strip_prefix("/mypreferences/d/")
+            && e.card.is_some()
+            && !pages.contains(&path)
+        {
+            pages.push(path);
+        }
+    }
     for card in cards {
         keep_going(member.card(card).map(|_| ()))?;
+    }
+    for path in pages {
+        keep_going(member.settings_page(path).map(|_| ()))?;
+    }
+    let mut categories: Vec<&str> = catalog.discovery.iter().map(String::as_str).collect();
+    if !categories.contains(&SEEN_CATEGORY) {
+        categories.push(SEEN_CATEGORY);
+    }
+    for category in categories {
+        keep_going(member.discovery(category).map(|_| ()))?;
     }
     keep_going(member.objection_form().map(|_| ()))
 }

@@ -82,11 +82,12 @@ pub struct FixtureEntry {
     pub file: String,
     /// `card`, `me`, `form`, `page` or `accounts`.
     pub parses_as: String,
-    /// For a card: the catalog key to read, if any.
+    /// For a card: the catalog entry it is read as (its id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setting: Option<String>,
-    /// For a card: the state reading it must give (`on`, `off`, `unknown`); for a form: whether
-    /// it must look like the objection form (`objection-form`, `other`).
+    pub entry: Option<String>,
+    /// For a card: the state reading it must give (`on`, `off`, `unknown`, or a many-valued
+    /// setting's value); for a form: whether it must look like the objection form
+    /// (`objection-form`, `other`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<String>,
 }

@@ -11,14 +11,22 @@ use serde_json::Value;
 
 use super::recording::{Recording, sha256};
 use super::{Recorder, compare};
-use crate::audit::read_card;
-use crate::catalog::{CardRef, Catalog, Toggle};
+use crate::audit::{Reading, read_card};
+use crate::catalog::Catalog;
 use crate::clock::Time;
 use crate::linkedin::api::parse_me;
 use crate::linkedin::{Client, NetConfig, Origin, Session};
 use crate::objection;
 use crate::report::State;
 use crate::sandbox::{AccountsFile, CardSpec, Fault, Fixtures, Sandbox, SandboxOptions};
+
+/// A reading's state by the name JSON gives it: `on`, `off`, `unknown`, or the value held.
+fn state_name(r: &Reading) -> String {
+    match &r.value {
+        Some(v) => v.value.clone(),
+        None => r.state.as_str().to_string(),
+    }
+}
 use crate::secret::Secret;
 
 #[derive(Clone, Debug, Serialize)]
@@ -79,16 +87,17 @@ pub fn run(recording: &Recording, dir: Option<&Path>, time: &Time) -> Vec<Check>
                     "card" => {
                         let json: Value =
                             serde_json::from_slice(&b).map_err(|e| format!("not JSON: {e}"))?;
-                        let card = CardRef {
-                            card: "fixture",
-                            setting: fx.setting.as_deref(),
-                            private_when: Toggle::Off,
-                        };
-                        let got = read_card(&card, &json).state;
+                        let entry = fx
+                            .entry
+                            .as_deref()
+                            .and_then(|id| catalog.get(id))
+                            .and_then(|e| e.card_ref())
+                            .ok_or("the manifest names no catalog entry to read it as")?;
+                        let got = state_name(&read_card(&entry, &json));
                         let want = fx.expect.as_deref().unwrap_or("");
-                        (got.as_str() == want)
+                        (got == want)
                             .then_some(())
-                            .ok_or(format!("reads {} where it must read {want}", got.as_str()))
+                            .ok_or(format!("reads {got} where it must read {want}"))
                     }
                     "me" => serde_json::from_slice::<Value>(&b)
                         .map_err(|e| format!("not JSON: {e}"))
@@ -102,6 +111,12 @@ pub fn run(recording: &Recording, dir: Option<&Path>, time: &Time) -> Vec<Check>
                             .then_some(())
                             .ok_or("is not read as the manifest says".to_string())
                     }
+                    "discovery" => serde_json::from_slice::<Value>(&b)
+                        .map_err(|e| format!("not JSON: {e}"))
+                        .and_then(|v| match crate::linkedin::api::parse_discovery(&v) {
+                            crate::linkedin::Discovery::Listed(_) => Ok(()),
+                            crate::linkedin::Discovery::NotListed(why) => Err(why),
+                        }),
                     "page" => text
                         .contains("<html")
                         .then_some(())
@@ -166,26 +181,25 @@ fn reads(endpoint: &str, arg: &str, bytes: &[u8], catalog: &Catalog) -> Result<(
         "card" => {
             let json: Value =
                 serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
-            let entries: Vec<CardRef<'_>> = catalog
-                .settings
-                .iter()
-                .filter_map(|e| e.card_ref())
-                .filter(|c| c.card == arg)
-                .collect();
-            if entries.is_empty() {
-                return Err(format!("no catalog entry reads the card {arg:?}"));
+            reads_every_entry(catalog, |c| c.card.as_deref() == Some(arg), &json)
+        }
+        "settings-page" => {
+            let page = format!("/mypreferences/d/{arg}");
+            let settings = super::page::embedded_settings(&String::from_utf8_lossy(bytes), None)?;
+            if settings.is_empty() {
+                return Err("the page embeds no settings".to_string());
             }
-            for card in entries {
-                let r = read_card(&card, &json);
-                if !matches!(r.state, State::On | State::Off) {
-                    return Err(format!(
-                        "reads {}: {}",
-                        r.state.as_str(),
-                        r.reason.unwrap_or_default()
-                    ));
-                }
+            let json = serde_json::json!({ "settings": settings });
+            reads_every_entry(catalog, |c| c.page == page, &json)
+        }
+        "discovery" => {
+            let json: Value =
+                serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+            match crate::linkedin::api::parse_discovery(&json) {
+                crate::linkedin::Discovery::Listed(l) if !l.is_empty() => Ok(()),
+                crate::linkedin::Discovery::Listed(_) => Err("lists no card".to_string()),
+                crate::linkedin::Discovery::NotListed(why) => Err(why),
             }
-            Ok(())
         }
         "objection-form" => {
             objection::parse_form_within(&String::from_utf8_lossy(bytes), objection::PARSE_LIMIT)
@@ -196,6 +210,34 @@ fn reads(endpoint: &str, arg: &str, bytes: &[u8], catalog: &Catalog) -> Result<(
         }
         other => Err(format!("no reader for the endpoint {other:?}")),
     }
+}
+
+/// Every catalog entry `which` picks reads `json` with a proven state.
+fn reads_every_entry(
+    catalog: &Catalog,
+    which: impl Fn(&crate::catalog::Entry) -> bool,
+    json: &Value,
+) -> Result<(), String> {
+    let entries: Vec<&crate::catalog::Entry> = catalog
+        .settings
+        .iter()
+        .filter(|e| e.card_ref().is_some() && which(e))
+        .collect();
+    if entries.is_empty() {
+        return Err("no catalog entry reads it".to_string());
+    }
+    for e in entries {
+        let r = read_card(&e.card_ref().expect("filtered"), json);
+        if !matches!(r.state, State::On | State::Off | State::Chosen) {
+            return Err(format!(
+                "{} reads {}: {}",
+                e.id,
+                r.state.as_str(),
+                r.reason.unwrap_or_default()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The files of the recording.
@@ -233,6 +275,7 @@ fn sandbox_serves_the_fixtures(
     dir: Option<&Path>,
     time: &Time,
 ) {
+    let catalog = Catalog::builtin();
     let (file, fixtures) = match dir {
         None => (AccountsFile::builtin(), Fixtures::embedded()),
         Some(d) => match AccountsFile::load(&d.join("accounts.toml")) {
@@ -287,11 +330,27 @@ fn sandbox_serves_the_fixtures(
                 (Err(e), _) | (_, Err(e)) => Err(e),
             },
         );
+        // The cards the account has: the catalog's (with a preset), its own, less the absent.
+        let mut cards: Vec<(String, String)> = Vec::new();
+        if account.preset.is_some() {
+            for e in &catalog.settings {
+                if let Some(card) = &e.card
+                    && !cards.iter().any(|(k, _)| k == card)
+                {
+                    cards.push((card.clone(), format!("cards/{card}.json")));
+                }
+            }
+        }
         for (key, spec) in &account.cards {
             let source = match spec {
                 CardSpec::File { file } => file.clone(),
-                CardSpec::State(_) => format!("cards/{key}.json"),
+                _ => format!("cards/{key}.json"),
             };
+            cards.retain(|(k, _)| k != key);
+            cards.push((key.clone(), source));
+        }
+        cards.retain(|(k, _)| !account.absent.contains(k));
+        for (key, source) in &cards {
             let result = member
                 .card(key)
                 .map_err(|e| e.to_string())
@@ -301,7 +360,7 @@ fn sandbox_serves_the_fixtures(
                 })
                 .and_then(|served| {
                     let fixture: Value = recording
-                        .read(&source)
+                        .read(source)
                         .map_err(|e| e.to_string())
                         .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))?;
                     let same = compare::shape(&served) == compare::shape(&fixture);
@@ -309,6 +368,14 @@ fn sandbox_serves_the_fixtures(
                         .ok_or(format!("does not have the shape of {source}"))
                 });
             checks.add(format!("sandbox {} serves card {key}", account.id), result);
+        }
+        for key in &account.absent {
+            let result = match member.card(key) {
+                Ok(crate::linkedin::CardReply::NotOffered) => Ok(()),
+                Ok(other) => Err(format!("answers {other:?} where it must be not offered")),
+                Err(e) => Err(e.to_string()),
+            };
+            checks.add(format!("sandbox {} lacks card {key}", account.id), result);
         }
     }
 }

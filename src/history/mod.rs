@@ -102,7 +102,7 @@ impl History {
                 let last = last_definite(tx, who, &row.id)?;
                 if let Some(last) = last
                     && is_definite(row.state)
-                    && last.state != row.state
+                    && last.state != row.state_name()
                 {
                     let was_private = last_private(tx, who, &row.id)?;
                     changed.insert(
@@ -117,7 +117,7 @@ impl History {
                 }
                 let mut r = Record::new(Kind::Audit, who, &report.checked_at);
                 r.setting = Some(row.id.clone());
-                r.state = Some(row.state.as_str().to_string());
+                r.state = Some(row.state_name().to_string());
                 r.private = row.private;
                 r.reply_sha256 = row.reply_sha256.clone();
                 r.catalog = Some(catalog.to_string());
@@ -145,16 +145,18 @@ impl History {
                 let change = changes.iter().find(|c| c.id == row.id);
                 // What the setting was before anything was written: opt-out writes only a setting
                 // it read as exposed.
+                // A neighbour moved by another write was read before it as it is recorded here.
                 let (read, read_private) = match change {
-                    Some(c) => (c.before, Some(false)),
-                    None => (row.state, row.private),
+                    Some(c) if c.moved_by.is_none() => (c.before.as_str(), Some(false)),
+                    Some(c) => (c.before.as_str(), None),
+                    None => (row.state_name(), row.private),
                 };
                 if read_private == Some(false) && last_private(tx, who, &row.id)? == Some(true) {
                     back_on.push(row.id.clone());
                 }
                 let mut r = Record::new(Kind::Audit, who, at);
                 r.setting = Some(row.id.clone());
-                r.state = Some(read.as_str().to_string());
+                r.state = Some(read.to_string());
                 r.private = read_private;
                 r.catalog = Some(catalog.to_string());
                 if change.is_none() {
@@ -164,9 +166,9 @@ impl History {
                 if let Some(c) = change {
                     let mut w = Record::new(Kind::Write, who, at);
                     w.setting = Some(row.id.clone());
-                    w.before = Some(c.before.as_str().to_string());
-                    w.state = Some(c.after.as_str().to_string());
-                    w.private = if c.after == row.state {
+                    w.before = Some(c.before.clone());
+                    w.state = Some(c.after.clone());
+                    w.private = if c.after == row.state_name() {
                         row.private
                     } else {
                         None
@@ -210,20 +212,19 @@ fn recorded(row: &SettingRow) -> bool {
     row.reason_code != Some(ReasonCode::Informational)
 }
 
-/// A state the history compares: proven on, proven off, or not offered. `unknown` is no state.
+/// A state the history compares: proven on, proven off, a many-valued setting's value, or not
+/// offered. `unknown` is no state.
 fn is_definite(state: State) -> bool {
-    matches!(state, State::On | State::Off | State::NotOffered)
-}
-
-fn parse_state(text: &str) -> Option<State> {
-    [State::On, State::Off, State::NotOffered, State::Unknown]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+    matches!(
+        state,
+        State::On | State::Off | State::Chosen | State::NotOffered
+    )
 }
 
 /// The last definite state recorded for a member's setting.
 struct Last {
-    state: State,
+    /// Its name ([`SettingRow::state_name`]).
+    state: String,
     at: String,
     /// Set by `opt-out`: a write whose read-back proved the private state.
     by_opt_out: bool,
@@ -233,7 +234,8 @@ fn last_definite(conn: &Connection, who: &Who, setting: &str) -> rusqlite::Resul
     conn.query_row(
         "SELECT state, at, kind, verified, private FROM events
          WHERE site = ?1 AND member = ?2 AND setting = ?3
-           AND kind IN ('audit', 'write') AND state IN ('on', 'off', 'not_offered')
+           AND kind IN ('audit', 'write') AND state IS NOT NULL
+           AND state NOT IN ('', 'unknown', 'informational')
          ORDER BY id DESC LIMIT 1",
         params![who.site, who.member, setting],
         |r| {
@@ -248,14 +250,12 @@ fn last_definite(conn: &Connection, who: &Who, setting: &str) -> rusqlite::Resul
     )
     .optional()
     .map(|found| {
-        found.and_then(|(state, at, kind, verified, private)| {
-            Some(Last {
-                state: parse_state(&state)?,
-                at,
-                by_opt_out: kind == Kind::Write.as_str()
-                    && verified == Some(true)
-                    && private == Some(true),
-            })
+        found.map(|(state, at, kind, verified, private)| Last {
+            state,
+            at,
+            by_opt_out: kind == Kind::Write.as_str()
+                && verified == Some(true)
+                && private == Some(true),
         })
     })
 }
@@ -323,21 +323,14 @@ fn append(conn: &Connection, mut r: Record) -> rusqlite::Result<()> {
 /// A row of the generative-AI toggle in this state (private when off), for the tests.
 #[cfg(test)]
 pub(crate) fn ai_row(state: State) -> SettingRow {
+    let private = match state {
+        State::On => Some(false),
+        State::Off => Some(true),
+        _ => None,
+    };
     SettingRow {
-        id: "generative-ai-training".into(),
         title: "AI".into(),
-        state,
-        private: match state {
-            State::On => Some(false),
-            State::Off => Some(true),
-            _ => None,
-        },
-        reason: None,
-        reason_code: None,
-        url: String::new(),
-        previous: None,
-        advice: crate::report::Advice::Nothing,
-        reply_sha256: None,
+        ..SettingRow::bare("generative-ai-training", state, private)
     }
 }
 
@@ -373,7 +366,7 @@ mod tests {
         let changed = h.record_audit(&who(), "c", &r).unwrap();
         assert_eq!(changed.len(), 1);
         let p = changed["generative-ai-training"].clone();
-        assert_eq!(p.state, State::Off);
+        assert_eq!(p.state, "off");
         assert_eq!(p.checked_at, "2026-10-01T08:00:00Z");
         assert!(p.reenabled);
         // Another member's records are theirs alone.

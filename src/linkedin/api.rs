@@ -4,7 +4,9 @@
 use serde_json::Value;
 
 use super::client::{Body, Client, Member, Reply};
-use super::endpoints::{CARD, LOGIN, LOGIN_START, ME, OBJECTION_FORM, SETTING};
+use super::endpoints::{
+    CARD, DISCOVERY, LOGIN, LOGIN_START, ME, OBJECTION_FORM, SETTING, SETTINGS_PAGE,
+};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::text;
@@ -18,6 +20,22 @@ pub enum CardReply {
     NotOffered,
     /// A reply that proves nothing about the setting (an empty or HTML 404, a 410): why.
     Unproven(crate::report::ReasonCode, String),
+}
+
+/// One card a discovery list names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    pub card: String,
+    /// What LinkedIn calls it (cleaned, short).
+    pub text: String,
+}
+
+/// A discovery list as the server answered it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Discovery {
+    Listed(Vec<Listed>),
+    /// Anything else (a 404, another shape): why it lists nothing.
+    NotListed(String),
 }
 
 /// The member, as `/voyager/api/me` describes them.
@@ -78,6 +96,29 @@ impl Member<'_> {
         let mut call = SETTING.call(setting_key);
         call.body = Some(Body::Json(body));
         self.send(call).map(|_| ())
+    }
+
+    /// `GET` the discovery list of one category (`settingsApiSneakPeeks`): which setting cards
+    /// LinkedIn offers there.
+    pub fn discovery(&self, category: &str) -> Result<Discovery> {
+        let reply = self.send(DISCOVERY.call(category))?;
+        if reply.status != 200 {
+            return Ok(Discovery::NotListed(format!(
+                "the discovery list answered {}",
+                reply.status
+            )));
+        }
+        Ok(parse_discovery(reply.json.as_ref().unwrap_or(&Value::Null)))
+    }
+
+    /// `GET` a settings page (the path after `/mypreferences/d/`), for a recording: its HTML,
+    /// or `None` when it answered 404 or 410.
+    pub fn settings_page(&self, path: &str) -> Result<Option<String>> {
+        let reply = self.send(SETTINGS_PAGE.call(path))?;
+        Ok(match reply.status {
+            404 | 410 => None,
+            _ => reply.text,
+        })
     }
 
     /// The Data Processing Objection Form page, fetched with the session.
@@ -216,6 +257,34 @@ pub fn parse_me(json: &Value) -> std::result::Result<Me, String> {
     })
 }
 
+/// Reads a discovery list: `{"elements": [{"settingCardKey": "…", "displayText": "…"}]}`. An
+/// element without a plain card key is left out; a reply of another shape lists nothing.
+pub fn parse_discovery(json: &Value) -> Discovery {
+    let Some(elements) = json.get("elements").and_then(Value::as_array) else {
+        return Discovery::NotListed("the discovery reply has no `elements` list".to_string());
+    };
+    let listed = elements
+        .iter()
+        .take(500)
+        .filter_map(|e| {
+            let card = e.get("settingCardKey")?.as_str()?;
+            let plain = !card.is_empty()
+                && card.len() <= 100
+                && card
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            plain.then(|| Listed {
+                card: card.to_string(),
+                text: text::clean_line(
+                    e.get("displayText").and_then(Value::as_str).unwrap_or(""),
+                    80,
+                ),
+            })
+        })
+        .collect();
+    Discovery::Listed(listed)
+}
+
 /// A public identifier, which becomes part of a profile address: letters, digits, '-' and '_'
 /// only, at most 100 of them; anything else is no identifier at all.
 pub fn clean_public_id(raw: &str) -> Option<String> {
@@ -293,6 +362,28 @@ mod tests {
                 other => panic!("{other:?} for {body:?}"),
             }
         }
+    }
+
+    #[test]
+    fn discovery_lists_plain_card_keys_only() {
+        let json = serde_json::json!({"elements": [
+            {"settingCardKey": "adsByAge", "displayText": "Age\u{1b}[2J range"},
+            {"settingCardKey": "../x", "displayText": "bad"},
+            {"settingCardKey": 7},
+            {"displayText": "no key"},
+        ]});
+        match parse_discovery(&json) {
+            Discovery::Listed(l) => {
+                assert_eq!(l.len(), 1);
+                assert_eq!(l[0].card, "adsByAge");
+                assert!(crate::text::is_clean(&l[0].text));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            parse_discovery(&serde_json::json!({"data": []})),
+            Discovery::NotListed(_)
+        ));
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct Endpoint {
     pub pass: &'static [u16],
     /// Whether a 429, 999 or 5xx may be answered by sending the call again.
     pub retry: bool,
+    /// Whether the variable part may hold `/` (a settings page's path).
+    pub nested: bool,
 }
 
 /// The `accept` value LinkedIn's web client sends; `/me` then answers in the normalized shape.
@@ -51,6 +53,7 @@ pub static ME: Endpoint = Endpoint {
     access: Access::Read,
     pass: &[],
     retry: true,
+    nested: false,
 };
 
 /// `GET` a settings card.
@@ -63,6 +66,7 @@ pub static CARD: Endpoint = Endpoint {
     access: Access::Read,
     pass: &[404, 410],
     retry: true,
+    nested: false,
 };
 
 /// `PUT` one setting.
@@ -76,6 +80,7 @@ pub static SETTING: Endpoint = Endpoint {
     pass: &[],
     // A PUT of the same value is idempotent.
     retry: true,
+    nested: false,
 };
 
 /// `GET /uas/authenticate`: sets the JSESSIONID a password sign-in must use.
@@ -88,6 +93,7 @@ pub static LOGIN_START: Endpoint = Endpoint {
     access: Access::SignIn,
     pass: &[],
     retry: true,
+    nested: false,
 };
 
 /// `POST /uas/authenticate`: the password sign-in itself.
@@ -101,6 +107,7 @@ pub static LOGIN: Endpoint = Endpoint {
     pass: &[401],
     // A retry would be a second sign-in attempt.
     retry: false,
+    nested: false,
 };
 
 /// The Data Processing Objection Form page.
@@ -113,10 +120,47 @@ pub static OBJECTION_FORM: Endpoint = Endpoint {
     access: Access::Read,
     pass: &[],
     retry: true,
+    nested: false,
+};
+
+/// `GET` a settings page (`/mypreferences/d/…`): the page LinkedIn renders, with the settings
+/// it shows embedded as JSON in `<code>` elements. The second source, for `record` and `drift`.
+pub static SETTINGS_PAGE: Endpoint = Endpoint {
+    name: "settings-page",
+    method: "GET",
+    pattern: "/mypreferences/d/{}",
+    accept: "text/html",
+    expect: Expect::Html,
+    access: Access::Read,
+    pass: &[404, 410],
+    retry: true,
+    nested: true,
+};
+
+/// `GET` the discovery list of one category: the setting cards LinkedIn offers there.
+pub static DISCOVERY: Endpoint = Endpoint {
+    name: "discovery",
+    method: "GET",
+    pattern: "/mysettings-api/settingsApiSneakPeeks?category={}&q=category",
+    accept: "application/json",
+    expect: Expect::Json,
+    access: Access::Read,
+    pass: &[404, 410],
+    retry: true,
+    nested: false,
 };
 
 /// Every endpoint, in the order a recording lists them.
-pub static ALL: &[&Endpoint] = &[&ME, &CARD, &SETTING, &LOGIN_START, &LOGIN, &OBJECTION_FORM];
+pub static ALL: &[&Endpoint] = &[
+    &ME,
+    &CARD,
+    &SETTINGS_PAGE,
+    &DISCOVERY,
+    &SETTING,
+    &LOGIN_START,
+    &LOGIN,
+    &OBJECTION_FORM,
+];
 
 impl Endpoint {
     /// The path, with `arg` in place of `{}`.
@@ -124,17 +168,36 @@ impl Endpoint {
         self.pattern.replacen("{}", arg, 1)
     }
 
-    /// The variable part of `path` when `method` and `path` are this endpoint's (`""` when it
-    /// has none).
-    pub fn matches<'p>(&self, method: &str, path: &'p str) -> Option<&'p str> {
+    /// The variable part of `target` (a path, with its query) when `method` and `target` are
+    /// this endpoint's (`""` when it has none). An endpoint without a query in its pattern
+    /// ignores the target's query.
+    pub fn matches<'p>(&self, method: &str, target: &'p str) -> Option<&'p str> {
         if !self.method.eq_ignore_ascii_case(method) {
             return None;
         }
+        let target = if self.pattern.contains('?') {
+            target
+        } else {
+            target.split('?').next().unwrap_or(target)
+        };
         match self.pattern.split_once("{}") {
-            None => (path == self.pattern).then_some(""),
+            None => (target == self.pattern).then_some(""),
             Some((head, tail)) => {
-                let arg = path.strip_prefix(head)?.strip_suffix(tail)?;
-                (!arg.is_empty() && !arg.contains('/')).then_some(arg)
+                let arg = target.strip_prefix(head)?.strip_suffix(tail)?;
+                let plain = |part: &str| {
+                    !part.is_empty()
+                        && part != "."
+                        && part != ".."
+                        && part
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                };
+                let ok = if self.nested {
+                    arg.split('/').all(plain)
+                } else {
+                    plain(arg)
+                };
+                ok.then_some(arg)
             }
         }
     }
@@ -172,6 +235,27 @@ mod tests {
         }
         assert!(route("GET", "/mysettings-api/settingsApiSettingCards/").is_none());
         assert!(route("GET", "/mysettings-api/settingsApiSettingCards/a/b").is_none());
+        assert_eq!(
+            route("GET", "/mysettings-api/settingsApiSettingCards/abc?x=1").map(|(_, a)| a),
+            Some("abc")
+        );
+        let (page, arg) = route("GET", "/mypreferences/d/settings/ads-by-age").unwrap();
+        assert_eq!((page.name, arg), ("settings-page", "settings/ads-by-age"));
+        assert!(route("GET", "/mypreferences/d/settings/../me").is_none());
+        assert!(route("GET", "/mypreferences/d/a//b").is_none());
+        let (d, arg) = route(
+            "GET",
+            "/mysettings-api/settingsApiSneakPeeks?category=PRIVACY&q=category",
+        )
+        .unwrap();
+        assert_eq!((d.name, arg), ("discovery", "PRIVACY"));
+        assert!(
+            route(
+                "GET",
+                "/mysettings-api/settingsApiSneakPeeks?category=A&B&q=category"
+            )
+            .is_none()
+        );
         assert!(route("DELETE", "/voyager/api/me").is_none());
         let names: std::collections::HashSet<_> = ALL.iter().map(|e| e.name).collect();
         assert_eq!(names.len(), ALL.len(), "names are unique");

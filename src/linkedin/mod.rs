@@ -10,7 +10,7 @@ pub mod origin;
 pub mod retry;
 pub mod session;
 
-pub use api::{CardReply, LoginResult, Me};
+pub use api::{CardReply, Discovery, LoginResult, Me};
 pub use client::{Client, Exchange, Member, Observer, Wait, WaitReason};
 pub use net::NetConfig;
 pub use origin::{LINKEDIN, Origin, profile_url};

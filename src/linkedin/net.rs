@@ -43,6 +43,21 @@ impl NetConfig {
     pub const DEFAULT_RETRIES: u32 = 3;
     pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(60);
     pub const DEFAULT_MAX_BODY: u64 = 8 * 1024 * 1024;
+    /// The pause between one account's requests against LinkedIn (the contract: about 1 to 3 s,
+    /// with jitter): 2 s ± 50 %.
+    pub const POLITE_DELAY: Duration = Duration::from_millis(2000);
+    pub const POLITE_SPREAD: f64 = 0.5;
+
+    /// Paces one account's requests: `delay_ms` (± 50 %) when given, else none on loopback (the
+    /// sandbox, tests) and the polite pause against anything else.
+    pub fn pace(&mut self, delay_ms: Option<u64>) {
+        self.delay = match (delay_ms, self.origin.is_loopback()) {
+            (Some(ms), _) => Duration::from_millis(ms),
+            (None, true) => Duration::ZERO,
+            (None, false) => Self::POLITE_DELAY,
+        };
+        self.delay_spread = Self::POLITE_SPREAD;
+    }
 
     pub fn new(origin: Origin) -> NetConfig {
         NetConfig {

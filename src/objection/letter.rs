@@ -33,7 +33,7 @@ pub fn explanation(i: &Inputs) -> String {
             "The setting \"Use my data for training content creation AI models\" is still on in my account{}.",
             if i.include_genai { "; my objection covers that use of my data too" } else { "" }
         )),
-        State::NotOffered | State::Unknown | State::Informational => {}
+        State::Chosen | State::NotOffered | State::Unknown | State::Informational => {}
     }
     if let Some(reason) = i.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         parts.push(format!("In my own words: {reason}"));

@@ -144,7 +144,10 @@ impl Junit {
                     message: format!(
                         "{} is {}: LinkedIn may use this member's data",
                         row.title,
-                        row.state.as_str()
+                        match &row.value {
+                            Some(v) => format!("\"{}\"", v.label),
+                            None => row.state.as_str().to_string(),
+                        }
                     ),
                 },
                 (State::Unknown, _) => Outcome::Error {

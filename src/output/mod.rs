@@ -118,6 +118,8 @@ pub struct Style {
     /// The columns prose is wrapped to: `COLUMNS`, else the terminal's width (80 when it
     /// reports none); `None` off a terminal, where prose is left for the reader to wrap.
     pub width: Option<usize>,
+    /// Reports in their long form (`--wide`, `-v`).
+    pub long: bool,
 }
 
 /// The width tables are laid out for when no terminal says otherwise.
@@ -275,10 +277,12 @@ impl Output {
             stdout: Style {
                 color: allowed(tty.stdout),
                 width: tty.stdout_width,
+                long: false,
             },
             stderr: Style {
                 color: allowed(tty.stderr),
                 width: tty.stderr_width,
+                long: false,
             },
             words: Words::default(),
             quiet: false,
@@ -297,6 +301,13 @@ impl Output {
     /// The same output in another format (a bulk run's default).
     pub fn with_format(mut self, format: Format) -> Output {
         self.format = format;
+        self
+    }
+
+    /// The same output, its reports in the long form or not.
+    pub fn with_long(mut self, long: bool) -> Output {
+        self.stdout.long = long;
+        self.stderr.long = long;
         self
     }
 
@@ -471,6 +482,15 @@ impl Output {
         self.term.progress.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Whether any bar is drawn on stderr (a spinner then stays away).
+    pub fn drawing(&self) -> bool {
+        self.term
+            .bar
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
     /// Marks a bulk run's progress bar as drawn, or gone.
     pub(crate) fn set_progress(&self, on: bool) {
         self.term
@@ -592,11 +612,13 @@ mod tests {
         let s = Style {
             color: false,
             width: None,
+            long: false,
         };
         assert_eq!(s.red("x"), "x");
         let s = Style {
             color: true,
             width: None,
+            long: false,
         };
         assert_eq!(s.red("x"), "\x1b[1;31mx\x1b[0m");
     }

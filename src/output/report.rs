@@ -28,6 +28,9 @@ pub const CSV_HEADER: &[&str] = &[
     "label",
     "previous_state",
     "previous_checked_at",
+    "group",
+    "kind",
+    "value_label",
 ];
 
 /// The member, for the heading: the last stop before the terminal, so cleaned again.
@@ -49,7 +52,7 @@ impl View for Report {
         };
         let mut out = s.wrap(
             &format!(
-                "{} {}, checked {}",
+                "{} {}, {}",
                 s.bold(what),
                 who(&self.account),
                 self.checked_at
@@ -60,70 +63,18 @@ impl View for Report {
         if let Some(profile) = &self.account.profile {
             out.push_str(&format!("profile: {profile}\n"));
         }
-        // Laid out for 80 columns: each setting's page is a numbered link under the table (a link
-        // cut across a cell cannot be clicked), the advice is a few words, and the commands follow
-        // the table, whole, on lines of their own.
-        let mut table = s.table(&["Setting", "State", "Private?", "What to do"]);
-        let mut pages: Vec<&str> = Vec::new();
-        for row in &self.settings {
-            let (private, color) = match row.private {
-                Some(true) => ("yes", Some(Color::Green)),
-                Some(false) => ("NO", Some(Color::Red)),
-                None if row.state == State::Unknown => ("?", Some(Color::Yellow)),
-                None => ("-", None),
-            };
-            let state = match &row.previous {
-                Some(p) => format!("{}\n(was {})", row.state.as_str(), p.state.as_str()),
-                None => row.state.as_str().to_string(),
-            };
-            let page = match pages.iter().position(|p| *p == row.url) {
-                Some(i) => i + 1,
-                None => {
-                    pages.push(&row.url);
-                    pages.len()
-                }
-            };
-            table.add_row(vec![
-                s.cell(&format!("{} [{page}]\n{}", row.title, row.id), None),
-                s.cell(&state, color),
-                s.cell(private, color),
-                s.cell(short_advice(&row.advice), None),
-            ]);
-        }
-        // The id under each title is never cut, whatever the title does.
-        let longest_id = self.settings.iter().map(|r| r.id.chars().count()).max();
-        Style::at_least(&mut table, 0, longest_id.unwrap_or(0));
-        out.push_str(&table.to_string());
-        out.push('\n');
-        for (i, page) in pages.iter().enumerate() {
-            out.push_str(&format!(
-                "[{}] {}\n",
-                i + 1,
-                crate::text::clean_line(page, 300)
-            ));
-        }
-        let notes: Vec<String> = self
-            .settings
-            .iter()
-            .filter_map(|r| {
-                r.previous
-                    .as_ref()
-                    .map(|p| format!("{}: {}", r.id, was(p, r.state)))
-            })
-            .chain(
-                self.settings
-                    .iter()
-                    .filter_map(|r| r.reason.as_ref().map(|why| format!("{}: {why}", r.id))),
-            )
-            .map(|note| s.wrap(&format!("  {note}"), "    "))
-            .collect();
-        if !notes.is_empty() {
-            out.push_str(&format!("{}\n{}\n", s.bold("Notes:"), notes.join("\n")));
+        if s.long {
+            out.push_str(&long_table(self, s));
+        } else {
+            out.push_str(&compact_table(self, s));
         }
         if let Some(changes) = &self.changes
             && !changes.is_empty()
         {
-            out.push_str(&changes_table(s, changes));
+            out.push_str(&changes_lines(s, changes));
+        }
+        if let Some(d) = &self.discovery {
+            out.push_str(&discovered_lines(s, d));
         }
         if let Some(planned) = &self.planned {
             out.push_str(&planned_requests(s, planned));
@@ -150,9 +101,10 @@ impl View for Report {
                     .find(|c| Some(c.id.as_str()) == id)
                 {
                     Some(c) => Written {
-                        before: Some(c.before),
-                        after: Some(c.after),
+                        before: Some(&c.before),
+                        after: Some(&c.after),
                         verified: Some(c.verified),
+                        moved_by: c.moved_by.as_deref(),
                     },
                     None => Written::default(),
                 }
@@ -178,12 +130,15 @@ impl View for Report {
             csv.row(&ReportRow {
                 id: Some(&r.id),
                 title: Some(&r.title),
-                state: Some(r.state),
+                state: Some(r.state_name()),
                 private: r.private,
                 reason: r.reason.as_deref(),
                 reason_code: r.reason_code,
                 url: Some(&r.url),
-                previous_state: r.previous.as_ref().map(|p| p.state),
+                group: Some(r.group.name()),
+                kind: Some(r.kind.as_str()),
+                value_label: r.value.as_ref().map(|v| v.label.as_str()),
+                previous_state: r.previous.as_ref().map(|p| p.state.as_str()),
                 previous_checked_at: r.previous.as_ref().map(|p| p.checked_at.as_str()),
                 written: written(Some(&r.id)),
                 ..base
@@ -202,7 +157,7 @@ struct ReportRow<'a> {
     verdict: Option<Verdict>,
     id: Option<&'a str>,
     title: Option<&'a str>,
-    state: Option<State>,
+    state: Option<&'a str>,
     private: Option<bool>,
     reason: Option<&'a str>,
     reason_code: Option<crate::report::ReasonCode>,
@@ -210,18 +165,185 @@ struct ReportRow<'a> {
     error_kind: Option<&'a str>,
     error_message: Option<&'a str>,
     label: Option<&'a str>,
-    previous_state: Option<State>,
+    previous_state: Option<&'a str>,
     previous_checked_at: Option<&'a str>,
+    group: Option<&'a str>,
+    kind: Option<&'a str>,
+    value_label: Option<&'a str>,
     #[serde(flatten)]
-    written: Option<Written>,
+    written: Option<Written<'a>>,
 }
 
 /// What `opt-out` wrote to a setting, as its report's CSV shows it.
 #[derive(Serialize, Default, Clone, Copy)]
-struct Written {
-    before: Option<State>,
-    after: Option<State>,
+struct Written<'a> {
+    before: Option<&'a str>,
+    after: Option<&'a str>,
     verified: Option<bool>,
+    moved_by: Option<&'a str>,
+}
+
+/// The private column: `NO` in red, `yes` in green, `?` in yellow, `-` for nothing to judge.
+fn private_mark(row: &SettingRow) -> (&'static str, Option<Color>) {
+    match row.private {
+        Some(true) => ("yes", Some(Color::Green)),
+        Some(false) => ("NO", Some(Color::Red)),
+        None if row.state == State::Unknown => ("?", Some(Color::Yellow)),
+        None => ("-", None),
+    }
+}
+
+fn paint(s: &Style, text: &str, color: Option<Color>) -> String {
+    match color {
+        Some(Color::Red) => s.red(text),
+        Some(Color::Green) => s.green(text),
+        Some(Color::Yellow) => s.yellow(text),
+        _ => text.to_string(),
+    }
+}
+
+/// One line per setting, grouped, at the stream's width (80 columns when it has none): group
+/// (on its first row only), private, state, id, and the label cut to fit. Notes follow only for
+/// what needs a word: a state that is unknown, changed since the last check, or a write that
+/// did not take.
+fn compact_table(report: &Report, s: &Style) -> String {
+    const GROUP: usize = 11;
+    const PRIVATE: usize = 4;
+    const STATE: usize = 13;
+    let width = s.width.unwrap_or(super::DEFAULT_WIDTH);
+    let id_cols = report
+        .settings
+        .iter()
+        .map(|r| crate::text::visible_width(&r.id))
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let label_cols = width.saturating_sub(GROUP + PRIVATE + STATE + id_cols);
+    let mut out = String::new();
+    let mut last_group = None;
+    for row in &report.settings {
+        let group = if last_group == Some(row.group) {
+            ""
+        } else {
+            row.group.heading()
+        };
+        last_group = Some(row.group);
+        let (mark, color) = private_mark(row);
+        let mut line = format!(
+            "{}{}{}{}",
+            crate::text::fit(group, GROUP, true),
+            paint(s, &crate::text::fit(mark, PRIVATE, true), color),
+            crate::text::fit(&row.state_short(), STATE, true),
+            crate::text::fit(&row.id, id_cols, label_cols >= 10),
+        );
+        if label_cols >= 10 {
+            line.push_str(&crate::text::fit(&row.title, label_cols, false));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let notes: Vec<String> = report
+        .settings
+        .iter()
+        .filter_map(|r| {
+            let note = match (&r.previous, r.state, &r.reason) {
+                (Some(p), _, _) => format!("{}: {}", r.id, was(p, r)),
+                (None, State::Unknown, Some(why)) => format!(
+                    "{}: {why}; check it at {}",
+                    r.id,
+                    crate::text::clean_line(&r.url, 300)
+                ),
+                (None, _, Some(why))
+                    if matches!(
+                        r.reason_code,
+                        Some(
+                            crate::report::ReasonCode::WriteNotApplied
+                                | crate::report::ReasonCode::WriteRefused
+                                | crate::report::ReasonCode::NotWritten
+                        )
+                    ) =>
+                {
+                    format!("{}: {why}", r.id)
+                }
+                _ => return None,
+            };
+            Some(s.wrap(&format!("  {note}"), "    "))
+        })
+        .collect();
+    if !notes.is_empty() {
+        out.push_str(&format!("{}\n{}\n", s.bold("Notes:"), notes.join("\n")));
+    }
+    out
+}
+
+/// The long form (`--wide`, `-v`): a table with each setting's title, id and group, state,
+/// whether it is private and what to do, each page as a numbered link under it, and every
+/// row's reason.
+fn long_table(report: &Report, s: &Style) -> String {
+    // Laid out for the stream's width: each setting's page is a numbered link under the table
+    // (a link cut across a cell cannot be clicked), the advice is a few words, and the commands
+    // follow the table, whole, on lines of their own.
+    let mut table = s.table(&["Setting", "State", "Private?", "What to do"]);
+    let mut pages: Vec<&str> = Vec::new();
+    for row in &report.settings {
+        let (private, color) = private_mark(row);
+        let state = match &row.previous {
+            Some(p) => format!("{}\n(was {})", row.state_name(), p.state),
+            None => row.state_name().to_string(),
+        };
+        let page = match pages.iter().position(|p| *p == row.url) {
+            Some(i) => i + 1,
+            None => {
+                pages.push(&row.url);
+                pages.len()
+            }
+        };
+        table.add_row(vec![
+            s.cell(&format!("{} [{page}]\n{}", row.title, row.id), None),
+            s.cell(&state, color),
+            s.cell(private, color),
+            s.cell(short_advice(&row.advice), None),
+        ]);
+    }
+    // The id under each title is never cut, whatever the title does.
+    let longest_id = report.settings.iter().map(|r| r.id.chars().count()).max();
+    Style::at_least(&mut table, 0, longest_id.unwrap_or(0));
+    // A state (`DISCLOSE_ANONYMOUS`, `informational`) is a word: never cut.
+    let longest_state = report
+        .settings
+        .iter()
+        .map(|r| r.state_name().chars().count())
+        .max();
+    Style::at_least(&mut table, 1, longest_state.unwrap_or(0));
+    let mut out = table.to_string();
+    out.push('\n');
+    for (i, page) in pages.iter().enumerate() {
+        out.push_str(&format!(
+            "[{}] {}\n",
+            i + 1,
+            crate::text::clean_line(page, 300)
+        ));
+    }
+    let notes: Vec<String> = report
+        .settings
+        .iter()
+        .filter_map(|r| {
+            r.previous
+                .as_ref()
+                .map(|p| format!("{}: {}", r.id, was(p, r)))
+        })
+        .chain(
+            report
+                .settings
+                .iter()
+                .filter_map(|r| r.reason.as_ref().map(|why| format!("{}: {why}", r.id))),
+        )
+        .map(|note| s.wrap(&format!("  {note}"), "    "))
+        .collect();
+    if !notes.is_empty() {
+        out.push_str(&format!("{}\n{}\n", s.bold("Notes:"), notes.join("\n")));
+    }
+    out
 }
 
 /// What to do about a row, in a few words for the table; the command itself follows the table.
@@ -236,24 +358,86 @@ fn short_advice(advice: &Advice) -> &'static str {
     }
 }
 
-fn changes_table(s: &Style, changes: &[Change]) -> String {
-    let mut table = s.table(&[
-        "Setting written",
-        "Before",
-        "After (read back)",
-        "Took effect?",
-    ]);
-    for c in changes {
-        let color = if c.verified { Color::Green } else { Color::Red };
-        table.add_row(vec![
-            s.cell(&c.id, None),
-            s.cell(c.before.as_str(), None),
-            s.cell(c.after.as_str(), Some(color)),
-            s.cell(if c.verified { "yes" } else { "NO" }, Some(color)),
-        ]);
+/// What `audit --discover` found: new cards first, then the lists that could not be read.
+fn discovered_lines(s: &Style, d: &crate::report::Discovered) -> String {
+    let mut out = String::new();
+    if d.new.is_empty() {
+        out.push_str(&s.wrap(
+            &format!(
+                "Discovery: LinkedIn lists no setting the catalog does not know ({}).",
+                d.categories.join(", ")
+            ),
+            "  ",
+        ));
+        out.push('\n');
+    } else {
+        out.push_str(&format!(
+            "{}\n",
+            s.bold("New on LinkedIn, not in the catalog (not part of the verdict):")
+        ));
+        for n in &d.new {
+            out.push_str(&format!(
+                "  {} \"{}\" ({})\n",
+                crate::text::clean_line(&n.card, 100),
+                crate::text::clean_line(&n.text, 80),
+                n.category
+            ));
+        }
     }
-    Style::keep_whole(&mut table, 0);
-    format!("{table}\n")
+    for n in &d.not_listed {
+        out.push_str(&s.wrap(
+            &format!(
+                "  discovery {}: not read ({})",
+                n.category,
+                crate::text::clean_line(&n.reason, 200)
+            ),
+            "    ",
+        ));
+        out.push('\n');
+    }
+    out
+}
+
+/// What `opt-out` wrote, one line each: before -> after as read back, and whether that proves
+/// it private; a neighbour LinkedIn moved with a write says with which.
+fn changes_lines(s: &Style, changes: &[Change]) -> String {
+    let id_cols = changes
+        .iter()
+        .map(|c| crate::text::visible_width(&c.id))
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let moves: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} -> {}",
+                crate::text::clean_line(&c.before, 40),
+                crate::text::clean_line(&c.after, 40)
+            )
+        })
+        .collect();
+    // Two-valued moves line up; a many-valued one (`DISCLOSE_FULL -> HIDE`) takes its room.
+    const MOVE_COLS: usize = 11;
+    let mut out = format!("{}\n", s.bold("Written, and read back:"));
+    for (c, m) in changes.iter().zip(&moves) {
+        let took = if c.verified {
+            s.green("private now")
+        } else {
+            s.red("NOT private")
+        };
+        let with = c
+            .moved_by
+            .as_ref()
+            .map(|by| format!(" (with {by})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {}{}{took}{with}\n",
+            crate::text::fit(&c.id, id_cols, true),
+            crate::text::fit(m, MOVE_COLS.max(crate::text::visible_width(m) + 2), true),
+        ));
+    }
+    out
 }
 
 fn planned_requests(s: &Style, planned: &[PlannedWrite]) -> String {
@@ -280,7 +464,7 @@ fn planned_requests(s: &Style, planned: &[PlannedWrite]) -> String {
 }
 
 /// "was off on 2026-10-01, now on" (and who turned it off, when it was this tool).
-fn was(p: &Previous, now: State) -> String {
+fn was(p: &Previous, now: &SettingRow) -> String {
     // The time comes from the history file: cleaned, and only its day.
     let day = crate::text::day_of(&p.checked_at);
     let how = if p.by_opt_out {
@@ -290,8 +474,8 @@ fn was(p: &Previous, now: State) -> String {
     };
     format!(
         "was {} on {day}{how}, now {}",
-        p.state.as_str(),
-        now.as_str()
+        crate::text::clean_line(&p.state, 40),
+        now.state_name()
     )
 }
 
@@ -312,7 +496,7 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
         .iter()
         .filter_map(|r| {
             let p = r.previous.as_ref().filter(|p| p.reenabled)?;
-            Some(format!("\"{}\" {}", r.title, was(p, r.state)))
+            Some(format!("\"{}\" {}", r.title, was(p, r)))
         })
         .collect();
     let lead = if back_on.is_empty() {
@@ -329,12 +513,26 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
         Verdict::Exposed => {
             let names: Vec<&str> = exposed.iter().map(|r| r.title.as_str()).collect();
             let one = names.len() == 1;
-            let head = format!(
-                "{} {} {} on, so LinkedIn may use your data this way.",
-                s.red("EXPOSED:"),
-                quoted_list(&names),
-                if one { "is" } else { "are" },
-            );
+            let read = report
+                .settings
+                .iter()
+                .filter(|r| r.state != State::Informational)
+                .count();
+            let head = if names.len() <= 3 {
+                format!(
+                    "{} {} {} not private, so LinkedIn may use your data this way.",
+                    s.red("EXPOSED:"),
+                    quoted_list(&names),
+                    if one { "is" } else { "are" },
+                )
+            } else {
+                format!(
+                    "{} {} of {} settings read are not private (marked NO).",
+                    s.red("EXPOSED:"),
+                    names.len(),
+                    read,
+                )
+            };
             // A write that did not take: the tool cannot do it, the page in a browser can.
             let by_hand: Vec<&&SettingRow> = exposed
                 .iter()
@@ -361,9 +559,27 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
                         .join("\n")
                 )
             } else {
+                let groups: std::collections::BTreeSet<&str> =
+                    exposed.iter().map(|r| r.group.name()).collect();
+                // Over part of the catalog, the command names what was read, never `--all`.
                 let fix = match exposed.as_slice() {
                     [one] => w.advice(&one.advice),
-                    _ => w.command("opt-out --all"),
+                    _ if report.not_read.is_empty() => w.command("opt-out --all"),
+                    few if few.len() <= 3 => w.command(&format!(
+                        "opt-out {}",
+                        few.iter()
+                            .map(|r| format!("--setting {}", r.id))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )),
+                    _ => w.command(&format!(
+                        "opt-out {}",
+                        groups
+                            .iter()
+                            .map(|g| format!("--group {g}"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )),
                 };
                 format!(
                     "{}\nTurn {} off with:\n  {fix}",
@@ -422,7 +638,7 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
         text.push_str(&format!(
             "\n{}\n  {}",
             s.wrap(
-                "No toggle covers AI used for personalisation and moderation; LinkedIn's objection form is pre-filled with:",
+                "Other AI use (personalisation, moderation) has no switch; object to it with:",
                 ""
             ),
             w.advice(&Advice::Object)
@@ -482,7 +698,7 @@ mod tests {
         let opt_out = audit.as_opt_out();
         assert_eq!(
             header(&opt_out),
-            format!("{},before,after,verified", CSV_HEADER.join(","))
+            format!("{},before,after,verified,moved_by", CSV_HEADER.join(","))
         );
     }
 }

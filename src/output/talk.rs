@@ -49,7 +49,7 @@ impl Talk {
 
     /// Shows a spinner with `message` if nothing stops it within a second.
     fn arm_spinner(&self, message: String) {
-        if !self.out.stderr_tty || self.out.quiet || self.out.has_bar() {
+        if !self.out.stderr_tty || self.out.quiet || self.out.has_bar() || self.out.drawing() {
             return;
         }
         let (stop, stopped) = mpsc::channel::<()>();

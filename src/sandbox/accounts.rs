@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::faults::Fault;
 use super::fixtures::Fixtures;
-use crate::catalog::Toggle;
 use crate::error::{Error, Result};
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -18,6 +17,31 @@ pub struct AccountsFile {
     pub accounts: Vec<AccountSpec>,
     #[serde(rename = "login", default)]
     pub logins: Vec<LoginSpec>,
+    /// Writes LinkedIn makes move other settings too.
+    #[serde(rename = "coupling", default)]
+    pub couplings: Vec<Coupling>,
+}
+
+/// A setting whose write to its offValue turns others off too (as "Ads beyond LinkedIn" does
+/// partner data sharing).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coupling {
+    /// The setting key written.
+    pub key: String,
+    /// The setting keys set to their offValue with it.
+    pub off_also: Vec<String>,
+}
+
+/// Every card of the catalog at once, before `cards` and `absent` have their say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    /// LinkedIn's defaults: every switch on, every choice at its first (most open) value.
+    Defaults,
+    /// Everything private: every switch in its private position, every choice at the value
+    /// opt-out writes.
+    Private,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -27,8 +51,19 @@ pub struct AccountSpec {
     pub about: String,
     pub li_at: String,
     pub me: String,
+    /// Every catalog card, in these states, before `cards`.
+    pub preset: Option<Preset>,
     #[serde(default)]
     pub cards: BTreeMap<String, CardSpec>,
+    /// Cards the account does not have (they answer 404 with LinkedIn's JSON error).
+    #[serde(default)]
+    pub absent: Vec<String>,
+    /// Where the member's account is: shown by `linkedin-privacy sandbox` (a recording says
+    /// which region it came from).
+    pub region: Option<String>,
+    /// Discovery replies other than `discovery/{CATEGORY}.json`, by category.
+    #[serde(default)]
+    pub discovery: BTreeMap<String, String>,
     #[serde(default)]
     pub fault: Fault,
     pub delay_ms: Option<u64>,
@@ -40,12 +75,21 @@ pub struct AccountSpec {
     pub email: Option<String>,
 }
 
-/// A card: the built-in card file with its value set, or a file served as it is.
+/// A card: the built-in card file (`cards/{key}.json`) with values set, or a file served as
+/// it is.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum CardSpec {
-    State(Toggle),
-    File { file: String },
+    /// `"on"` or `"off"`: every switch of the card; any other value: the card's only
+    /// many-valued setting (a RADIO or DROPDOWN) holds it.
+    Value(String),
+    File {
+        file: String,
+    },
+    /// Setting key -> `"on"`, `"off"`, or a many-valued setting's value.
+    Set {
+        set: BTreeMap<String, String>,
+    },
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -128,30 +172,32 @@ impl AccountsFile {
     }
 
     /// `n` accounts with a mix of states and faults, for trying a bulk run at scale without an
-    /// account. By position, out of every 20: 8 exposed (training on; research on for half of
-    /// them), 6 private, 2 where the AI card is not offered, and one each expired, challenge,
-    /// odd value and interstitial. Labels are `gen-00001`…, tokens `sandbox-li_at-gen-00001`….
+    /// account. By position, out of every 20: 8 exposed (LinkedIn's defaults; research data off
+    /// for half of them), 6 private, 2 where the AI card is not offered, and one each expired,
+    /// challenge, odd value and interstitial. Labels are `gen-00001`…, tokens
+    /// `sandbox-li_at-gen-00001`….
     pub fn generate(n: usize) -> AccountsFile {
         let mut accounts = Vec::with_capacity(n);
         for i in 0..n {
             let id = format!("gen-{:05}", i + 1);
-            let state = |on: bool| CardSpec::State(if on { Toggle::On } else { Toggle::Off });
             let mut cards = BTreeMap::new();
+            let mut absent = Vec::new();
             let mut fault = Fault::None;
-            let mut file = None;
+            let mut preset = Preset::Private;
             let about = match i % 20 {
                 0..=7 => {
-                    cards.insert("dataForAiImprovement".to_string(), state(true));
-                    cards.insert("policyAndAcademicResearch".to_string(), state(i % 2 == 0));
+                    preset = Preset::Defaults;
+                    if i % 2 == 1 {
+                        cards.insert(
+                            "policyAndAcademicResearch".to_string(),
+                            CardSpec::Value("off".into()),
+                        );
+                    }
                     "exposed"
                 }
-                8..=13 => {
-                    cards.insert("dataForAiImprovement".to_string(), state(false));
-                    cards.insert("policyAndAcademicResearch".to_string(), state(false));
-                    "private"
-                }
+                8..=13 => "private",
                 14 | 15 => {
-                    cards.insert("policyAndAcademicResearch".to_string(), state(false));
+                    absent.push("dataForAiImprovement".to_string());
                     "AI card not offered"
                 }
                 16 => {
@@ -163,7 +209,12 @@ impl AccountsFile {
                     "challenge"
                 }
                 18 => {
-                    file = Some("cards/dataForAiImprovement.odd-value.json");
+                    cards.insert(
+                        "dataForAiImprovement".to_string(),
+                        CardSpec::File {
+                            file: "cards/dataForAiImprovement.odd-value.json".to_string(),
+                        },
+                    );
                     "odd value"
                 }
                 _ => {
@@ -171,15 +222,6 @@ impl AccountsFile {
                     "interstitial"
                 }
             };
-            if let Some(file) = file {
-                cards.insert(
-                    "dataForAiImprovement".to_string(),
-                    CardSpec::File {
-                        file: file.to_string(),
-                    },
-                );
-                cards.insert("policyAndAcademicResearch".to_string(), state(false));
-            }
             accounts.push(AccountSpec {
                 li_at: format!("sandbox-li_at-{id}"),
                 id,
@@ -189,7 +231,11 @@ impl AccountsFile {
                 } else {
                     "me/grace-hopper.normalized.json".to_string()
                 },
+                preset: Some(preset),
                 cards,
+                absent,
+                region: None,
+                discovery: BTreeMap::new(),
                 fault,
                 delay_ms: None,
                 retry_after: None,
@@ -200,6 +246,7 @@ impl AccountsFile {
         AccountsFile {
             accounts,
             logins: Vec::new(),
+            couplings: AccountsFile::builtin().couplings,
         }
     }
 

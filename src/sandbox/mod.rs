@@ -21,11 +21,11 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-pub use accounts::{AccountSpec, AccountsFile, CardSpec, LoginKind, LoginSpec};
+pub use accounts::{AccountSpec, AccountsFile, CardSpec, Coupling, LoginKind, LoginSpec, Preset};
 pub use faults::Fault;
 pub use fixtures::Fixtures;
 
-use crate::catalog::Toggle;
+use crate::catalog::{Catalog, Toggle};
 use crate::error::{Error, Result};
 use crate::linkedin::api::parse_me;
 use crate::report::Identity;
@@ -73,7 +73,10 @@ pub(crate) struct Shared {
     pub(crate) throttle_percent: u8,
     pub(crate) random: crate::clock::OsRandom,
     pub(crate) logins: Vec<LoginSpec>,
+    pub(crate) couplings: Vec<Coupling>,
     pub(crate) fixtures: Fixtures,
+    /// The settings pages LinkedIn serves, from the catalog: page path -> its card keys.
+    pub(crate) pages: BTreeMap<String, Vec<String>>,
     pub(crate) latency: Duration,
     pub(crate) echo: bool,
     pub(crate) log: Mutex<VecDeque<LoggedRequest>>,
@@ -101,10 +104,20 @@ impl Sandbox {
         file: AccountsFile,
         fixtures: Fixtures,
     ) -> Result<Sandbox> {
+        let catalog = Catalog::builtin();
         let mut accounts = Vec::with_capacity(file.accounts.len());
         let mut parsed = HashMap::new();
         for spec in file.accounts {
-            accounts.push(Account::load(spec, &fixtures, &mut parsed)?);
+            accounts.push(Account::load(spec, &fixtures, &catalog, &mut parsed)?);
+        }
+        let mut pages: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for e in &catalog.settings {
+            if let Some(card) = &e.card {
+                let cards = pages.entry(e.page.clone()).or_default();
+                if !cards.contains(card) {
+                    cards.push(card.clone());
+                }
+            }
         }
         let mut by_token = HashMap::with_capacity(accounts.len());
         for (i, a) in accounts.iter().enumerate() {
@@ -129,7 +142,9 @@ impl Sandbox {
             throttle_percent: options.throttle_percent.min(100),
             random: crate::clock::OsRandom,
             logins: file.logins,
+            couplings: file.couplings,
             fixtures,
+            pages,
             latency: options.latency,
             echo: options.echo,
             log: Mutex::new(VecDeque::new()),
@@ -182,25 +197,16 @@ impl Sandbox {
         lock(&account.cards).get(card_key).cloned()
     }
 
-    /// Turns a card's toggle on or off, as LinkedIn might on its own (a setting switched back
-    /// on). `false` when the account or a toggle in that card does not exist.
+    /// Turns a card's switches on or off, as LinkedIn might on its own (a setting switched
+    /// back on). `false` when the account or a switch in that card does not exist.
     pub fn set_toggle(&self, account: &str, card_key: &str, on: bool) -> bool {
         let Some(account) = self.shared.accounts.iter().find(|a| a.spec.id == account) else {
             return false;
         };
         let mut cards = lock(&account.cards);
-        let toggle = cards
-            .get_mut(card_key)
-            .and_then(|c| c.get_mut("settings"))
-            .and_then(Value::as_array_mut)
-            .and_then(|s| {
-                s.iter_mut()
-                    .find(|s| s.get("settingDisplayType").and_then(Value::as_str) == Some("TOGGLE"))
-            });
-        match toggle {
-            Some(t) => {
-                set_toggle(t, on);
-                true
+        match cards.get_mut(card_key) {
+            Some(card) => {
+                set_card(card, &CardSpec::Value(if on { "on" } else { "off" }.into())).is_ok()
             }
             None => false,
         }
@@ -244,6 +250,7 @@ impl Account {
     fn load(
         spec: AccountSpec,
         fixtures: &Fixtures,
+        catalog: &Catalog,
         parsed: &mut HashMap<String, Value>,
     ) -> Result<Account> {
         let mut parse = |name: &str| -> Result<Value> {
@@ -263,38 +270,59 @@ impl Account {
                 None,
             )
         })?;
-        let parsed = parse_me(&me_plain)
+        let member = parse_me(&me_plain)
             .map_err(|why| Error::usage(format!("fixture {}: {why}", spec.me), None))?;
         let identity = Identity {
             label: None,
             profile: None,
-            name: Some(parsed.name),
-            public_id: parsed.public_id,
-            member_urn: parsed.member_urn,
+            name: Some(member.name),
+            public_id: member.public_id,
+            member_urn: member.member_urn,
+        };
+        let bad = |card: &str, why: String| {
+            Error::usage(
+                format!("sandbox account {:?}, card {card}: {why}", spec.id),
+                Some("compare with fixtures/accounts.toml".to_string()),
+            )
         };
         let mut cards = BTreeMap::new();
+        if let Some(preset) = spec.preset {
+            for e in &catalog.settings {
+                let (Some(card), Some(read)) = (&e.card, e.card_ref()) else {
+                    continue;
+                };
+                let value = match (preset, read.rule) {
+                    (Preset::Defaults, crate::catalog::Rule::Toggle(Toggle::Off))
+                    | (Preset::Private, crate::catalog::Rule::Toggle(Toggle::On)) => "on",
+                    (_, crate::catalog::Rule::Toggle(_)) => "off",
+                    (Preset::Private, crate::catalog::Rule::Choice { write, .. }) => write,
+                    (Preset::Defaults, crate::catalog::Rule::Choice { values, .. }) => values
+                        .iter()
+                        .find(|v| !v.private)
+                        .map_or("", |v| v.value.as_str()),
+                };
+                if !cards.contains_key(card) {
+                    cards.insert(card.clone(), parse(&format!("cards/{card}.json"))?);
+                }
+                let json = cards.get_mut(card).expect("inserted above");
+                let setting = find_setting_mut(json, e.key.as_deref())
+                    .ok_or_else(|| bad(card, format!("no setting for {}", e.id)))?;
+                set_setting(setting, value).map_err(|why| bad(card, why))?;
+            }
+        }
         for (key, card) in &spec.cards {
             let value = match card {
                 CardSpec::File { file } => parse(file)?,
-                CardSpec::State(state) => {
+                other => {
                     let mut v = parse(&format!("cards/{key}.json"))?;
-                    let toggle = v
-                        .get_mut("settings")
-                        .and_then(Value::as_array_mut)
-                        .and_then(|s| {
-                            s.iter_mut().find(|s| {
-                                s.get("settingDisplayType").and_then(Value::as_str)
-                                    == Some("TOGGLE")
-                            })
-                        })
-                        .ok_or_else(|| {
-                            Error::usage(format!("cards/{key}.json holds no TOGGLE"), None)
-                        })?;
-                    set_toggle(toggle, *state == Toggle::On);
+                    set_card(&mut v, other).map_err(|why| bad(key, why))?;
                     v
                 }
             };
             cards.insert(key.clone(), value);
+        }
+        for key in &spec.absent {
+            cards.remove(key);
         }
         Ok(Account {
             fault: Mutex::new(spec.fault),
@@ -307,6 +335,96 @@ impl Account {
             wrote: AtomicBool::new(false),
         })
     }
+}
+
+/// The settings of a card, in either envelope.
+pub(crate) fn settings_mut(card: &mut Value) -> Option<&mut Vec<Value>> {
+    if card.get("settings").is_some() {
+        card.get_mut("settings")?.as_array_mut()
+    } else {
+        card.get_mut("data")?.get_mut("settings")?.as_array_mut()
+    }
+}
+
+/// The setting with `key`, or the card's only setting.
+fn find_setting_mut<'v>(card: &'v mut Value, key: Option<&str>) -> Option<&'v mut Value> {
+    let settings = settings_mut(card)?;
+    match key {
+        Some(key) => settings
+            .iter_mut()
+            .find(|s| s.get("key").and_then(Value::as_str) == Some(key)),
+        None if settings.len() == 1 => settings.first_mut(),
+        None => None,
+    }
+}
+
+fn display_type(setting: &Value) -> &str {
+    setting
+        .get("settingDisplayType")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// Sets a card as a [`CardSpec`] says (not `File`).
+fn set_card(card: &mut Value, spec: &CardSpec) -> std::result::Result<(), String> {
+    let settings = settings_mut(card).ok_or("the card has no settings list")?;
+    match spec {
+        CardSpec::File { .. } => Ok(()),
+        CardSpec::Value(v) if v == "on" || v == "off" => {
+            let mut any = false;
+            for s in settings.iter_mut().filter(|s| display_type(s) == "TOGGLE") {
+                set_setting(s, v)?;
+                any = true;
+            }
+            any.then_some(())
+                .ok_or("the card holds no TOGGLE".to_string())
+        }
+        CardSpec::Value(v) => {
+            let mut many = settings
+                .iter_mut()
+                .filter(|s| matches!(display_type(s), "RADIO" | "DROPDOWN"));
+            match (many.next(), many.next()) {
+                (Some(s), None) => set_setting(s, v),
+                _ => Err("the card must hold exactly one RADIO or DROPDOWN".to_string()),
+            }
+        }
+        CardSpec::Set { set } => {
+            for (key, v) in set {
+                let s = settings
+                    .iter_mut()
+                    .find(|s| s.get("key").and_then(Value::as_str) == Some(key))
+                    .ok_or(format!("the card has no setting {key}"))?;
+                set_setting(s, v)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Sets one setting: a switch `"on"` or `"off"` (to its own onValue or offValue), or a
+/// many-valued setting to one of its listed values.
+fn set_setting(setting: &mut Value, value: &str) -> std::result::Result<(), String> {
+    if display_type(setting) == "TOGGLE" {
+        let on = match value {
+            "on" => true,
+            "off" => false,
+            other => return Err(format!("a switch is on or off, not {other:?}")),
+        };
+        set_toggle(setting, on);
+        return Ok(());
+    }
+    let listed = setting
+        .get("settingDisplayValues")
+        .and_then(Value::as_array)
+        .and_then(|vs| {
+            vs.iter()
+                .filter_map(|v| v.get("value"))
+                .find(|v| v.as_str() == Some(value))
+                .cloned()
+        })
+        .ok_or(format!("the setting does not list the value {value:?}"))?;
+    select_value(setting, listed);
+    Ok(())
 }
 
 /// Sets a setting to its own onValue or offValue, and the labels with it.

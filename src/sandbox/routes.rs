@@ -10,7 +10,9 @@ use super::faults;
 use super::server::{Answer, Incoming, csrf_failed};
 use super::{Account, Fault, LOG_PATH, LoginKind, Shared, lock, select_value};
 use crate::clock::OsRandom;
-use crate::linkedin::endpoints::{self, CARD, LOGIN, LOGIN_START, ME, OBJECTION_FORM, SETTING};
+use crate::linkedin::endpoints::{
+    self, CARD, DISCOVERY, LOGIN, LOGIN_START, ME, OBJECTION_FORM, SETTING, SETTINGS_PAGE,
+};
 use crate::linkedin::session::mint_jsessionid;
 
 impl Shared {
@@ -19,7 +21,7 @@ impl Shared {
             let log = json!(*lock(&self.log));
             return (None, Answer::json(200, &log));
         }
-        let endpoint = endpoints::route(&rq.method, &rq.path);
+        let endpoint = endpoints::route(&rq.method, &rq.target);
         match endpoint {
             Some((e, _)) if std::ptr::eq(e, &LOGIN_START) => return (None, self.login_start(rq)),
             Some((e, _)) if std::ptr::eq(e, &LOGIN) => return self.login(rq),
@@ -87,6 +89,10 @@ impl Shared {
             }
         } else if std::ptr::eq(endpoint, &SETTING) {
             self.write(account, arg, rq, fault)
+        } else if std::ptr::eq(endpoint, &SETTINGS_PAGE) {
+            self.settings_page(account, arg)
+        } else if std::ptr::eq(endpoint, &DISCOVERY) {
+            self.discovery(account, arg)
         } else {
             Answer::status(404)
         }
@@ -108,25 +114,109 @@ impl Shared {
             return Answer::status(400);
         }
         let mut cards = lock(&account.cards);
-        let setting = cards
-            .values_mut()
-            .filter_map(|card| card.get_mut("settings").and_then(Value::as_array_mut))
-            .flatten()
-            .find(|s| s.get("key").and_then(Value::as_str) == Some(key));
-        let Some(setting) = setting else {
+        let Some(setting) = setting_mut(&mut cards, key) else {
             return Answer::status(404);
         };
+        // What LinkedIn's own page sends: the card's URN and display type, and a value the
+        // setting has (a switch's onValue or offValue, a choice's listed value).
+        let same = |field: &str| body.get(field).is_some() && body.get(field) == setting.get(field);
+        if !same("entityUrn") || !same("settingDisplayType") {
+            return Answer::status(400);
+        }
         let Some(value) = body.get("value").cloned() else {
             return Answer::status(400);
         };
-        if setting.get("onValue") != Some(&value) && setting.get("offValue") != Some(&value) {
+        let listed = setting
+            .get("settingDisplayValues")
+            .and_then(Value::as_array)
+            .is_some_and(|vs| vs.iter().any(|v| v.get("value") == Some(&value)));
+        let toggle = setting.get("settingDisplayType").and_then(Value::as_str) == Some("TOGGLE");
+        let allowed = if toggle {
+            setting.get("onValue") == Some(&value) || setting.get("offValue") == Some(&value)
+        } else {
+            listed
+        };
+        if !allowed {
             return Answer::status(400);
         }
-        if fault != Fault::PutNoop {
-            select_value(setting, value);
-            account.wrote.store(true, Ordering::SeqCst);
+        if fault == Fault::PutNoop {
+            return Answer::json(200, setting);
         }
-        Answer::json(200, setting)
+        let turned_off = toggle && setting.get("offValue") == Some(&value);
+        select_value(setting, value);
+        let written = setting.clone();
+        account.wrote.store(true, Ordering::SeqCst);
+        // A write LinkedIn couples with others moves them too.
+        if turned_off {
+            for c in self.couplings.iter().filter(|c| c.key == key) {
+                for other in &c.off_also {
+                    if let Some(s) = setting_mut(&mut cards, other)
+                        && let Some(off) = s.get("offValue").cloned()
+                    {
+                        select_value(s, off);
+                    }
+                }
+            }
+        }
+        Answer::json(200, &written)
+    }
+
+    /// A settings page: the page LinkedIn renders, with its cards' settings embedded as JSON
+    /// in a `<code>` element, HTML-escaped as LinkedIn's pages do. A page whose cards the
+    /// account does not have answers 404.
+    fn settings_page(&self, account: &Account, path: &str) -> Answer {
+        let not_found =
+            || Answer::text(404, "text/html", "<html><body>Page not found</body></html>");
+        let Some(card_keys) = self.pages.get(&format!("/mypreferences/d/{path}")) else {
+            return not_found();
+        };
+        let cards = lock(&account.cards);
+        let mut included = Vec::new();
+        for key in card_keys {
+            let Some(card) = cards.get(key) else { continue };
+            let settings = card
+                .get("settings")
+                .or_else(|| card.get("data").and_then(|d| d.get("settings")))
+                .and_then(Value::as_array);
+            included.extend(settings.into_iter().flatten().cloned());
+        }
+        if included.is_empty() {
+            return not_found();
+        }
+        let urns: Vec<Value> = included
+            .iter()
+            .filter_map(|s| s.get("entityUrn").cloned())
+            .collect();
+        let state = json!({"data": {"*elements": urns}, "included": included});
+        let escaped = state
+            .to_string()
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        let page = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Settings | LinkedIn</title></head>\n<body><div id=\"app\" class=\"settings\">Loading…</div>\n<code style=\"display: none\" id=\"bpr-guid-1\">{escaped}</code>\n</body></html>\n"
+        );
+        Answer::text(200, "text/html; charset=utf-8", &page)
+    }
+
+    /// The discovery list of one category: `discovery/{CATEGORY}.json`, or the account's own.
+    fn discovery(&self, account: &Account, category: &str) -> Answer {
+        let name = account
+            .spec
+            .discovery
+            .get(category)
+            .cloned()
+            .unwrap_or_else(|| format!("discovery/{category}.json"));
+        match self
+            .fixtures
+            .read(&name)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        {
+            Some(v) => Answer::json(200, &v),
+            None => Answer::status(404),
+        }
     }
 
     pub(super) fn page(&self, name: &str) -> String {
@@ -223,6 +313,18 @@ impl Shared {
             }
         }
     }
+}
+
+/// The setting with `key` in any of the account's cards.
+fn setting_mut<'c>(
+    cards: &'c mut std::collections::BTreeMap<String, Value>,
+    key: &str,
+) -> Option<&'c mut Value> {
+    cards
+        .values_mut()
+        .filter_map(super::settings_mut)
+        .flatten()
+        .find(|s| s.get("key").and_then(Value::as_str) == Some(key))
 }
 
 /// Decodes an `application/x-www-form-urlencoded` body.

@@ -85,6 +85,8 @@ impl Answer {
 pub(super) struct Incoming {
     pub(super) method: String,
     pub(super) path: String,
+    /// The path with its query, as the request line gave it.
+    pub(super) target: String,
     pub(super) cookies: Vec<(String, String)>,
     pub(super) csrf: Option<String>,
     pub(super) accept: String,
@@ -148,6 +150,7 @@ impl Incoming {
         Some(Incoming {
             method,
             path: target.split('?').next().unwrap_or("/").to_string(),
+            target: target.to_string(),
             cookies,
             csrf: header("csrf-token"),
             accept: header("accept").unwrap_or_default(),
@@ -297,9 +300,15 @@ fn serve(shared: &Shared, incoming: &Incoming, out: &mut TcpStream) -> bool {
     }
     let (account, answer) = shared.route(incoming);
     // What is kept or shown of a request is short and holds no control character.
+    // The query only where it names what was asked (a discovery category), never otherwise:
+    // a query may carry anything.
+    let shown = match crate::linkedin::endpoints::route(&incoming.method, &incoming.target) {
+        Some((e, _)) if e.pattern.contains('?') => &incoming.target,
+        _ => &incoming.path,
+    };
     let entry = LoggedRequest {
         method: crate::text::clean_line(&incoming.method, 16),
-        path: crate::text::clean_line(&incoming.path, MAX_LOGGED_PATH),
+        path: crate::text::clean_line(shown, MAX_LOGGED_PATH),
         account,
         status: answer.status,
     };

@@ -304,6 +304,34 @@ pub const CARD_AI: &str = "GET /mysettings-api/settingsApiSettingCards/dataForAi
 pub const CARD_RESEARCH: &str =
     "GET /mysettings-api/settingsApiSettingCards/policyAndAcademicResearch";
 
+/// The request for one card.
+pub fn card_call(card: &str) -> String {
+    format!("GET /mysettings-api/settingsApiSettingCards/{card}")
+}
+
+/// The requests of a full audit: each card of the built-in catalog once, in catalog order.
+pub fn all_cards() -> Vec<String> {
+    let mut calls: Vec<String> = Vec::new();
+    for e in linkedin_privacy::catalog::Catalog::builtin().settings {
+        if let Some(card) = e.card {
+            let call = card_call(&card);
+            if !calls.contains(&call) {
+                calls.push(call);
+            }
+        }
+    }
+    calls
+}
+
+/// The ids of the built-in catalog, in order.
+pub fn catalog_ids() -> Vec<String> {
+    linkedin_privacy::catalog::Catalog::builtin()
+        .settings
+        .into_iter()
+        .map(|e| e.id)
+        .collect()
+}
+
 /// Runs the binary on a pseudo-terminal (through util-linux `script`), answering `answer` once
 /// `prompt` has been printed. `None` when `script` is not available.
 pub fn run_on_terminal(
