@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measures the figures the issues ask for, against a sandbox running in its own process.
 
-    scripts/bench.py [--runs N] [--no-build] [--only single|bulk|drift|history]
+    scripts/bench.py [--runs N] [--no-build] [--only single|bulk|drift|history|surface]
 
 Prints, for one account:
   - requests made by `audit` with the default catalog (counted by the sandbox's request log);
@@ -20,6 +20,14 @@ and for many accounts (`audit --accounts`, against `sandbox --generate`):
   - peak RSS for 1,000 and for 10,000 accounts;
   - with 10 % of requests answered 429: that every account ends with a result, and the most
     requests one account made, against the retry bound.
+
+for the whole catalog (`--only surface`):
+  - requests made by a full `audit`, against the catalog's cards plus `/me` (and with
+    `--discover`, one more per discovery category); requests made by `opt-out --all`;
+  - the wall time of a full audit against a sandbox answering every request 50 ms late, and with
+    the pause the tool keeps against LinkedIn (`--delay-ms 2000`, ± 50 %), over --runs and one
+    run respectively;
+  - the lines the demo audit takes at 80 columns, on a terminal (through `script`) and off one.
 
 and for the history:
   - the time an audit spends recording: the median wall time of `audit --history FILE` against
@@ -42,7 +50,16 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "linkedin-privacy")
-CARDS = ["dataForAiImprovement", "policyAndAcademicResearch"]
+
+
+def catalog_cards():
+    """The card keys of the built-in catalog, each once, in order."""
+    out = subprocess.run([BIN, "catalog", "--json"], capture_output=True, text=True, check=True)
+    cards = []
+    for e in json.loads(out.stdout)["setting"]:
+        if e.get("card") and e["card"] not in cards:
+            cards.append(e["card"])
+    return cards
 
 
 def ensure(tool, package):
@@ -271,11 +288,55 @@ def history(workdir, runs):
                   f"{median * 1000:.0f} ms (min {least * 1000:.0f})")
 
 
+def surface(workdir, runs):
+    cards = catalog_cards()
+    proc = subprocess.Popen([BIN, "sandbox", "--latency-ms", "50", "--format", "ndjson"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    started = json.loads(proc.stdout.readline())
+    base, log_url = started["base_url"], started["log_url"]
+    tokens = {a["id"]: a["li_at"] for a in started["accounts"]}
+    try:
+        audit = [BIN, "--base-url", base, "--no-history", "audit", "--json"]
+        n, calls = requests_made(log_url, audit, tokens["demo"])
+        print(f"requests by a full audit: {n} (the catalog has {len(cards)} cards; "
+              f"at most {len(cards) + 1} with /me)")
+        n, calls = requests_made(log_url, audit + ["--discover"], tokens["demo"])
+        print(f"requests by a full audit --discover: {n}  "
+              f"({sum(1 for c in calls if 'SneakPeeks' in c)} discovery)")
+        n, calls = requests_made(log_url, [BIN, "--base-url", base, "--no-history", "opt-out",
+                                           "--all", "--yes", "--json"], tokens["eea"])
+        puts = sum(1 for c in calls if c.startswith("PUT"))
+        print(f"requests by opt-out --all on an exposed account (eea): {n} ({puts} writes)")
+        env = env_for(tokens["private"])
+        wall(audit, env, 1)
+        median, least = wall(audit, env, runs)
+        print(f"full audit at 50 ms per reply: median {median:.2f} s (min {least:.2f}) over "
+              f"{runs} runs; {len(cards)} requests x 50 ms = {len(cards) * 0.05:.2f} s")
+        paced = [BIN, "--base-url", base, "--no-history", "audit", "--json", "--delay-ms",
+                 "2000"]
+        secs, _ = wall(paced, env, 1)
+        print(f"full audit with LinkedIn's pacing (2 s +- 50 % between requests, 50 ms "
+              f"replies): {secs:.1f} s")
+    finally:
+        proc.kill()
+        proc.wait()
+    plain = subprocess.run([BIN, "--sandbox", "audit"], env={**os.environ, "COLUMNS": "80"},
+                           capture_output=True, text=True)
+    term = subprocess.run(["script", "-qec", f"stty cols 80 rows 24; {BIN} --sandbox audit",
+                           "/dev/null"], capture_output=True, text=True)
+    import re
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", term.stdout).replace("\r", "")
+    lines = [l for l in text.split("\n") if l.strip()]
+    print(f"demo audit at 80 columns: {len(plain.stdout.splitlines())} lines on stdout "
+          f"off a terminal; {len(lines)} on a terminal, the sandbox's one-line notice "
+          f"included; widest {max(len(l) for l in plain.stdout.splitlines())} columns")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--no-build", action="store_true")
-    ap.add_argument("--only", choices=["single", "bulk", "drift", "history"])
+    ap.add_argument("--only", choices=["single", "bulk", "drift", "history", "surface"])
     args = ap.parse_args()
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT,
@@ -283,6 +344,11 @@ def main():
     ensure("curl", "curl")
     ensure("/usr/bin/time", "time")
     import tempfile
+    if args.only in (None, "surface"):
+        with tempfile.TemporaryDirectory() as workdir:
+            surface(workdir, args.runs)
+        if args.only == "surface":
+            return
     if args.only in (None, "history"):
         with tempfile.TemporaryDirectory() as workdir:
             history(workdir, args.runs)
@@ -302,7 +368,8 @@ def main():
     try:
         audit = [BIN, "--base-url", base, "audit", "--json"]
         n, calls = requests_made(log_url, audit, tokens["demo"])
-        print(f"requests by audit (default catalog, {len(CARDS)} cards): {n}  {calls}")
+        cards = catalog_cards()
+        print(f"requests by audit (default catalog, {len(cards)} cards): {n}")
 
         for account in ["demo", "private"]:
             n, calls = requests_made(
@@ -316,7 +383,7 @@ def main():
                 "-H", "csrf-token: ajax:1234567890123456789",
                 "-H", "x-restli-protocol-version: 2.0.0",
                 "-H", "accept: application/json"]
-        curl += [f"{base}/mysettings-api/settingsApiSettingCards/{c}" for c in CARDS]
+        curl += [f"{base}/mysettings-api/settingsApiSettingCards/{c}" for c in cards]
         audit = [BIN, "--base-url", base, "audit", "--json"]
         # Warm both up once so neither pays for a cold page cache.
         wall(audit, env, 1)

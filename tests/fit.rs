@@ -280,3 +280,41 @@ fn a_slow_reply_gets_a_spinner_on_a_terminal() {
     assert_eq!(r.code, 6, "{r:?}");
     assert!(!r.stderr.contains("waiting for LinkedIn"), "{}", r.stderr);
 }
+
+/// A paced audit (as against LinkedIn: a pause between requests) says on a terminal how far it
+/// is, cards read out of all; the bar is gone when the report prints, and never off a terminal.
+#[test]
+fn a_paced_audit_shows_the_cards_read_on_a_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: needs `script` (util-linux) for a pseudo-terminal");
+        return;
+    }
+    let w = World::new();
+    let line = format!("stty cols 80 rows 24; {BIN} audit --group ai --delay-ms 400");
+    let out = w
+        .hermetic("script")
+        .env("LINKEDIN_LI_AT", w.token("demo"))
+        .env("TERM", "xterm")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("reading settings: 1/2 cards"), "{text}");
+    assert!(text.contains("generative-ai-training"), "{text}");
+    let r = run(w
+        .as_account("demo")
+        .args(["audit", "--group", "ai", "--delay-ms", "100"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(!r.stderr.contains("reading settings"), "{}", r.stderr);
+    // Unpaced (the sandbox, loopback) there is nothing to wait for, and no bar.
+    let line = format!("stty cols 80 rows 24; {BIN} audit --group ai");
+    let out = w
+        .hermetic("script")
+        .env("LINKEDIN_LI_AT", w.token("demo"))
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("reading settings"));
+}

@@ -102,10 +102,13 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> anyhow::Result<Exit> {
             match ctx.identify(&member, &mut identity) {
                 Ok(()) => {
                     // Paced against LinkedIn, an audit takes a while: the cards read so far.
-                    let progress = crate::output::progress::Progress::cards(
-                        &ctx.out,
-                        audit::cards_of(&entries) as u64,
-                    );
+                    // (Unpaced, on loopback, it is over before a bar could say anything.)
+                    let cards = if conn.client.is_paced() {
+                        audit::cards_of(&entries) as u64
+                    } else {
+                        0
+                    };
+                    let progress = crate::output::progress::Progress::cards(&ctx.out, cards);
                     let mut report = audit::run(
                         &member,
                         conn.client.origin(),

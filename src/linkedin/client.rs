@@ -186,6 +186,11 @@ impl Client {
         self.member_paced(session, self.pacer())
     }
 
+    /// Whether one account's requests wait for each other (against LinkedIn, or `--delay-ms`).
+    pub fn is_paced(&self) -> bool {
+        !self.cfg.delay.is_zero()
+    }
+
     /// A pacer with this client's delay, for a worker to carry from one account to the next.
     pub fn pacer(&self) -> Arc<Pacer> {
         Arc::new(Pacer::new(self.cfg.delay, self.cfg.delay_spread))
