@@ -26,6 +26,9 @@ pub struct CardSetting {
     pub has_child: Option<bool>,
     /// The card's `settingDisplayValues`: each value and its `selected` flag.
     pub display_values: Vec<(Value, Option<bool>)>,
+    /// Why the display values prove nothing, when they are not a list of objects each with a
+    /// `value` and a `selected` that is true, false or absent.
+    pub labels_problem: Option<String>,
 }
 
 /// What a card reply proves about one catalog entry.
@@ -75,7 +78,7 @@ fn code_of(e: &crate::error::Error) -> ReasonCode {
 
 /// The card's settings list: `{"settings": [...]}`, or the same inside a `{"data": …}`
 /// envelope. Anything else (both at once, a `data` that is not that) proves nothing.
-fn settings_list(json: &Value) -> std::result::Result<&Vec<Value>, Box<Reading>> {
+pub(crate) fn settings_list(json: &Value) -> std::result::Result<&Vec<Value>, Box<Reading>> {
     let top = json.get("settings");
     let data = json.get("data");
     let shape_changed = |why: &str| {
@@ -166,8 +169,48 @@ fn find_setting<'j>(
     Ok(chosen)
 }
 
+/// The display values of a setting: `(value, selected)` each, or why they prove nothing. A
+/// `selected` flag is true, false, `null` or absent; anything else (`"true"`, `1`) is a flag that
+/// cannot be read, and an entry without a `value` is a label that names nothing.
+fn display_values(chosen: &Value) -> (Vec<(Value, Option<bool>)>, Option<String>) {
+    let Some(raw) = chosen.get("settingDisplayValues") else {
+        return (Vec::new(), None);
+    };
+    let Some(list) = raw.as_array() else {
+        return (
+            Vec::new(),
+            Some(format!(
+                "settingDisplayValues is {}, not a list",
+                text::describe(raw)
+            )),
+        );
+    };
+    let mut out = Vec::with_capacity(list.len().min(64));
+    for item in list {
+        let Some(value) = item.get("value") else {
+            return (out, Some("a display value names no value".to_string()));
+        };
+        let selected = match item.get("selected") {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(other) => {
+                return (
+                    out,
+                    Some(format!(
+                        "a selected flag is {}, not true or false",
+                        text::describe(other)
+                    )),
+                );
+            }
+        };
+        out.push((value.clone(), selected));
+    }
+    (out, None)
+}
+
 fn card_setting(chosen: &Value, value: Value) -> CardSetting {
     let string = |name: &str| chosen.get(name).and_then(Value::as_str).map(str::to_string);
+    let (display_values, labels_problem) = display_values(chosen);
     CardSetting {
         key: string("key"),
         entity_urn: string("entityUrn"),
@@ -176,20 +219,8 @@ fn card_setting(chosen: &Value, value: Value) -> CardSetting {
         on_value: chosen.get("onValue").cloned(),
         off_value: chosen.get("offValue").cloned(),
         has_child: chosen.get("hasChild").and_then(Value::as_bool),
-        display_values: chosen
-            .get("settingDisplayValues")
-            .and_then(Value::as_array)
-            .map(|vs| {
-                vs.iter()
-                    .filter_map(|v| {
-                        Some((
-                            v.get("value")?.clone(),
-                            v.get("selected").and_then(Value::as_bool),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        display_values,
+        labels_problem,
     }
 }
 
@@ -254,6 +285,12 @@ pub fn read_card(card: &CardRef<'_>, json: &Value) -> Reading {
 /// selected values, or the value's own label marked not selected, and the card contradicts
 /// itself.
 fn selected_disagrees(setting: &CardSetting) -> Option<Reading> {
+    if let Some(why) = &setting.labels_problem {
+        return Some(Reading::unknown(
+            ReasonCode::LabelsContradict,
+            format!("the card's labels prove nothing: {why}"),
+        ));
+    }
     let selected: Vec<&Value> = setting
         .display_values
         .iter()
@@ -396,16 +433,24 @@ enum Fetched {
 pub struct Cards<'r, 'm> {
     member: &'r Member<'m>,
     origin: &'r Origin,
+    /// Every setting key the catalog names: "the card's only setting" is never one of them,
+    /// for an entry that names none (it would be another entry's setting).
+    claimed: std::collections::HashSet<String>,
     fetched: HashMap<String, Fetched>,
     /// Requests sent so far.
     pub requests: usize,
 }
 
 impl<'r, 'm> Cards<'r, 'm> {
-    pub fn new(member: &'r Member<'m>, origin: &'r Origin) -> Cards<'r, 'm> {
+    pub fn new(member: &'r Member<'m>, origin: &'r Origin, catalog: &Catalog) -> Cards<'r, 'm> {
         Cards {
             member,
             origin,
+            claimed: catalog
+                .settings
+                .iter()
+                .filter_map(|e| e.key.clone())
+                .collect(),
             fetched: HashMap::new(),
             requests: 0,
         }
@@ -460,7 +505,24 @@ impl<'r, 'm> Cards<'r, 'm> {
             Fetched::Reply(reply, sha256) => {
                 digest = Some(sha256);
                 match reply {
-                    CardReply::Found(json) => read_card(&card, &json),
+                    CardReply::Found(json) => {
+                        let reading = read_card(&card, &json);
+                        let foreign = reading
+                            .setting
+                            .as_ref()
+                            .and_then(|s| s.key.as_deref())
+                            .filter(|k| card.key.is_none() && self.claimed.contains(*k));
+                        match foreign {
+                            Some(k) => Reading::unknown(
+                                ReasonCode::ForeignKey,
+                                format!(
+                                    "the card's only setting is `{}`, which the catalog reads for another setting",
+                                    text::clean_line(k, 64)
+                                ),
+                            ),
+                            None => reading,
+                        }
+                    }
                     CardReply::NotOffered => Reading {
                         reason: Some(match entry.regions_text() {
                             Some(regions) => format!(
@@ -528,12 +590,13 @@ pub fn cards_of(entries: &[&Entry]) -> usize {
 pub fn run(
     member: &Member<'_>,
     origin: &Origin,
+    catalog: &Catalog,
     account: Identity,
     entries: &[&Entry],
     on_card: OnCard<'_>,
 ) -> Report {
     let total = cards_of(entries);
-    let mut cards = Cards::new(member, origin);
+    let mut cards = Cards::new(member, origin, catalog);
     let mut settings = Vec::with_capacity(entries.len());
     for entry in entries {
         let before = cards.requests;
@@ -571,7 +634,14 @@ pub fn discover(member: &Member<'_>, catalog: &Catalog) -> Discovered {
             reason,
         };
         match member.discovery(category) {
-            Ok(Discovery::Listed(cards)) => {
+            Ok(Discovery::Listed(cards, cut)) => {
+                found.read += 1;
+                if cut {
+                    found.not_listed.push(not_listed(format!(
+                        "the list names more than {} cards; the rest were not read",
+                        crate::linkedin::api::MAX_LISTED
+                    )));
+                }
                 for c in cards {
                     if !known.contains(c.card.as_str())
                         && !found.new.iter().any(|n| n.card == c.card)

@@ -421,7 +421,11 @@ impl Catalog {
         marked("card", e.card.is_some(), p.card)?;
         marked("key", e.key.is_some(), p.key)?;
         marked("values", !e.values.is_empty(), p.values)?;
+        let mut moved = HashSet::new();
         for id in &e.moves {
+            if !moved.insert(id) {
+                return Err(format!("moves names {id:?} twice"));
+            }
             if id == &e.id {
                 return Err("it cannot move itself".to_string());
             }
@@ -456,7 +460,28 @@ impl Catalog {
                             v.value
                         ));
                     }
-                    if v.short.is_empty() || v.short.chars().count() > 12 {
+                    // A value is shown as the state: it must not read as one of the states.
+                    if [
+                        "on",
+                        "off",
+                        "unknown",
+                        "not_offered",
+                        "informational",
+                        "chosen",
+                    ]
+                    .iter()
+                    .any(|r| v.value.eq_ignore_ascii_case(r))
+                    {
+                        return Err(format!(
+                            "the value {:?} is a state's name; a choice's value must not be",
+                            v.value
+                        ));
+                    }
+                    if v.short.is_empty()
+                        || v.short.chars().count() > 12
+                        || !crate::text::is_clean(&v.short)
+                        || v.short.chars().any(crate::text::is_invisible)
+                    {
                         return Err(format!(
                             "the value {:?} needs a short label of 1 to 12 characters",
                             v.value
@@ -655,6 +680,10 @@ mod tests {
             (
                 entry(toggle).replace("id = \"x\"", "id = \"X y\""),
                 "lowercase",
+            ),
+            (
+                choice(&format!("{}{}", v("off", false), v("B", true)), "B"),
+                "a state's name",
             ),
         ];
         for (text, want) in cases {

@@ -19,7 +19,8 @@ pub enum Step {
     AlreadyPrivate,
     /// Not offered to this account: nothing to write.
     NotOffered,
-    /// Read because a write of another setting moves it; not written itself.
+    /// Read because a write of another setting may move it (a neighbour the catalog names, or
+    /// a setting on the same card); not written itself.
     Neighbour,
     /// The read was not certain enough to write: the reason says why, the code what kind.
     Refused { reason: String, code: ReasonCode },
@@ -67,8 +68,15 @@ pub fn plan<'c>(
             .iter()
             .any(|s| catalog.neighbours(s).iter().any(|n| n.id == e.id))
     };
+    // A setting on the card of one that is written: read with it (no extra request), so a
+    // write that moves it is seen.
+    let sibling = |e: &Entry| e.card.is_some() && selected.iter().any(|s| s.card == e.card);
     let mut planned = Vec::new();
-    for entry in catalog.settings.iter().filter(|e| wanted(e) || moved(e)) {
+    for entry in catalog
+        .settings
+        .iter()
+        .filter(|e| e.card_ref().is_some() && (wanted(e) || moved(e) || sibling(e)))
+    {
         let checked = cards.check(entry)?;
         let step = if wanted(entry) {
             decide(entry, &checked)
@@ -140,7 +148,14 @@ pub fn write_for(
         .ok_or("the card does not name the setting's entityUrn")?;
     // What the write sends back comes from the card: a URN and a value that are not short and
     // plain are not a setting's, and are not sent (nor shown by --dry-run).
-    if urn.len() > 200 || !crate::text::is_clean(urn) {
+    let plain = |t: &str| crate::text::is_clean(t) && !t.chars().any(crate::text::is_invisible);
+    if setting.has_child == Some(true) {
+        return Err(
+            "the card says the setting has child settings, which this version does not write"
+                .to_string(),
+        );
+    }
+    if urn.len() > 200 || !plain(urn) {
         return Err(format!(
             "the card's entityUrn is not a plain URN ({})",
             crate::text::describe(&json!(urn))
@@ -161,7 +176,12 @@ pub fn write_for(
             .cloned()
             .ok_or_else(|| format!("the card does not offer the value {write}"))?,
     };
-    if value.to_string().len() > 100 {
+    let scalar = match &value {
+        Value::String(t) => plain(t),
+        Value::Bool(_) | Value::Number(_) => true,
+        Value::Null | Value::Array(_) | Value::Object(_) => false,
+    };
+    if !scalar || value.to_string().len() > 100 {
         return Err(format!(
             "the card's value for the private state is {}, not a setting's value",
             crate::text::describe(&value)
@@ -176,7 +196,7 @@ pub fn write_for(
             "entityUrn": urn,
             "settingDisplayType": display_type,
             "value": value,
-            "hasChild": setting.has_child.unwrap_or(false),
+            "hasChild": false,
         }),
     })
 }
@@ -203,10 +223,13 @@ fn in_doubt(row: &SettingRow, code: ReasonCode, reason: String) -> SettingRow {
     row
 }
 
-/// Sends each planned write, then reads the setting again, and the neighbours the catalog says
-/// it moves. A setting an earlier write already made private is not written. `publish` hears
-/// what is known before each write is sent and after it is read back (for a report printed if
-/// the run is interrupted in between). The state after is always the one the read shows.
+/// Sends each planned write, then reads its card again, and the cards of the neighbours the
+/// catalog says it moves, and reads every planned setting on those cards again: a setting
+/// whose state moved is reported with the write that moved it. A setting is written only when
+/// its latest read proves it exposed (an earlier write may have made it private, or unknown).
+/// `publish` hears what is known before each write is sent and after it is read back (for a
+/// report printed if the run is interrupted in between). The state after is always the one the
+/// read shows.
 pub fn execute(
     cards: &mut Cards<'_, '_>,
     catalog: &Catalog,
@@ -220,16 +243,34 @@ pub fn execute(
         .iter()
         .any(|p| matches!(p.step, Step::Refused { .. }));
     let mut error = None;
-    let index = |id: &str| planned.iter().position(|p| p.entry.id == id);
     for (i, p) in planned.iter().enumerate() {
-        if error.is_some() || p.write().is_none() {
+        if error.is_some() {
+            break;
+        }
+        if p.write().is_none() {
             continue;
         }
         let entry = p.entry;
-        let current = &latest[i];
-        // An earlier write moved this one to private already.
-        if current.result.private == Some(true) {
-            continue;
+        let current = latest[i].clone();
+        match current.result.private {
+            // An earlier write moved it to private already.
+            Some(true) => continue,
+            Some(false) => {}
+            // An earlier write left it unproven: nothing certain to write on.
+            None => {
+                rows[i].reason = Some(format!(
+                    "not written: after an earlier write it reads {} ({})",
+                    current.result.state_name(),
+                    current
+                        .result
+                        .reason
+                        .as_deref()
+                        .unwrap_or("no reason given")
+                ));
+                rows[i].reason_code = Some(ReasonCode::NotWritten);
+                problem = true;
+                continue;
+            }
         }
         let write = match write_for(entry, current.reading.as_ref()) {
             Ok(w) => w,
@@ -240,7 +281,22 @@ pub fn execute(
                 continue;
             }
         };
-        let before = current.result.state_name().to_string();
+        let change = |after: &SettingRow, moved_by: Option<&str>, was: &Checked| Change {
+            id: after.id.clone(),
+            before: was.result.state_name().to_string(),
+            before_private: was.result.private,
+            after: after.state_name().to_string(),
+            verified: after.private == Some(true),
+            moved_by: moved_by.map(str::to_string),
+        };
+        let unknown_after = |was: &Checked| Change {
+            id: entry.id.clone(),
+            before: was.result.state_name().to_string(),
+            before_private: was.result.private,
+            after: State::Unknown.as_str().to_string(),
+            verified: false,
+            moved_by: None,
+        };
         // Until the read-back says otherwise, the write may or may not have reached LinkedIn.
         {
             let mut pending_rows = rows.clone();
@@ -251,13 +307,7 @@ pub fn execute(
                     .to_string(),
             );
             let mut pending = changes.clone();
-            pending.push(Change {
-                id: entry.id.clone(),
-                before: before.clone(),
-                after: State::Unknown.as_str().to_string(),
-                verified: false,
-                moved_by: None,
-            });
+            pending.push(unknown_after(&current));
             publish(&pending_rows, &pending);
         }
         let key = write.body["key"].as_str().unwrap_or_default();
@@ -270,13 +320,7 @@ pub fn execute(
                     ReasonCode::NotReadBack,
                     format!("written, but could not be read back: {e}"),
                 );
-                changes.push(Change {
-                    id: entry.id.clone(),
-                    before,
-                    after: State::Unknown.as_str().to_string(),
-                    verified: false,
-                    moved_by: None,
-                });
+                changes.push(unknown_after(&current));
                 error = Some(e);
                 break;
             }
@@ -286,14 +330,16 @@ pub fn execute(
                 crate::text::MAX_SHOWN,
             )),
         };
-        let neighbours: Vec<&Entry> = catalog.neighbours(entry);
-        if let Some(card) = &entry.card {
+        // The cards this write may have changed: its own and its neighbours'.
+        let mut touched: Vec<&str> = entry.card.as_deref().into_iter().collect();
+        touched.extend(
+            catalog
+                .neighbours(entry)
+                .iter()
+                .filter_map(|n| n.card.as_deref()),
+        );
+        for card in &touched {
             cards.forget(card);
-        }
-        for n in &neighbours {
-            if let Some(card) = &n.card {
-                cards.forget(card);
-            }
         }
         let after = match cards.check(entry) {
             Ok(after) => after,
@@ -303,13 +349,7 @@ pub fn execute(
                     ReasonCode::NotReadBack,
                     format!("written, but could not be read back: {e}"),
                 );
-                changes.push(Change {
-                    id: entry.id.clone(),
-                    before,
-                    after: State::Unknown.as_str().to_string(),
-                    verified: false,
-                    moved_by: None,
-                });
+                changes.push(unknown_after(&current));
                 error = Some(e);
                 break;
             }
@@ -318,12 +358,19 @@ pub fn execute(
         let mut row = after.result.clone();
         if !verified {
             problem = true;
-            let (code, why) = match &refused {
-                Some(why) => (
+            let (code, why) = match (&refused, after.result.state) {
+                (Some(why), _) => (
                     ReasonCode::WriteRefused,
                     format!("LinkedIn refused the write ({why})"),
                 ),
-                None => (
+                (None, State::Unknown) => (
+                    ReasonCode::NotReadBack,
+                    format!(
+                        "written, but the read-back proves nothing ({})",
+                        after.result.reason.as_deref().unwrap_or("no reason given")
+                    ),
+                ),
+                (None, _) => (
                     ReasonCode::WriteNotApplied,
                     format!(
                         "LinkedIn answered the write with success, but the setting still reads {}",
@@ -338,35 +385,41 @@ pub fn execute(
                 row.advice = Advice::TurnOffInBrowser;
             }
         }
-        changes.push(Change {
-            id: entry.id.clone(),
-            before,
-            after: after.result.state_name().to_string(),
-            verified,
-            moved_by: None,
-        });
+        changes.push(change(&after.result, None, &current));
         rows[i] = row;
         latest[i] = after;
-        // The neighbours LinkedIn moves with it: read again, and reported when they changed.
-        for n in neighbours {
-            let Some(j) = index(&n.id) else { continue };
-            match cards.check(n) {
+        // Every other planned setting on a card the write touched: read again (the cache holds
+        // the cards just fetched), and reported when the write moved it.
+        for (j, q) in planned.iter().enumerate() {
+            if j == i
+                || !q
+                    .entry
+                    .card
+                    .as_deref()
+                    .is_some_and(|c| touched.contains(&c))
+            {
+                continue;
+            }
+            match cards.check(q.entry) {
                 Ok(now) => {
-                    let was = latest[j].result.state_name().to_string();
-                    if now.result.state_name() != was {
-                        changes.push(Change {
-                            id: n.id.clone(),
-                            before: was,
-                            after: now.result.state_name().to_string(),
-                            verified: now.result.private == Some(true),
-                            moved_by: Some(entry.id.clone()),
-                        });
+                    if now.result.state_name() != latest[j].result.state_name() {
+                        changes.push(change(&now.result, Some(&entry.id), &latest[j]));
                     }
                     let mut row = now.result.clone();
-                    if let Step::Refused { .. } = planned[j].step
+                    if let Step::Refused { .. } = q.step
                         && now.result.private != Some(true)
                     {
-                        row = planned[j].row();
+                        problem = true;
+                        row.reason = Some(format!(
+                            "not written: its first read was not certain; it reads {} now{}",
+                            now.result.state_name(),
+                            now.result
+                                .reason
+                                .as_deref()
+                                .map(|r| format!(" ({r})"))
+                                .unwrap_or_default()
+                        ));
+                        row.reason_code = Some(ReasonCode::NotWritten);
                     }
                     rows[j] = row;
                     latest[j] = now;

@@ -103,6 +103,9 @@ pub enum ReasonCode {
     SeveralSettings,
     /// The card holds no setting at all.
     NoSetting,
+    /// The catalog names no key and the card's only setting has one the catalog gives to
+    /// another entry.
+    ForeignKey,
     /// The setting's `settingDisplayType` is not one the catalog expects for its kind.
     UnexpectedType,
     /// A many-valued setting's value is not among the card's own `settingDisplayValues`.
@@ -165,6 +168,7 @@ impl ReasonCode {
         (ReasonCode::DuplicateKey, "duplicate_key"),
         (ReasonCode::SeveralSettings, "several_settings"),
         (ReasonCode::NoSetting, "no_setting"),
+        (ReasonCode::ForeignKey, "foreign_key"),
         (ReasonCode::UnexpectedType, "unexpected_type"),
         (ReasonCode::ValueNotListed, "value_not_listed"),
         (ReasonCode::ValueNotInCatalog, "value_not_in_catalog"),
@@ -368,6 +372,9 @@ pub struct Previous {
     pub reenabled: bool,
     /// Whether the earlier state was set by this tool's `opt-out` (a verified write).
     pub by_opt_out: bool,
+    /// A many-valued setting's earlier value as LinkedIn labels it, for people.
+    #[serde(skip)]
+    pub label: Option<String>,
 }
 
 /// A failure, as JSON shows it (`kind` by its stable name). The hint is kept for the output
@@ -396,6 +403,9 @@ pub struct Change {
     pub id: String,
     /// The state's name before ([`SettingRow::state_name`]).
     pub before: String,
+    /// Whether the state before kept the data private (for the history).
+    #[serde(skip)]
+    pub before_private: Option<bool>,
     /// The state's name read back after the write.
     pub after: String,
     /// Whether the read-back proves the setting private now.
@@ -462,8 +472,11 @@ pub struct Discovered {
     pub categories: Vec<String>,
     /// Cards LinkedIn lists that the catalog does not know: new settings worth a look.
     pub new: Vec<NewSetting>,
-    /// Categories whose list could not be read, and why.
+    /// Categories whose list could not be read (or only in part), and why.
     pub not_listed: Vec<NotListed>,
+    /// How many lists were read (in whole or in part).
+    #[serde(skip)]
+    pub read: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -633,7 +633,7 @@ fn discovery_reports_cards_the_catalog_does_not_know_and_costs_one_request_per_c
     let r = w.run("demo", &["audit", "--discover"]);
     assert!(
         r.stdout
-            .contains("LinkedIn lists no setting the catalog does not know"),
+            .contains("the lists read name no setting the catalog does not know"),
         "{}",
         r.stdout
     );

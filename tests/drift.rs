@@ -369,3 +369,59 @@ fn drift_names_each_inferred_assumption_a_recording_settles() {
         r.stdout
     );
 }
+
+/// A recording edited by hand: drift judges it by the reader's own rules. A card with both
+/// envelopes is breaking; a key listed twice is not confirmed; a file that cannot be read
+/// settles nothing.
+#[test]
+fn drift_judges_a_hand_edited_recording_by_the_readers_rules() {
+    use sha2::Digest;
+    let w = World::new();
+    let dir = w.path("rec-edited");
+    assert_eq!(record(&w, "demo", &dir).code, 0);
+    let manifest_path = dir.join("manifest.json");
+    let edit = |file: &str, change: &dyn Fn(&mut Value)| {
+        let path = dir.join(file);
+        let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        change(&mut v);
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        std::fs::write(&path, &text).unwrap();
+        let sha: String = sha2::Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut m: Value =
+            serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+        for r in m["replies"].as_array_mut().unwrap() {
+            if r["file"] == file {
+                r["sha256"] = Value::String(sha.clone());
+            }
+        }
+        std::fs::write(&manifest_path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    };
+    edit("card-dataForAiImprovement.json", &|v| {
+        v["data"] = serde_json::json!({"settings": []});
+    });
+    edit("card-adsByAge.json", &|v| {
+        let s = v["settings"][0].clone();
+        v["settings"].as_array_mut().unwrap().push(s);
+    });
+    let r = drift(&w, &dir, &["--json"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    let v = r.json();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["change"] == "envelope" && f["severity"] == "breaking"),
+        "{v}"
+    );
+    let age = v["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "ads-age" && a["field"] == "key")
+        .unwrap();
+    assert_eq!(age["verdict"], "unsettled", "{age}");
+}

@@ -826,3 +826,40 @@ fn a_sent_date_can_be_corrected() {
     assert_eq!(objections.len(), 1, "{v}");
     assert_eq!(objections[0]["sent_on"], "2026-10-02");
 }
+
+/// A neighbour a write moved is recorded as read, never as written: the history says what was
+/// read before and after, and never "opt-out did not take effect" for a setting nothing wrote.
+#[test]
+fn a_neighbour_moved_by_a_write_is_recorded_as_read() {
+    let w = World::new();
+    let h = w.path("h.sqlite3");
+    let r = run(at(&w, "demo", "2026-10-01T08:00:00Z", &h).args([
+        "opt-out",
+        "--yes",
+        "--setting",
+        "ads-beyond-linkedin",
+    ]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = timeline(&w, &h);
+    let spans: Vec<&Value> = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["setting"] == "partner-data-sharing")
+        .collect();
+    assert_eq!(spans.len(), 2, "{spans:?}");
+    assert_eq!(
+        (spans[0]["state"].as_str(), spans[0]["private"].as_bool()),
+        (Some("on"), Some(false))
+    );
+    assert_eq!(
+        (spans[1]["state"].as_str(), spans[1]["private"].as_bool()),
+        (Some("off"), Some(true))
+    );
+    assert!(
+        spans.iter().all(|s| s.get("opt_out").is_none()),
+        "{spans:?}"
+    );
+    let r = run(w.cmd().arg("--history").arg(&h).arg("history"));
+    assert!(!r.stdout.contains("did not take effect"), "{}", r.stdout);
+}

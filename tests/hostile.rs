@@ -391,8 +391,8 @@ fn a_reflected_login_reply_is_not_echoed_and_a_sign_in_is_never_retried() {
 #[test]
 fn a_dry_run_never_shows_hostile_card_values_raw() {
     let w = World::new();
-    // A short value with a C1 control and a bidi override: written back as the card gives it,
-    // but shown escaped.
+    // A short value with a C1 control and a bidi override is no setting's value: never written,
+    // and never shown raw.
     let sneaky = toggle_card(
         "allowDataForGenerativeAI",
         r#""on""#,
@@ -406,14 +406,11 @@ fn a_dry_run_never_shows_hostile_card_values_raw() {
     ] {
         let r = run(at(&h, &w).args(args));
         assert_safe(&r);
-        assert_eq!(r.code, 1, "{r:?}");
+        assert_eq!(r.code, 3, "{r:?}");
+        assert!(r.stdout.contains("not a setting's value"), "{}", r.stdout);
     }
     let r = run(at(&h, &w).args(["opt-out", "--dry-run", "--json"]));
-    assert_eq!(
-        r.json()["planned"][0]["body"]["value"],
-        "\u{9b}31m\u{202e}evil",
-        "the JSON still means the same value"
-    );
+    assert_eq!(r.json()["planned"], json!([]), "nothing would be sent");
     // An entityUrn that is not a plain URN is not written back at all.
     let long = format!(
         r#"{{"settings":[{{"key":"allowDataForGenerativeAI","entityUrn":"urn:\u009b2J\u202e{}","settingDisplayType":"TOGGLE","value":"on","onValue":"on","offValue":"off"}}]}}"#,

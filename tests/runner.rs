@@ -20,4 +20,5 @@ mod objection;
 mod opt_out;
 mod sandbox_command;
 mod schemas;
+mod surface;
 mod trust;

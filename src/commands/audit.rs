@@ -12,7 +12,7 @@ use super::Ctx;
 use super::exit::{Exit, ExitOf as _};
 use crate::audit;
 use crate::bulk::{self, Auditor, BulkPrinter, Ended, Job, JobSource, RequestCount, Tally};
-use crate::catalog::Entry;
+use crate::catalog::{Catalog, Entry};
 use crate::connect::Connection;
 use crate::error::{Error, Hint, Result};
 use crate::linkedin::{Client, Origin};
@@ -89,14 +89,14 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> anyhow::Result<Exit> {
     if args.is_bulk() {
         return many(ctx, &args);
     }
-    let mut catalog_version = String::new();
+    let mut recorder = None;
     let mut not_read = Vec::new();
     let mut report = match prepare(ctx, &args) {
-        Ok((conn, entries, version, unread)) => {
-            catalog_version = version;
+        Ok((conn, catalog, ids, unread)) => {
+            recorder = Some(Recorder::new(&catalog));
             not_read = unread;
             ctx.announce_sandbox(&conn.client, false);
-            let entries: Vec<&Entry> = entries.iter().collect();
+            let entries: Vec<&Entry> = ids.iter().filter_map(|id| catalog.get(id)).collect();
             let member = conn.member();
             let mut identity = conn.identity.clone();
             match ctx.identify(&member, &mut identity) {
@@ -112,13 +112,14 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> anyhow::Result<Exit> {
                     let mut report = audit::run(
                         &member,
                         conn.client.origin(),
+                        &catalog,
                         identity,
                         &entries,
                         &mut |done, _| progress.set(done as u64),
                     );
                     progress.finish();
                     if args.discover && report.error.is_none() {
-                        report.discovery = Some(audit::discover(&member, &ctx.catalog()?));
+                        report.discovery = Some(audit::discover(&member, &catalog));
                     }
                     report
                 }
@@ -128,7 +129,8 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> anyhow::Result<Exit> {
         Err(e) => Report::failed(Identity::default(), &e, ctx.time.clock.rfc3339()),
     }
     .not_reading(not_read);
-    let mut recorder = Recorder::new(catalog_version);
+    // Without a catalog (it failed to load) there is nothing read to record.
+    let mut recorder = recorder.unwrap_or_else(Recorder::none);
     let recorded = recorder.record(ctx, &mut report);
     ctx.out.emit_report(&report)?;
     Ok(with_changes(
@@ -180,12 +182,35 @@ struct Recorder {
     history: Option<crate::history::History>,
     /// The history failed (or could not be opened): nothing more is tried.
     failed: bool,
+    /// A many-valued setting's values, as LinkedIn labels them.
+    labels: std::collections::HashMap<(String, String), String>,
 }
 
 impl Recorder {
-    fn new(catalog_version: String) -> Recorder {
+    /// A recorder with nothing to record into (the run failed before it had a catalog).
+    fn none() -> Recorder {
         Recorder {
-            catalog_version,
+            catalog_version: String::new(),
+            labels: std::collections::HashMap::new(),
+            history: None,
+            failed: false,
+        }
+    }
+
+    fn new(catalog: &Catalog) -> Recorder {
+        // A many-valued setting's earlier value, as LinkedIn labels it: (id, value) -> label.
+        let labels = catalog
+            .settings
+            .iter()
+            .flat_map(|e| {
+                e.values
+                    .iter()
+                    .map(|v| ((e.id.clone(), v.value.clone()), v.label.clone()))
+            })
+            .collect();
+        Recorder {
+            catalog_version: catalog.version.clone(),
+            labels,
             history: None,
             failed: false,
         }
@@ -223,6 +248,9 @@ impl Recorder {
             Ok(changes) => {
                 for row in &mut report.settings {
                     row.previous = changes.get(&row.id).cloned();
+                    if let Some(p) = &mut row.previous {
+                        p.label = self.labels.get(&(row.id.clone(), p.state.clone())).cloned();
+                    }
                 }
                 Some(changes.len())
             }
@@ -236,16 +264,16 @@ impl Recorder {
     }
 }
 
-/// The connection, the settings to read, the catalog's version, and the settings left out.
-fn prepare(ctx: &Ctx, args: &AuditArgs) -> Result<(Connection, Vec<Entry>, String, Vec<String>)> {
+/// The connection, the catalog, the ids of the settings to read, and the settings left out.
+fn prepare(ctx: &Ctx, args: &AuditArgs) -> Result<(Connection, Catalog, Vec<String>, Vec<String>)> {
     let catalog = ctx.catalog()?;
     let selected = catalog.select(&args.settings, &args.groups)?;
     let unread = catalog.unread(&selected);
-    let entries = selected.into_iter().cloned().collect();
+    let ids = selected.into_iter().map(|e| e.id.clone()).collect();
     Ok((
         ctx.connector.connect_with(|cfg| cfg.pace(args.delay_ms))?,
-        entries,
-        catalog.version.clone(),
+        catalog,
+        ids,
         unread,
     ))
 }
@@ -302,7 +330,7 @@ fn many(ctx: &Ctx, args: &AuditArgs) -> anyhow::Result<Exit> {
         Some(file) => Box::new(bulk::AppendNdjson::new(file)?),
         None => sink::for_reports(&out, true),
     };
-    let recorder = std::cell::RefCell::new(Recorder::new(catalog.version.clone()));
+    let recorder = std::cell::RefCell::new(Recorder::new(&catalog));
     let mut printer = BulkPrinter::new(bulk::printer::PrinterParts {
         out: out.clone(),
         sink,
@@ -318,6 +346,7 @@ fn many(ctx: &Ctx, args: &AuditArgs) -> anyhow::Result<Exit> {
         ctx,
         origin: client.origin().clone(),
         client: &client,
+        catalog: &catalog,
         entries: &entries,
     };
     let ended = bulk::run(args.jobs as usize, feed, &auditor, &mut printer);
@@ -422,6 +451,7 @@ struct OneAccount<'a> {
     ctx: &'a Ctx,
     client: &'a Client,
     origin: Origin,
+    catalog: &'a Catalog,
     entries: &'a [&'a Entry],
 }
 
@@ -450,6 +480,7 @@ impl Auditor for OneAccount<'_> {
                     Ok(()) => audit::run(
                         &member,
                         &self.origin,
+                        self.catalog,
                         identity,
                         self.entries,
                         &mut |_, _| {},

@@ -400,16 +400,20 @@ impl View for Timeline {
             out.push_str(&format!("{}\n", s.bold(&account)));
             let mut table = s.table(&["Setting", "State", "From / until", "Checks", "Note"]);
             for span in group {
-                let color = match (span.state.as_str(), span.reenabled) {
-                    ("on", true) => Some(Color::Red),
-                    ("on", false) => Some(Color::Yellow),
-                    ("off", _) => Some(Color::Green),
-                    _ => None,
+                // By what the state means for the member, whichever value it is.
+                let color = match (span.private, span.reenabled) {
+                    (_, true) => Some(Color::Red),
+                    (Some(false), false) => Some(Color::Yellow),
+                    (Some(true), _) => Some(Color::Green),
+                    (None, _) => None,
                 };
-                let note = match (span.reenabled, span.opt_out) {
-                    (true, _) => "switched back on",
-                    (_, Some(true)) => "turned off with opt-out (verified)",
-                    (_, Some(false)) => "opt-out did not take effect",
+                let toggle = matches!(span.state.as_str(), "on" | "off");
+                let note = match (span.reenabled, span.opt_out, span.state.as_str()) {
+                    (true, _, _) if toggle => "switched back on",
+                    (true, _, _) => "no longer private",
+                    (_, Some(true), _) => "made private with opt-out (verified)",
+                    (_, Some(false), "unknown") => "opt-out's outcome not proven",
+                    (_, Some(false), _) => "opt-out did not take effect",
                     _ => "",
                 };
                 table.add_row(vec![
@@ -421,6 +425,7 @@ impl View for Timeline {
                 ]);
             }
             Style::keep_whole(&mut table, 0);
+            Style::keep_whole(&mut table, 1);
             Style::keep_whole(&mut table, 2);
             out.push_str(&format!("{table}\n"));
         }

@@ -457,15 +457,14 @@ fn identity(ctx: &Ctx, conn: &crate::connect::Connection) -> Result<Identity> {
 /// The generative-AI toggle, from a fresh read (one request). Without a certain read the text
 /// says nothing about it.
 fn genai_state(ctx: &Ctx, conn: &crate::connect::Connection) -> Result<State> {
-    let Some(entry) = ctx
-        .catalog()
-        .ok()
-        .and_then(|c| c.get(DEFAULT_OPT_OUT).cloned())
-    else {
+    let Some(catalog) = ctx.catalog().ok() else {
+        return Ok(State::Unknown);
+    };
+    let Some(entry) = catalog.get(DEFAULT_OPT_OUT) else {
         return Ok(State::Unknown);
     };
     let member = conn.member();
-    match audit::Cards::new(&member, conn.client.origin()).check(&entry) {
+    match audit::Cards::new(&member, conn.client.origin(), &catalog).check(entry) {
         Ok(checked) => Ok(checked.result.state),
         Err(e) if stops_the_run(&e) => Err(e),
         Err(e) => {

@@ -112,7 +112,7 @@ fn execute(ctx: &Ctx, args: &OptOutArgs, account: &mut Identity) -> Result<Outco
     *account = identity;
     ctx.announce_sandbox(&conn.client, false);
     let member = conn.member();
-    let mut cards = Cards::new(&member, conn.client.origin());
+    let mut cards = Cards::new(&member, conn.client.origin(), &catalog);
 
     let planned = optout::plan(&mut cards, &catalog, &entries)?;
     let read: Vec<&Entry> = planned.iter().map(|p| p.entry).collect();

@@ -42,32 +42,29 @@ pub struct Assumption {
     pub evidence: String,
 }
 
-/// The card's settings as the recording holds them: `Ok(settings)` for a 200 with a settings
-/// list, `Err(why not)` otherwise (with whether that contradicts the card key).
-fn card_settings(rec: &Recording, card: &str) -> Result<Vec<Value>, (Verdict, String)> {
+/// The card's reply as the recording holds it: `Ok(json)` for a 200 with a JSON body,
+/// `Err((verdict, why))` otherwise (a status that contradicts the card key, or nothing to judge).
+fn card_json(rec: &Recording, card: &str) -> Result<Value, (Verdict, String)> {
     let Some(reply) = rec.reply("card", card) else {
         return Err((
             Verdict::Unsettled,
             "the recording has no reply for the card".into(),
         ));
     };
-    let body = reply
-        .file
-        .as_deref()
-        .and_then(|f| rec.read(f).ok())
-        .and_then(|b| crate::json::from_slice(&b).ok());
-    match (reply.status, body) {
-        (Some(200), Some(json)) => {
-            let list = json
-                .get("settings")
-                .or_else(|| json.get("data").and_then(|d| d.get("settings")))
-                .and_then(Value::as_array)
-                .cloned();
-            list.ok_or((
-                Verdict::Contradicted,
-                "the card answers 200 without a settings list".into(),
-            ))
+    let body = reply.file.as_deref().map(|f| rec.read(f));
+    let json = match body {
+        Some(Ok(bytes)) => crate::json::from_slice(&bytes).ok(),
+        Some(Err(_)) => {
+            return Err((Verdict::Unsettled, "the reply's file cannot be read".into()));
         }
+        None => None,
+    };
+    match (reply.status, json) {
+        (Some(200), Some(json)) => Ok(json),
+        (Some(200), None) => Err((
+            Verdict::Unsettled,
+            "the card answers 200 with a body that is not JSON".into(),
+        )),
         (Some(404), Some(json)) if json.get("status").and_then(Value::as_u64) == Some(404) => {
             Err((
                 Verdict::Unsettled,
@@ -84,6 +81,25 @@ fn card_settings(rec: &Recording, card: &str) -> Result<Vec<Value>, (Verdict, St
                 "no reply was recorded ({})",
                 reply.error.as_deref().unwrap_or("no reason given")
             ),
+        )),
+    }
+}
+
+/// The card's settings list, by the reader's own envelope rules.
+fn card_settings(rec: &Recording, card: &str) -> Result<(Value, Vec<Value>), (Verdict, String)> {
+    let json = card_json(rec, card)?;
+    match crate::audit::settings_list(&json) {
+        Ok(list) if list.is_empty() => Err((
+            Verdict::Unsettled,
+            "the card answers with no settings".into(),
+        )),
+        Ok(list) => {
+            let list = list.clone();
+            Ok((json, list))
+        }
+        Err(r) => Err((
+            Verdict::Contradicted,
+            format!("the card answers 200, but {}", r.reason.unwrap_or_default()),
         )),
     }
 }
@@ -146,7 +162,7 @@ fn judge_entry(e: &Entry, rec: &Recording, out: &mut Vec<Assumption>) {
     let settings = card_settings(rec, card);
     if p.card == Some(Mark::Inferred) {
         let judged = match &settings {
-            Ok(s) => (
+            Ok((_, s)) => (
                 Verdict::Confirmed,
                 format!("the card answers with {} setting(s)", s.len()),
             ),
@@ -155,34 +171,59 @@ fn judge_entry(e: &Entry, rec: &Recording, out: &mut Vec<Assumption>) {
         add("card", card.to_string(), judged);
     }
     let unsettled = |why: &(Verdict, String)| (Verdict::Unsettled, why.1.clone());
+    // The reader's own verdict on the card, for this entry: a key counts as confirmed only when
+    // the reader finds exactly its setting and proves a state from it.
+    let reading = settings
+        .as_ref()
+        .ok()
+        .zip(e.card_ref())
+        .map(|((json, _), card)| crate::audit::read_card(&card, json));
+    let proven = |r: &crate::audit::Reading| {
+        matches!(
+            r.state,
+            crate::report::State::On | crate::report::State::Off | crate::report::State::Chosen
+        )
+    };
     match (&e.key, p.key) {
         (Some(key), Some(Mark::Inferred)) => {
-            let judged = match &settings {
-                Ok(s) if s.iter().any(|x| key_of(x) == Some(key)) => (
+            let judged = match (&settings, &reading) {
+                (Ok(_), Some(r)) if proven(r) => (
                     Verdict::Confirmed,
-                    "the card holds a setting with this key".to_string(),
+                    "the card holds exactly one setting with this key, and it reads".to_string(),
                 ),
-                Ok(s) => (
-                    Verdict::Contradicted,
+                (Ok((_, s)), Some(r))
+                    if r.code == Some(crate::report::ReasonCode::NoSuchSetting) =>
+                {
+                    (
+                        Verdict::Contradicted,
+                        format!(
+                            "the card holds no setting with this key (its keys: {})",
+                            keys(s)
+                        ),
+                    )
+                }
+                (Ok(_), Some(r)) => (
+                    Verdict::Unsettled,
                     format!(
-                        "the card holds no setting with this key (its keys: {})",
-                        keys(s)
+                        "the card's setting proves nothing ({})",
+                        r.reason.clone().unwrap_or_default()
                     ),
                 ),
-                Err(why) => unsettled(why),
+                (Ok(_), None) => (Verdict::Unsettled, "nothing to read".to_string()),
+                (Err(why), _) => unsettled(why),
             };
             add("key", key.clone(), judged);
         }
         (None, _) => {
             let judged = match &settings {
-                Ok(s) if s.len() == 1 => (
+                Ok((_, s)) if s.len() == 1 => (
                     Verdict::Confirmed,
                     format!(
                         "the card holds one setting, `{}`: its key can go into the catalog",
                         keys(s)
                     ),
                 ),
-                Ok(s) => (
+                Ok((_, s)) => (
                     Verdict::Contradicted,
                     format!(
                         "the card holds {} settings (keys: {}): the catalog must name one",
@@ -199,7 +240,7 @@ fn judge_entry(e: &Entry, rec: &Recording, out: &mut Vec<Assumption>) {
     if e.kind == Kind::Choice && p.values == Some(Mark::Inferred) {
         let assumed: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
         let judged = match &settings {
-            Ok(s) => {
+            Ok((_, s)) => {
                 let setting = match &e.key {
                     Some(k) => s.iter().find(|x| key_of(x) == Some(k)),
                     None if s.len() == 1 => s.first(),

@@ -90,6 +90,9 @@ impl Findings<'_> {
     }
 }
 
+/// The most findings listed for one reply.
+const MAX_PER_REPLY: usize = 50;
+
 /// Every difference that matters between `baseline` and `current`, most severe first.
 pub fn compare(baseline: &Recording, current: &Recording) -> Vec<Finding> {
     let mut all = Vec::new();
@@ -107,6 +110,18 @@ pub fn compare(baseline: &Recording, current: &Recording) -> Vec<Finding> {
                 "the current recording has no reply for it".to_string(),
             ),
             Some(c) => compare_reply(&mut f, b, c, baseline, current),
+        }
+        // A hostile reply can differ everywhere: the most severe findings of it, and a count.
+        if f.out.len() > MAX_PER_REPLY {
+            f.out.sort_by_key(|x| x.severity);
+            let more = f.out.len() - MAX_PER_REPLY;
+            f.out.truncate(MAX_PER_REPLY);
+            f.add(
+                Severity::Info,
+                "more_findings",
+                None,
+                format!("and {more} more findings for this reply, not listed"),
+            );
         }
         all.extend(f.out);
     }
@@ -394,6 +409,16 @@ fn key_of(s: &Value) -> Option<&str> {
 }
 
 fn compare_card(f: &mut Findings<'_>, b: &Value, c: &Value) {
+    // The reader takes `settings` or a `data` envelope, never both: which would count?
+    if c.get("settings").is_some() && c.get("data").is_some() {
+        f.add(
+            Severity::Breaking,
+            "envelope",
+            Some("data"),
+            "the card holds both `settings` and a `data` envelope, so the reader cannot tell which counts".to_string(),
+        );
+        return;
+    }
     let (Some(bs), Some(cs)) = (settings(b), settings(c)) else {
         if settings(b).is_some() {
             f.add(

@@ -114,7 +114,7 @@ pub fn run(recording: &Recording, dir: Option<&Path>, time: &Time) -> Vec<Check>
                     "discovery" => serde_json::from_slice::<Value>(&b)
                         .map_err(|e| format!("not JSON: {e}"))
                         .and_then(|v| match crate::linkedin::api::parse_discovery(&v) {
-                            crate::linkedin::Discovery::Listed(_) => Ok(()),
+                            crate::linkedin::Discovery::Listed(..) => Ok(()),
                             crate::linkedin::Discovery::NotListed(why) => Err(why),
                         }),
                     "page" => text
@@ -196,8 +196,8 @@ fn reads(endpoint: &str, arg: &str, bytes: &[u8], catalog: &Catalog) -> Result<(
             let json: Value =
                 serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
             match crate::linkedin::api::parse_discovery(&json) {
-                crate::linkedin::Discovery::Listed(l) if !l.is_empty() => Ok(()),
-                crate::linkedin::Discovery::Listed(_) => Err("lists no card".to_string()),
+                crate::linkedin::Discovery::Listed(l, _) if !l.is_empty() => Ok(()),
+                crate::linkedin::Discovery::Listed(..) => Err("lists no card".to_string()),
                 crate::linkedin::Discovery::NotListed(why) => Err(why),
             }
         }

@@ -112,6 +112,7 @@ impl History {
                             state: last.state,
                             checked_at: last.at,
                             by_opt_out: last.by_opt_out,
+                            label: None,
                         },
                     );
                 }
@@ -142,13 +143,10 @@ impl History {
         self.write(|tx| {
             let mut back_on = Vec::new();
             for row in rows.iter().filter(|r| recorded(r)) {
-                let change = changes.iter().find(|c| c.id == row.id);
-                // What the setting was before anything was written: opt-out writes only a setting
-                // it read as exposed.
-                // A neighbour moved by another write was read before it as it is recorded here.
-                let (read, read_private) = match change {
-                    Some(c) if c.moved_by.is_none() => (c.before.as_str(), Some(false)),
-                    Some(c) => (c.before.as_str(), None),
+                let mine: Vec<&Change> = changes.iter().filter(|c| c.id == row.id).collect();
+                // What the setting was before anything was written, as read then.
+                let (read, read_private) = match mine.first() {
+                    Some(c) => (c.before.as_str(), c.before_private),
                     None => (row.state_name(), row.private),
                 };
                 if read_private == Some(false) && last_private(tx, who, &row.id)? == Some(true) {
@@ -159,22 +157,39 @@ impl History {
                 r.state = Some(read.to_string());
                 r.private = read_private;
                 r.catalog = Some(catalog.to_string());
-                if change.is_none() {
+                if mine.is_empty() {
                     r.reply_sha256 = row.reply_sha256.clone();
                 }
                 append(tx, r)?;
-                if let Some(c) = change {
-                    let mut w = Record::new(Kind::Write, who, at);
-                    w.setting = Some(row.id.clone());
-                    w.before = Some(c.before.clone());
-                    w.state = Some(c.after.clone());
-                    w.private = if c.after == row.state_name() {
-                        row.private
+                // Each change in turn: a write of this setting is a write (its read-back, and
+                // whether it proved the change); a move by another setting's write is a read.
+                for (n, c) in mine.iter().enumerate() {
+                    let last = n + 1 == mine.len();
+                    // Whether the state after is private: the row's, for the last change (the
+                    // row is what was read last); the next change's "before" otherwise.
+                    let after_private = if last {
+                        (c.after == row.state_name())
+                            .then_some(row.private)
+                            .flatten()
                     } else {
-                        None
+                        mine[n + 1].before_private
                     };
-                    w.verified = Some(c.verified);
-                    w.reply_sha256 = row.reply_sha256.clone();
+                    let kind = if c.moved_by.is_some() {
+                        Kind::Audit
+                    } else {
+                        Kind::Write
+                    };
+                    let mut w = Record::new(kind, who, at);
+                    w.setting = Some(row.id.clone());
+                    w.state = Some(c.after.clone());
+                    w.private = after_private;
+                    if kind == Kind::Write {
+                        w.before = Some(c.before.clone());
+                        w.verified = Some(c.verified);
+                    }
+                    if last {
+                        w.reply_sha256 = row.reply_sha256.clone();
+                    }
                     w.catalog = Some(catalog.to_string());
                     append(tx, w)?;
                 }

@@ -30,10 +30,14 @@ pub struct Listed {
     pub text: String,
 }
 
+/// The most cards of one discovery list read; the rest are said to be cut.
+pub const MAX_LISTED: usize = 500;
+
 /// A discovery list as the server answered it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Discovery {
-    Listed(Vec<Listed>),
+    /// The cards it names (at most [`MAX_LISTED`]), and whether it named more.
+    Listed(Vec<Listed>, bool),
     /// Anything else (a 404, another shape): why it lists nothing.
     NotListed(String),
 }
@@ -263,9 +267,10 @@ pub fn parse_discovery(json: &Value) -> Discovery {
     let Some(elements) = json.get("elements").and_then(Value::as_array) else {
         return Discovery::NotListed("the discovery reply has no `elements` list".to_string());
     };
+    let cut = elements.len() > MAX_LISTED;
     let listed = elements
         .iter()
-        .take(500)
+        .take(MAX_LISTED)
         .filter_map(|e| {
             let card = e.get("settingCardKey")?.as_str()?;
             let plain = !card.is_empty()
@@ -282,7 +287,7 @@ pub fn parse_discovery(json: &Value) -> Discovery {
             })
         })
         .collect();
-    Discovery::Listed(listed)
+    Discovery::Listed(listed, cut)
 }
 
 /// A public identifier, which becomes part of a profile address: letters, digits, '-' and '_'
@@ -373,7 +378,8 @@ mod tests {
             {"displayText": "no key"},
         ]});
         match parse_discovery(&json) {
-            Discovery::Listed(l) => {
+            Discovery::Listed(l, cut) => {
+                assert!(!cut);
                 assert_eq!(l.len(), 1);
                 assert_eq!(l[0].card, "adsByAge");
                 assert!(crate::text::is_clean(&l[0].text));

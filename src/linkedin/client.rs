@@ -252,7 +252,14 @@ impl Client {
                 p.done();
             }
             let raw = match raw {
-                Ok(raw) => raw,
+                // A server that echoes the session puts it into names, reasons and errors:
+                // it goes before anything reads the reply.
+                Ok(mut raw) => {
+                    if let Some(session) = call.session {
+                        super::echo::without_session(&mut raw.body, &mut raw.headers, session);
+                    }
+                    raw
+                }
                 Err(e) => {
                     for o in &self.observers {
                         o.failed(call.endpoint, &call.path, &e);

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod client;
+mod echo;
 pub mod endpoints;
 pub mod net;
 pub mod observe;

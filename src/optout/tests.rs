@@ -56,6 +56,7 @@ fn uncertain_cards_are_not_written() {
         off_value: Some(json!(false)),
         has_child: None,
         display_values: Vec::new(),
+        labels_problem: None,
     };
     let reading = |s: CardSetting| Reading {
         state: State::On,

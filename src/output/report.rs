@@ -358,15 +358,24 @@ fn short_advice(advice: &Advice) -> &'static str {
     }
 }
 
-/// What `audit --discover` found: new cards first, then the lists that could not be read.
+/// What `audit --discover` found: new cards first (at most [`SHOWN_NEW`]; JSON has them all),
+/// then the lists that could not be read. "Nothing new" only when a list was read.
 fn discovered_lines(s: &Style, d: &crate::report::Discovered) -> String {
+    const SHOWN_NEW: usize = 20;
+    let width = s.width.unwrap_or(super::DEFAULT_WIDTH);
     let mut out = String::new();
-    if d.new.is_empty() {
+    if d.new.is_empty() && d.read == 0 {
         out.push_str(&s.wrap(
             &format!(
-                "Discovery: LinkedIn lists no setting the catalog does not know ({}).",
+                "Discovery: no list could be read ({}), so this says nothing about new settings.",
                 d.categories.join(", ")
             ),
+            "  ",
+        ));
+        out.push('\n');
+    } else if d.new.is_empty() {
+        out.push_str(&s.wrap(
+            "Discovery: the lists read name no setting the catalog does not know.",
             "  ",
         ));
         out.push('\n');
@@ -375,12 +384,21 @@ fn discovered_lines(s: &Style, d: &crate::report::Discovered) -> String {
             "{}\n",
             s.bold("New on LinkedIn, not in the catalog (not part of the verdict):")
         ));
-        for n in &d.new {
+        for n in d.new.iter().take(SHOWN_NEW) {
+            let head = format!("  {} ", crate::text::clean_line(&n.card, 60));
+            let tail = format!(" ({})", n.category);
+            let room = width.saturating_sub(
+                crate::text::visible_width(&head) + crate::text::visible_width(&tail) + 2,
+            );
             out.push_str(&format!(
-                "  {} \"{}\" ({})\n",
-                crate::text::clean_line(&n.card, 100),
-                crate::text::clean_line(&n.text, 80),
-                n.category
+                "{head}\"{}\"{tail}\n",
+                crate::text::fit(&n.text, room.max(10), false)
+            ));
+        }
+        if d.new.len() > SHOWN_NEW {
+            out.push_str(&format!(
+                "  and {} more (the JSON lists them all)\n",
+                d.new.len() - SHOWN_NEW
             ));
         }
     }
@@ -421,10 +439,10 @@ fn changes_lines(s: &Style, changes: &[Change]) -> String {
     const MOVE_COLS: usize = 11;
     let mut out = format!("{}\n", s.bold("Written, and read back:"));
     for (c, m) in changes.iter().zip(&moves) {
-        let took = if c.verified {
-            s.green("private now")
-        } else {
-            s.red("NOT private")
+        let took = match (c.verified, c.after.as_str()) {
+            (true, _) => s.green("private now"),
+            (false, "unknown") => s.yellow("not proven"),
+            (false, _) => s.red("NOT private"),
         };
         let with = c
             .moved_by
@@ -457,26 +475,32 @@ fn planned_requests(s: &Style, planned: &[PlannedWrite]) -> String {
             "  {} {}\n  content-type: application/json\n  {}\n",
             w.method,
             crate::text::clean_line(&w.path, 200),
-            crate::text::clean_line(&w.body.to_string(), 400)
+            super::json_text(&w.body.to_string())
         ));
     }
     out
 }
 
-/// "was off on 2026-10-01, now on" (and who turned it off, when it was this tool).
+/// "was off on 2026-10-01, now on" (and who turned it off, when it was this tool); a
+/// many-valued setting by its labels: "was \"Private mode\" on 2026-10-01, now \"Your name and
+/// headline\"".
 fn was(p: &Previous, now: &SettingRow) -> String {
     // The time comes from the history file: cleaned, and only its day.
     let day = crate::text::day_of(&p.checked_at);
     let how = if p.by_opt_out {
-        " (turned off with opt-out)"
+        " (made private with opt-out)"
     } else {
         ""
     };
-    format!(
-        "was {} on {day}{how}, now {}",
-        crate::text::clean_line(&p.state, 40),
-        now.state_name()
-    )
+    let before = match &p.label {
+        Some(l) => format!("\"{}\"", crate::text::clean_line(l, 60)),
+        None => crate::text::clean_line(&p.state, 40),
+    };
+    let after = match &now.value {
+        Some(v) => format!("\"{}\"", v.label),
+        None => now.state_name().to_string(),
+    };
+    format!("was {before} on {day}{how}, now {after}")
 }
 
 fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
@@ -502,10 +526,18 @@ fn verdict_sentence(report: &Report, s: &Style, w: &Words) -> String {
     let lead = if back_on.is_empty() {
         String::new()
     } else {
-        let mut lead = s.wrap(
-            &format!("{} {}.", s.red("SWITCHED BACK ON:"), back_on.join("; ")),
-            "",
-        );
+        // A switch goes back on; a many-valued setting is no longer private.
+        let only_switches = report
+            .settings
+            .iter()
+            .filter(|r| r.previous.as_ref().is_some_and(|p| p.reenabled))
+            .all(|r| r.kind == crate::catalog::Kind::Toggle);
+        let word = if only_switches {
+            "SWITCHED BACK ON:"
+        } else {
+            "NO LONGER PRIVATE:"
+        };
+        let mut lead = s.wrap(&format!("{} {}.", s.red(word), back_on.join("; ")), "");
         lead.push('\n');
         lead
     };

@@ -212,6 +212,20 @@ impl Sandbox {
         }
     }
 
+    /// Sets a card as an accounts file's `cards` entry would (`"on"`, a choice's value, a
+    /// `set` of keys), as LinkedIn's own page might. `false` when the account or the card does
+    /// not exist, or the card does not take that value.
+    pub fn set_card(&self, account: &str, card_key: &str, spec: &CardSpec) -> bool {
+        let Some(account) = self.shared.accounts.iter().find(|a| a.spec.id == account) else {
+            return false;
+        };
+        let mut cards = lock(&account.cards);
+        match cards.get_mut(card_key) {
+            Some(card) => set_card(card, spec).is_ok(),
+            None => false,
+        }
+    }
+
     /// Makes an account misbehave from now on, e.g. expire a session a test has stored.
     pub fn set_fault(&self, account: &str, fault: Fault) -> bool {
         match self.shared.accounts.iter().find(|a| a.spec.id == account) {

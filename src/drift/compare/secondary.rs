@@ -54,7 +54,7 @@ pub(super) fn compare_page(f: &mut Findings<'_>, b: &str, c: &str) {
 pub(super) fn compare_discovery(f: &mut Findings<'_>, b: &Value, c: &Value) {
     let keys = |v: &Value| -> BTreeSet<String> {
         match crate::linkedin::api::parse_discovery(v) {
-            crate::linkedin::Discovery::Listed(l) => l.into_iter().map(|x| x.card).collect(),
+            crate::linkedin::Discovery::Listed(l, _) => l.into_iter().map(|x| x.card).collect(),
             crate::linkedin::Discovery::NotListed(_) => BTreeSet::new(),
         }
     };
