@@ -61,7 +61,7 @@ fn a_session_round_trips_through_a_real_secret_service() {
 
     let mut audit = w.cmd();
     keyring(&mut audit);
-    let r = run(audit.args(["--profile", &profile, "audit", "--json"]));
+    let r = run(audit.args(["--profile", &profile, "audit", "--group", "ai", "--json"]));
     assert_eq!(r.code, 1, "{r:?}");
     assert_eq!(r.json()["account"]["name"], "Ada Lovelace");
     assert_eq!(r.json()["account"]["profile"], profile.as_str());
