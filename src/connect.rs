@@ -110,6 +110,12 @@ pub struct Listed {
     pub name: Option<String>,
     pub public_id: Option<String>,
     pub stored_at: Option<String>,
+    /// The User-Agent the session sends (`None`: the tool's own), and where the session came
+    /// from in words.
+    pub user_agent: Option<String>,
+    pub came_from: Option<String>,
+    /// When LinkedIn revoked it.
+    pub revoked_at: Option<String>,
     /// The session to check, or why there is none to check.
     pub session: Result<Session>,
 }
@@ -352,11 +358,39 @@ impl Connector {
                 target: target.as_str().to_string(),
             });
         }
+        // LinkedIn ended it: never sent again (a request would only confirm it to LinkedIn).
+        if let Some(at) = &stored.revoked_at {
+            return Err(Error::NotSignedIn {
+                detail: format!(
+                    "LinkedIn revoked the session of profile {profile:?} on {}",
+                    crate::text::day_of(at)
+                ),
+                hint: Some(Hint::SignInAfterRevoke),
+            });
+        }
         let identity = identity_of(profile, &stored);
+        let user_agent = stored.user_agent.clone();
         Ok((
-            self.session(stored.li_at, stored.jsessionid.as_deref())?,
+            self.session(stored.li_at, stored.jsessionid.as_deref())?
+                .with_user_agent(user_agent)?,
             identity,
         ))
+    }
+
+    /// Marks a profile's stored session revoked (LinkedIn set `li_at` to `delete me`), when it
+    /// is still the session that was revoked: it stays, to be seen by `status`, and is not
+    /// used again. Failing to mark it is a warning, never a reason to lose it.
+    pub fn mark_revoked(&self, profile: &str, li_at: &Secret) -> Result<bool> {
+        let store = self.store()?;
+        let Some(mut stored) = store.load(profile)? else {
+            return Ok(false);
+        };
+        if stored.li_at.expose() != li_at.expose() || stored.revoked_at.is_some() {
+            return Ok(false);
+        }
+        stored.revoked_at = Some(self.plan.time.clock.rfc3339());
+        store.save(profile, &stored)?;
+        Ok(true)
     }
 
     /// Every account a run over "all profiles" audits: the stored profiles, or with the sandbox
@@ -441,6 +475,9 @@ impl Connector {
                     name: identity.name,
                     public_id: identity.public_id,
                     stored_at: None,
+                    user_agent: None,
+                    came_from: None,
+                    revoked_at: None,
                     session: self.session(Secret::new(token), None),
                 });
             }
@@ -454,6 +491,9 @@ impl Connector {
                 name: None,
                 public_id: None,
                 stored_at: None,
+                user_agent: None,
+                came_from: None,
+                revoked_at: None,
                 session,
             });
         }
@@ -476,6 +516,9 @@ impl Connector {
                 name: None,
                 public_id: None,
                 stored_at: None,
+                user_agent: None,
+                came_from: None,
+                revoked_at: None,
                 session,
             };
             if let Store::Keyring(k) = store {
@@ -511,14 +554,25 @@ impl Connector {
                                 stored: crate::text::clean_line(&stored.origin, 100),
                                 target: target.as_str().to_string(),
                             }),
-                            None => {
-                                self.session(stored.li_at.clone(), stored.jsessionid.as_deref())
-                            }
+                            // LinkedIn ended it: never sent again, not even to check.
+                            None if stored.revoked_at.is_some() => Err(Error::NotSignedIn {
+                                detail: format!(
+                                    "LinkedIn revoked this session on {}",
+                                    crate::text::day_of(stored.revoked_at.as_deref().unwrap_or(""))
+                                ),
+                                hint: Some(Hint::SignInAfterRevoke),
+                            }),
+                            None => self
+                                .session(stored.li_at.clone(), stored.jsessionid.as_deref())
+                                .and_then(|s| s.with_user_agent(stored.user_agent.clone())),
                         };
                         let mut listed = entry(Some(profile.clone()), session);
                         listed.name = identity.name;
                         listed.public_id = identity.public_id;
                         listed.stored_at = Some(stored.stored_at.clone());
+                        listed.user_agent = stored.user_agent.clone();
+                        listed.came_from = stored.source.clone();
+                        listed.revoked_at = stored.revoked_at.clone();
                         out.push(listed);
                     }
                     Ok(None) => out.push(entry(

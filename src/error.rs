@@ -16,6 +16,8 @@ pub enum Hint {
     SignInOrTry,
     /// The session expired: sign in in a browser, then again here with the new cookie.
     SignInAgain,
+    /// LinkedIn revoked the session: sign in in the browser again, then here from it.
+    SignInAfterRevoke,
     /// A challenge: finish it in a browser, then sign in here.
     FinishChallenge,
     /// A challenge after a password sign-in: finish it, then sign in with the cookie instead.
@@ -56,6 +58,16 @@ pub enum Hint {
     AccountsPath,
     /// No Firefox profile was found: name its folder.
     FirefoxProfile,
+    /// A browser's cookies cannot be read here: Firefox, or a cookies.txt export.
+    FirefoxOrCookiesFile,
+    /// A browser's cookie cannot be decrypted: a cookies.txt export.
+    CookiesFile,
+    /// The browser's key is in a locked keyring: unlock it, or Firefox, or a cookies.txt.
+    UnlockKeyring,
+    /// No browser was found: name one, or a cookies.txt export.
+    NameBrowser,
+    /// No browser holds a session: sign in there, or name the browser.
+    SignInInBrowser,
     /// Not a recording: give one `record` wrote.
     RecordingFolder,
     /// A reply took too long: check the connection, or allow more time.
@@ -85,6 +97,7 @@ pub enum ErrorKind {
     Usage,
     NotSignedIn,
     SessionExpired,
+    SessionRevoked,
     Challenge,
     Csrf,
     Throttled,
@@ -113,10 +126,11 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in the README's order.
-    pub const ALL: [ErrorKind; 25] = [
+    pub const ALL: [ErrorKind; 26] = [
         ErrorKind::Usage,
         ErrorKind::NotSignedIn,
         ErrorKind::SessionExpired,
+        ErrorKind::SessionRevoked,
         ErrorKind::Challenge,
         ErrorKind::Csrf,
         ErrorKind::Throttled,
@@ -147,6 +161,7 @@ impl ErrorKind {
             ErrorKind::Usage => "usage",
             ErrorKind::NotSignedIn => "not_signed_in",
             ErrorKind::SessionExpired => "session_expired",
+            ErrorKind::SessionRevoked => "session_revoked",
             ErrorKind::Challenge => "challenge",
             ErrorKind::Csrf => "csrf",
             ErrorKind::Throttled => "throttled",
@@ -178,6 +193,7 @@ impl ErrorKind {
             self,
             ErrorKind::NotSignedIn
                 | ErrorKind::SessionExpired
+                | ErrorKind::SessionRevoked
                 | ErrorKind::Challenge
                 | ErrorKind::Csrf
                 | ErrorKind::Store
@@ -243,6 +259,13 @@ pub enum Error {
 
     #[error("the LinkedIn session has expired or was signed out ({detail})")]
     SessionExpired { detail: String },
+
+    /// A reply set `li_at` to `delete me`: LinkedIn ended the session on its side, and the
+    /// browser it came from may be signed out too. Nothing more is sent for this account.
+    #[error(
+        "LinkedIn ended this session (its reply to {path} set li_at to \"delete me\"); the browser it came from may be signed out as well"
+    )]
+    SessionRevoked { path: String },
 
     #[error("LinkedIn wants a security check finished in a browser: {url}")]
     Challenge { url: String, hint: Option<Hint> },
@@ -364,6 +387,7 @@ impl Error {
             Error::Usage { .. } => ErrorKind::Usage,
             Error::NotSignedIn { .. } => ErrorKind::NotSignedIn,
             Error::SessionExpired { .. } => ErrorKind::SessionExpired,
+            Error::SessionRevoked { .. } => ErrorKind::SessionRevoked,
             Error::Challenge { .. } => ErrorKind::Challenge,
             Error::Csrf => ErrorKind::Csrf,
             Error::Throttled { .. } => ErrorKind::Throttled,
@@ -411,6 +435,7 @@ impl Error {
                 return Some(hint.clone().unwrap_or(Hint::SignInOrTry));
             }
             Error::SessionExpired { .. } => return Some(Hint::SignInAgain),
+            Error::SessionRevoked { .. } => return Some(Hint::SignInAfterRevoke),
             Error::Csrf => return Some(Hint::CsrfSignInAgain),
             Error::Html { .. } | Error::Drift { .. } | Error::DuplicateKey { .. } => {
                 return Some(Hint::ChangedPage);

@@ -78,9 +78,41 @@ pub fn run() -> ExitCode {
     for w in &config_warnings {
         ctx.out.warn(w);
     }
-    match dispatch(&ctx, cli.command) {
-        Ok(exit) => exit.into(),
-        Err(err) => report(&ctx.out, &err).into(),
+    let exit = match dispatch(&ctx, cli.command) {
+        Ok(exit) => exit,
+        Err(err) => report(&ctx.out, &err),
+    };
+    mark_revoked(&ctx);
+    exit.into()
+}
+
+/// A session LinkedIn revoked during the run is marked so in its store (it stays, for `status`
+/// to show, and is never used again); a failure to mark it is a warning.
+fn mark_revoked(ctx: &Ctx) {
+    let revoked = crate::linkedin::client::take_revoked();
+    if revoked.is_empty() || !ctx.connector.stores_sessions() {
+        return;
+    }
+    let profiles = match ctx.connector.store().and_then(|s| s.profiles()) {
+        Ok(p) => p,
+        Err(e) => {
+            ctx.out
+                .warn(&format!("the revoked session could not be marked: {e}"));
+            return;
+        }
+    };
+    for profile in profiles {
+        for li_at in &revoked {
+            match ctx.connector.mark_revoked(&profile, li_at) {
+                Ok(true) => ctx.out.warn(&format!(
+                    "the stored session of profile {profile:?} is marked revoked; sign in again to use it"
+                )),
+                Ok(false) => {}
+                Err(e) => ctx.out.warn(&format!(
+                    "the revoked session of profile {profile:?} could not be marked: {e}"
+                )),
+            }
+        }
     }
 }
 

@@ -263,6 +263,29 @@ impl Settings {
             .unwrap_or_else(|| self.env.tmpdir.clone())
     }
 
+    /// Where browsers keep their profiles here, for `login --from-browser`; `None` without a
+    /// home folder.
+    pub fn browser_places(&self) -> Option<crate::sessions::browser::Places> {
+        let home = self.home()?.to_path_buf();
+        let env_path = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        Some(crate::sessions::browser::Places {
+            os: crate::sessions::browser::Os::this(),
+            config: self
+                .env
+                .xdg_config_home
+                .clone()
+                .unwrap_or_else(|| home.join(".config")),
+            appdata: env_path("APPDATA"),
+            local_appdata: env_path("LOCALAPPDATA"),
+            scratch: self.scratch_dir(),
+            home,
+        })
+    }
+
     pub fn home(&self) -> Option<&Path> {
         self.env.home.as_deref()
     }

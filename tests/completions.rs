@@ -87,6 +87,7 @@ fn bash_completes_below_the_top_level_and_what_only_the_tool_knows() {
                 "--sandbox=throttled",
                 "--sandbox=throttled-later",
                 "--sandbox=throttled-long",
+                "--sandbox=throttled-json",
             ],
         ),
         (&["linkedin-privacy", "--format", "js"], &["json"]),

@@ -778,7 +778,7 @@ fn private_copies(tmp: &std::path::Path) -> Vec<std::path::PathBuf> {
             p.file_name()
                 .unwrap()
                 .to_string_lossy()
-                .starts_with("linkedin-privacy-firefox.")
+                .starts_with("linkedin-privacy-cookies.")
         })
         .collect()
 }

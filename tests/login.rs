@@ -346,15 +346,21 @@ fn bad_firefox_profiles() {
         "{}",
         r.stderr
     );
-    // Every place it looked is named: the usual one, snap, flatpak and macOS.
+    // Every place this system keeps Firefox profiles is named: the XDG folder (the test's
+    // XDG_CONFIG_HOME is ~/config), the classic one, snap and flatpak; not another system's.
     for place in [
+        "~/config/mozilla/firefox/profiles.ini",
         "~/.mozilla/firefox/profiles.ini",
         "~/snap/firefox/common/.mozilla/firefox/profiles.ini",
         "~/.var/app/org.mozilla.firefox/.mozilla/firefox/profiles.ini",
-        "~/Library/Application Support/Firefox/profiles.ini",
     ] {
         assert!(r.stderr.contains(place), "{place}: {}", r.stderr);
     }
+    assert!(
+        !r.stderr.contains("Library/Application Support"),
+        "{}",
+        r.stderr
+    );
     assert!(!sessions_file(&w).exists());
 }
 

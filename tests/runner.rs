@@ -5,6 +5,7 @@ mod common;
 
 mod architecture;
 mod audit;
+mod browsers;
 mod bulk;
 mod canary;
 mod completions;

@@ -17,6 +17,7 @@ use crate::linkedin::session::mint_jsessionid;
 use crate::output::{Csv, Style, View, Words};
 use crate::secret::Secret;
 use crate::sessions::StoredSession;
+use crate::sessions::browser::{self, Choice};
 use crate::sessions::cookies::{self, Found};
 
 #[derive(Debug, Args)]
@@ -30,9 +31,22 @@ pub struct LoginArgs {
     #[arg(long, value_name = "FILE", group = "way")]
     pub cookies_file: Option<PathBuf>,
 
-    /// Read the cookies of the default Firefox profile, or of PROFILE_DIR
+    /// Read the cookies of a browser you use: chrome, firefox, edge, safari, brave, chromium,
+    /// opera or vivaldi, with :PROFILE for another profile than its default; alone, the first
+    /// installed browser that holds a LinkedIn session. Its User-Agent goes with the session
+    #[arg(long, value_name = "NAME[:PROFILE]", num_args = 0..=1, group = "way",
+          value_parser = parse_browser)]
+    pub from_browser: Option<Option<Choice>>,
+
+    /// The same as --from-browser firefox[:PROFILE_DIR]
     #[arg(long, value_name = "PROFILE_DIR", num_args = 0..=1, group = "way")]
     pub from_firefox: Option<Option<PathBuf>>,
+
+    /// The User-Agent to send with a session from a paste, stdin or a cookies.txt: the one of
+    /// the browser the cookie came from (LinkedIn may end a session whose requests contradict
+    /// its browser) [default: one current desktop Chrome's]
+    #[arg(long, value_name = "UA", conflicts_with_all = ["from_browser", "from_firefox", "email"])]
+    pub user_agent: Option<String>,
 
     /// Sign in with email and password (asked for with a hidden prompt)
     #[arg(long, value_name = "ADDRESS", group = "way")]
@@ -41,6 +55,10 @@ pub struct LoginArgs {
     /// With --email: read the password from the first line of stdin
     #[arg(long, requires = "email")]
     pub password_stdin: bool,
+}
+
+fn parse_browser(text: &str) -> std::result::Result<Choice, String> {
+    browser::parse_choice(text)
 }
 
 #[derive(Serialize)]
@@ -53,6 +71,11 @@ struct SignedIn {
     store: &'static str,
     location: String,
     stored_at: Option<String>,
+    /// Where the cookies came from (`chromium, profile Default`), when from a browser.
+    from: Option<String>,
+    /// The User-Agent the session sends, and whose it is (`browser`, `given`, `default`).
+    user_agent: String,
+    user_agent_source: &'static str,
 }
 
 pub fn run(ctx: &Ctx, args: LoginArgs) -> anyhow::Result<Exit> {
@@ -64,9 +87,20 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> anyhow::Result<Exit> {
     let reach = ctx.connector.client()?;
     let client = &reach.client;
     let found = obtain(ctx, client, &args)?;
+    let (user_agent, ua_source) = match (&found.user_agent, &args.user_agent) {
+        (Some(ua), _) => (Some(ua.clone()), "browser"),
+        (None, Some(ua)) => (Some(ua.clone()), "given"),
+        (None, None) => (None, "default"),
+    };
+    if found.browser.is_some() && found.user_agent.is_none() {
+        ctx.out.warn(
+            "the browser's version could not be read, so its User-Agent is not known: the tool's own is sent, which LinkedIn may see as another browser",
+        );
+    }
     let session = ctx
         .connector
-        .session(found.li_at, found.jsessionid.as_deref())?;
+        .session(found.li_at, found.jsessionid.as_deref())?
+        .with_user_agent(user_agent.clone())?;
     // Validate before storing anything: a refused session must not replace a working one.
     let me = client.member(&session).me()?;
     let stored = StoredSession {
@@ -76,7 +110,13 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> anyhow::Result<Exit> {
         public_id: me.public_id.clone(),
         stored_at: ctx.time.clock.rfc3339(),
         origin: client.origin().as_str().to_string(),
+        user_agent: user_agent.clone(),
+        source: found.browser.clone(),
+        revoked_at: None,
     };
+    let shown_ua = user_agent
+        .clone()
+        .unwrap_or_else(|| crate::linkedin::net::USER_AGENT.to_string());
     let view = if !ctx.connector.stores_sessions() {
         SignedIn {
             schema: 1,
@@ -87,6 +127,9 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> anyhow::Result<Exit> {
             store: "none",
             location: "not stored: sandbox runs touch no keyring".to_string(),
             stored_at: None,
+            from: found.browser.clone(),
+            user_agent: shown_ua,
+            user_agent_source: ua_source,
         }
     } else {
         let store = ctx.connector.store()?;
@@ -100,6 +143,9 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> anyhow::Result<Exit> {
             store: store.source().as_str(),
             location: store.location(),
             stored_at: Some(stored.stored_at.clone()),
+            from: found.browser.clone(),
+            user_agent: shown_ua,
+            user_agent_source: ua_source,
         }
     };
     ctx.out.print(&view)?;
@@ -114,19 +160,29 @@ fn obtain(ctx: &Ctx, client: &Client, args: &LoginArgs) -> Result<Found> {
     if let Some(file) = &args.cookies_file {
         return cookies::from_cookies_txt(file);
     }
-    if let Some(dir) = &args.from_firefox {
-        let dir = if let Some(dir) = dir {
-            dir.clone()
-        } else {
-            let home = ctx.settings.home().ok_or_else(|| {
-                Error::usage(
-                    "HOME is not set",
-                    Some("name the folder: --from-firefox DIR".into()),
-                )
-            })?;
-            cookies::default_firefox_profile(home)?
-        };
-        return cookies::from_firefox(&dir, &ctx.settings.scratch_dir());
+    let choice = match (&args.from_browser, &args.from_firefox) {
+        (Some(choice), _) => Some(choice.clone()),
+        (None, Some(dir)) => Some(Some(Choice {
+            browser: browser::Browser::Firefox,
+            profile: dir.as_ref().map(|d| d.display().to_string()),
+        })),
+        (None, None) => None,
+    };
+    if let Some(choice) = choice {
+        let places = ctx.settings.browser_places().ok_or_else(|| {
+            Error::usage(
+                "HOME is not set, so no browser profile can be found",
+                Some("set HOME, or give --cookies-file".into()),
+            )
+        })?;
+        let found = browser::import(choice.as_ref(), &places, &browser::SystemKeys)?;
+        if let Some(from) = &found.browser {
+            ctx.out.note(&format!(
+                "Read the LinkedIn session from {}.",
+                crate::text::clean_line(from, 200)
+            ));
+        }
+        return Ok(found);
     }
     if let Some(email) = &args.email {
         return password_login(ctx, client, email, args.password_stdin);
@@ -139,7 +195,7 @@ fn prompt_for_cookie(ctx: &Ctx) -> Result<Found> {
         return Err(Error::usage(
             "no terminal to ask for the li_at cookie on",
             Some(
-                "use --cookie-stdin, --cookies-file FILE, --from-firefox or --email ADDRESS"
+                "use --from-browser, --cookie-stdin, --cookies-file FILE or --email ADDRESS"
                     .to_string(),
             ),
         ));
@@ -150,10 +206,7 @@ fn prompt_for_cookie(ctx: &Ctx) -> Result<Found> {
         crate::linkedin::LINKEDIN
     ));
     let li_at = ctx.out.ask_hidden("li_at (hidden): ")?;
-    Ok(Found {
-        li_at,
-        jsessionid: None,
-    })
+    Ok(Found::cookies(li_at, None))
 }
 
 fn password_login(ctx: &Ctx, client: &Client, email: &str, from_stdin: bool) -> Result<Found> {
@@ -173,10 +226,7 @@ fn password_login(ctx: &Ctx, client: &Client, email: &str, from_stdin: bool) -> 
     }
     let jsessionid = client.login_start(&mint_jsessionid(&*ctx.time.random))?;
     match client.login(&jsessionid, email, &password)? {
-        LoginResult::Pass(li_at) => Ok(Found {
-            li_at,
-            jsessionid: Some(jsessionid),
-        }),
+        LoginResult::Pass(li_at) => Ok(Found::cookies(li_at, Some(jsessionid))),
         LoginResult::Challenge(url) => Err(Error::Challenge {
             url,
             hint: Some(Hint::FinishChallengeThenCookie),
@@ -216,14 +266,28 @@ impl View for SignedIn {
             Some(p) => format!("{} ({p})", self.name),
             None => self.name.clone(),
         };
-        match &self.profile {
+        let mut out = match &self.profile {
             Some(profile) => format!(
                 "{} as {who}. The session is stored in {} as profile {profile:?}.\n",
                 s.green("Signed in"),
                 self.location
             ),
             None => format!("{} as {who} ({}).\n", s.green("Signed in"), self.location),
-        }
+        };
+        let whose = match self.user_agent_source {
+            "browser" => "the browser's",
+            "given" => "the one given",
+            _ => "the tool's own",
+        };
+        out.push_str(&s.wrap(
+            &format!(
+                "Every request of this session sends {whose} User-Agent: {}",
+                crate::text::clean_line(&self.user_agent, 200)
+            ),
+            "  ",
+        ));
+        out.push('\n');
+        out
     }
 
     fn csv(&self, csv: &mut Csv) {
@@ -235,12 +299,18 @@ impl View for SignedIn {
             store: &'a str,
             location: &'a str,
             stored_at: &'a Option<String>,
+            from: &'a Option<String>,
+            user_agent: &'a str,
+            user_agent_source: &'a str,
         }
         csv.row(&Row {
             profile: &self.profile,
             name: &self.name,
             public_id: &self.public_id,
             store: self.store,
+            from: &self.from,
+            user_agent: &self.user_agent,
+            user_agent_source: self.user_agent_source,
             location: &self.location,
             stored_at: &self.stored_at,
         });

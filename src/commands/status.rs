@@ -37,6 +37,14 @@ struct SessionStatus {
     name: Option<String>,
     public_id: Option<String>,
     stored_at: Option<String>,
+    /// Where the session came from (`chromium, profile Default`), when known.
+    from: Option<String>,
+    /// The User-Agent its requests send, and whose it is: `browser` (the one the cookies
+    /// came from), `given` (at sign-in), or `default` (the tool's own).
+    user_agent: String,
+    user_agent_source: &'static str,
+    /// When LinkedIn revoked it (its replies set `li_at` to `delete me`); it is not used again.
+    revoked_at: Option<String>,
     /// `true` or `false` from a `/me` call; `null` when not checked.
     works: Option<bool>,
     error: Option<ErrorView>,
@@ -53,6 +61,10 @@ impl SessionStatus {
             name: None,
             public_id: None,
             stored_at: None,
+            from: None,
+            user_agent: crate::linkedin::net::USER_AGENT.to_string(),
+            user_agent_source: "default",
+            revoked_at: None,
             works: None,
             error: None,
             exit: Exit::Ok,
@@ -92,6 +104,17 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<Exit> {
         entry.name = listed.name;
         entry.public_id = listed.public_id;
         entry.stored_at = listed.stored_at;
+        entry.revoked_at = listed.revoked_at;
+        if let Some(ua) = listed.user_agent {
+            // From a browser when the session says so; given at sign-in otherwise.
+            entry.user_agent_source = if listed.came_from.is_some() {
+                "browser"
+            } else {
+                "given"
+            };
+            entry.user_agent = ua;
+        }
+        entry.from = listed.came_from;
         sessions.push(match (args.offline, listed.session) {
             (_, Err(e)) => entry.failed(&e),
             (true, Ok(_)) => entry,
@@ -127,6 +150,7 @@ impl View for StatusView {
                 _ => "-".to_string(),
             };
             let (works, color) = match (e.works, &e.error) {
+                _ if e.revoked_at.is_some() => ("no: revoked".to_string(), Some(Color::Red)),
                 (Some(true), _) => ("yes".to_string(), Some(Color::Green)),
                 (Some(false), Some(err)) => {
                     (format!("no: {}", err.kind.as_str()), Some(Color::Red))
@@ -147,6 +171,27 @@ impl View for StatusView {
         }
         Style::keep_whole(&mut table, 3);
         let mut out = format!("{table}\n");
+        // Which browser each session speaks as: LinkedIn may end a session whose requests
+        // contradict the browser that made it.
+        for e in &self.sessions {
+            let who = e.profile.as_deref().unwrap_or(e.store.as_str());
+            let whose = match (e.user_agent_source, &e.from) {
+                ("browser", Some(from)) => format!(
+                    "as the browser it came from ({})",
+                    crate::text::clean_line(from, 80)
+                ),
+                ("given", _) => "as given at sign-in".to_string(),
+                _ => "as the tool's own".to_string(),
+            };
+            out.push_str(&s.wrap(
+                &format!(
+                    "  {who}: sends User-Agent {whose}: {}",
+                    crate::text::clean_line(&e.user_agent, 200)
+                ),
+                "    ",
+            ));
+            out.push('\n');
+        }
         for e in self.sessions.iter().filter(|e| e.error.is_some()) {
             let err = e.error.as_ref().expect("filtered");
             out.push_str(&format!(
@@ -167,6 +212,10 @@ impl View for StatusView {
             name: Option<&'a str>,
             public_id: Option<&'a str>,
             stored_at: Option<&'a str>,
+            from: Option<&'a str>,
+            user_agent: &'a str,
+            user_agent_source: &'a str,
+            revoked_at: Option<&'a str>,
             works: Option<bool>,
             error_kind: Option<&'a str>,
             error_message: Option<&'a str>,
@@ -180,6 +229,10 @@ impl View for StatusView {
                 name: e.name.as_deref(),
                 public_id: e.public_id.as_deref(),
                 stored_at: e.stored_at.as_deref(),
+                from: e.from.as_deref(),
+                user_agent: &e.user_agent,
+                user_agent_source: e.user_agent_source,
+                revoked_at: e.revoked_at.as_deref(),
                 works: e.works,
                 error_kind: e.error.as_ref().map(|x| x.kind.as_str()),
                 error_message: e.error.as_ref().map(|x| x.message.as_str()),

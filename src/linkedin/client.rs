@@ -20,6 +20,9 @@ pub use super::observe::{Exchange, Observer, Wait, WaitReason};
 use super::origin::Origin;
 use super::retry::{self, Limiter, Pacer};
 use super::session::Session;
+pub(crate) use super::wire::starts_like_html;
+pub use super::wire::take_revoked;
+use super::wire::{form_encode, json_error_kind, remember_revoked, revokes, says_429};
 use crate::clock::Time;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -278,6 +281,20 @@ impl Client {
                     elapsed: started.elapsed(),
                 });
             }
+            // LinkedIn ended the session: stop at once, no retry, nothing more for this account.
+            if let Some(session) = call.session
+                && revokes(&raw.headers)
+            {
+                remember_revoked(session.li_at().clone());
+                return Err(Error::SessionRevoked {
+                    path: call.path.clone(),
+                });
+            }
+            // A JSON body saying 429 is throttling, whatever the HTTP status.
+            let mut raw = raw;
+            if raw.status != 429 && says_429(raw.body.as_deref()) {
+                raw.status = 429;
+            }
             let status = raw.status;
             let retryable = status == 429 || status == 999 || (500..600).contains(&status);
             if !retryable || call.passes(status) {
@@ -427,6 +444,13 @@ impl Client {
         }
         if let Some(csrf) = csrf {
             rb = rb.header("csrf-token", csrf);
+        }
+        // The browser's own User-Agent for a session that came from one (never `Sec-GPC`,
+        // which in the US changes a setting).
+        if let Some(ua) = call.session.and_then(Session::user_agent)
+            && let Ok(value) = HeaderValue::from_str(ua)
+        {
+            rb = rb.header(header::USER_AGENT, value);
         }
         match &call.body {
             Some(Body::Json(v)) => {
@@ -652,37 +676,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-pub(crate) fn starts_like_html(body: &[u8]) -> bool {
-    body.iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'<')
-}
-
-/// What kind of JSON error, without serde's message (which may quote the input).
-fn json_error_kind(e: &serde_json::Error) -> &'static str {
-    use serde_json::error::Category;
-    match e.classify() {
-        Category::Io => "a read error",
-        Category::Syntax => "a syntax error",
-        Category::Data => "unexpected data",
-        Category::Eof => "it ends early",
-    }
-}
-
-fn form_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(b))
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -733,10 +726,5 @@ mod tests {
                 ),
             ]
         );
-    }
-
-    #[test]
-    fn form_encoding() {
-        assert_eq!(form_encode("a b&c=d+é"), "a+b%26c%3Dd%2B%C3%A9");
     }
 }

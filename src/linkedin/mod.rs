@@ -10,6 +10,7 @@ pub mod observe;
 pub mod origin;
 pub mod retry;
 pub mod session;
+mod wire;
 
 pub use api::{CardReply, Discovery, LoginResult, Me};
 pub use client::{Client, Exchange, Member, Observer, Wait, WaitReason};

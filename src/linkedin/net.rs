@@ -14,7 +14,19 @@ use crate::error::{Error, Result};
 use crate::text;
 
 /// A browser-like user agent, as the contract asks for.
-pub const USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+pub const USER_AGENT: &str = default_user_agent();
+
+/// The User-Agent of a session that came with none (pasted by hand, stdin, a cookies.txt): one
+/// current desktop Chrome's on this machine's platform, the same on every call.
+pub const fn default_user_agent() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+    } else if cfg!(windows) {
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+    } else {
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+    }
+}
 
 /// How the client talks to the network; resolved from flags by the command layer.
 #[derive(Clone, Debug)]

@@ -11,6 +11,9 @@ pub struct Session {
     /// The JSESSIONID value WITHOUT the surrounding quotes, e.g. `ajax:5729150928571245021`.
     /// It doubles as the `csrf-token` header.
     jsessionid: String,
+    /// The User-Agent every request of the session sends: the browser's the cookies came from,
+    /// or the one the member gave; `None` for the tool's own (one current desktop browser's).
+    user_agent: Option<String>,
 }
 
 impl Session {
@@ -45,7 +48,33 @@ impl Session {
                 ));
             }
         };
-        Ok(Session { li_at, jsessionid })
+        Ok(Session {
+            li_at,
+            jsessionid,
+            user_agent: None,
+        })
+    }
+
+    /// The same session, sending this User-Agent on every request. A value a header cannot
+    /// hold, or longer than 512 characters, is refused.
+    pub fn with_user_agent(mut self, user_agent: Option<String>) -> Result<Session> {
+        if let Some(ua) = &user_agent {
+            let plain = !ua.trim().is_empty()
+                && ua.len() <= 512
+                && ua.chars().all(|c| (' '..='~').contains(&c));
+            if !plain {
+                return Err(Error::usage(
+                    "the User-Agent must be one line of printable ASCII, at most 512 characters",
+                    Some("copy it from the browser's about page, or leave it out".to_string()),
+                ));
+            }
+        }
+        self.user_agent = user_agent.map(|u| u.trim().to_string());
+        Ok(self)
+    }
+
+    pub fn user_agent(&self) -> Option<&str> {
+        self.user_agent.as_deref()
     }
 
     pub fn li_at(&self) -> &Secret {

@@ -68,6 +68,7 @@ impl Words {
             hint,
             Hint::SignInOrTry
                 | Hint::SignInAgain
+                | Hint::SignInAfterRevoke
                 | Hint::FinishChallenge
                 | Hint::FinishChallengeThenCookie
                 | Hint::CsrfSignInAgain
@@ -94,6 +95,10 @@ impl Words {
             ),
             Hint::SignInAgain => format!(
                 "sign in to LinkedIn in a browser, then run `{login}` again with the new li_at cookie"
+            ),
+            Hint::SignInAfterRevoke => format!(
+                "sign in to LinkedIn in your browser again, then run `{}` (the stored session is marked revoked and not used again)",
+                self.command("login --from-browser")
             ),
             Hint::FinishChallenge => format!(
                 "open that address in a browser, finish the check, then sign in again with `{login}`"
@@ -141,6 +146,11 @@ impl Words {
             Hint::CatalogPath => "check the catalog's path (--catalog, LINKEDIN_PRIVACY_CATALOG or catalog in config.toml)".to_string(),
             Hint::NoKeyring => "use --insecure-storage to keep sessions in a 0600 file instead, or set LINKEDIN_LI_AT for this shell".to_string(),
             Hint::AccountsPath => "check the --accounts path: a file of label<TAB>li_at lines, or - for standard input".to_string(),
+            Hint::FirefoxOrCookiesFile => "use --from-browser firefox, or export a cookies.txt and give --cookies-file".to_string(),
+            Hint::CookiesFile => "export the browser's cookies as a cookies.txt and give --cookies-file".to_string(),
+            Hint::UnlockKeyring => "unlock the keyring (sign in to the desktop session the browser runs in), or use --from-browser firefox or --cookies-file".to_string(),
+            Hint::NameBrowser => "name the browser you use: --from-browser NAME[:PROFILE], or use --cookies-file".to_string(),
+            Hint::SignInInBrowser => "sign in to LinkedIn in your browser, or name it: --from-browser NAME[:PROFILE]".to_string(),
             Hint::FirefoxProfile => "name the profile folder: --from-firefox PROFILE_DIR (about:profiles in Firefox shows it)".to_string(),
             Hint::RecordingFolder => "give a folder written by `record --out`, or fixtures/".to_string(),
             Hint::Timeout => "check your connection, or allow more time with `--timeout SECS`".to_string(),

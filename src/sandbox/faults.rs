@@ -47,6 +47,13 @@ pub enum Fault {
     Gone,
     /// Every card answers 404 with an empty body.
     Moved,
+    /// Every reply revokes the session: a 302 to the sign-in page that sets `li_at` to
+    /// `delete me`, as LinkedIn answers a request that contradicts the browser.
+    Revoke,
+    /// The account's first call answers; every later one revokes the session.
+    RevokeLater,
+    /// Every call answers 200 with a JSON body whose `status` is 429.
+    ThrottleJson,
 }
 
 /// An answer that replaces the account's route, when the fault calls for one.
@@ -73,6 +80,12 @@ pub(super) fn before(
         Fault::Throttle => Some(throttled()),
         Fault::ThrottleLater if hit > 0 => Some(throttled()),
         Fault::RereadThrottled if account.wrote.load(Ordering::SeqCst) => Some(throttled()),
+        Fault::Revoke => Some(revoked()),
+        Fault::RevokeLater if hit > 0 => Some(revoked()),
+        Fault::ThrottleJson => Some(Answer::json(
+            200,
+            &serde_json::json!({"status": 429, "message": "Too many requests"}),
+        )),
         Fault::Blocked => {
             let page = shared.page("pages/blocked-999.html");
             Some(Answer::text(999, "text/html", &page))
@@ -83,6 +96,16 @@ pub(super) fn before(
         }
         _ => None,
     }
+}
+
+/// LinkedIn ending a session: `li_at` set to `delete me` (quoted, as often seen), on a redirect
+/// to the sign-in page.
+fn revoked() -> Answer {
+    Answer::redirect("/uas/login?session_redirect=%2F".to_string()).header(
+        "Set-Cookie",
+        "li_at=\"delete me\"; Domain=.linkedin.com; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+            .to_string(),
+    )
 }
 
 /// Changes the account's answer, when the fault calls for it.

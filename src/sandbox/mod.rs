@@ -56,6 +56,13 @@ pub struct LoggedRequest {
     pub path: String,
     pub account: Option<String>,
     pub status: u16,
+    /// The User-Agent the request sent: a session from a browser must send that browser's.
+    pub user_agent: Option<String>,
+    /// The JSESSIONID cookie it sent (the CSRF token, not the session's secret): a session from
+    /// a browser reuses the browser's.
+    pub jsessionid: Option<String>,
+    /// Whether it sent `Sec-GPC` (it never may).
+    pub sec_gpc: bool,
 }
 
 /// A running sandbox; it stops when dropped.

@@ -90,6 +90,8 @@ pub(super) struct Incoming {
     pub(super) cookies: Vec<(String, String)>,
     pub(super) csrf: Option<String>,
     pub(super) accept: String,
+    pub(super) user_agent: Option<String>,
+    pub(super) sec_gpc: bool,
     pub(super) content_type: String,
     pub(super) body: String,
     /// The client asked to close the connection after this request.
@@ -154,6 +156,8 @@ impl Incoming {
             cookies,
             csrf: header("csrf-token"),
             accept: header("accept").unwrap_or_default(),
+            user_agent: header("user-agent"),
+            sec_gpc: header("sec-gpc").is_some(),
             content_type: header("content-type").unwrap_or_default(),
             body: String::from_utf8_lossy(&body).into_owned(),
             close: header("connection").is_some_and(|c| c.eq_ignore_ascii_case("close")),
@@ -311,6 +315,14 @@ fn serve(shared: &Shared, incoming: &Incoming, out: &mut TcpStream) -> bool {
         path: crate::text::clean_line(shown, MAX_LOGGED_PATH),
         account,
         status: answer.status,
+        user_agent: incoming
+            .user_agent
+            .as_deref()
+            .map(|u| crate::text::clean_line(u, 300)),
+        jsessionid: incoming
+            .cookie("JSESSIONID")
+            .map(|j| crate::text::clean_line(j.trim_matches('"'), 64)),
+        sec_gpc: incoming.sec_gpc,
     };
     if shared.echo {
         eprintln!(

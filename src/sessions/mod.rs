@@ -7,6 +7,7 @@
 //! lock, and every keyring call is bounded in time.
 
 pub mod accounts;
+pub mod browser;
 pub mod cookies;
 mod file;
 mod index;
@@ -60,6 +61,14 @@ pub struct StoredSession {
     pub stored_at: String,
     /// The origin the session was signed in at; it is never sent anywhere else.
     pub origin: String,
+    /// The User-Agent every request of the session sends (the browser's it came from, or the
+    /// one given at sign-in); `None`: the tool's own. Not a secret.
+    pub user_agent: Option<String>,
+    /// Where it came from, in words (`chromium, profile Default`; `pasted`).
+    pub source: Option<String>,
+    /// When a reply of LinkedIn revoked it (`li_at` set to `delete me`): it is never used
+    /// again, until a new sign-in replaces it.
+    pub revoked_at: Option<String>,
 }
 
 /// The stored form. Only [`StoredSession::to_json`] and [`StoredSession::from_json`] see it.
@@ -74,6 +83,12 @@ struct Record {
     /// Records written before origins were kept were all signed in at LinkedIn's own origin.
     #[serde(default = "linkedin_origin")]
     origin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user_agent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    revoked_at: Option<String>,
 }
 
 fn linkedin_origin() -> String {
@@ -95,6 +110,9 @@ impl StoredSession {
             public_id: self.public_id.clone(),
             stored_at: self.stored_at.clone(),
             origin: self.origin.clone(),
+            user_agent: self.user_agent.clone(),
+            source: self.source.clone(),
+            revoked_at: self.revoked_at.clone(),
         }
     }
 
@@ -106,6 +124,9 @@ impl StoredSession {
             public_id: r.public_id.take(),
             stored_at: std::mem::take(&mut r.stored_at),
             origin: std::mem::take(&mut r.origin),
+            user_agent: r.user_agent.take(),
+            source: r.source.take(),
+            revoked_at: r.revoked_at.take(),
         }
     }
 
@@ -287,6 +308,9 @@ mod tests {
             public_id: Some("ada-lovelace".into()),
             stored_at: "2026-11-29T00:00:00Z".into(),
             origin: "https://www.linkedin.com".into(),
+            user_agent: None,
+            source: None,
+            revoked_at: None,
         }
     }
 
