@@ -354,6 +354,43 @@ fn chromium_v10_the_fixed_key() {
     let ua = chrome_ua(&major_version("chromium"));
     // No browser named: the installed ones are tried in order, and the one used is named.
     sign_in_and_audit(&w, &["--from-browser"], &ua, &jsid, "chromium");
+
+    // When the browser's version cannot be read, its User-Agent is not known: nothing is sent
+    // in another browser's name (not even the check), unless the member gives the UA.
+    std::fs::remove_file(w.path("config/chromium/Last Version")).unwrap();
+    let before = w.requests().len();
+    let r = run(w.cmd().args([
+        "--insecure-storage",
+        "--profile",
+        "nover",
+        "login",
+        "--from-browser",
+        "chromium",
+    ]));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("cannot tell which User-Agent"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--user-agent"), "{}", r.stderr);
+    assert_eq!(w.requests().len(), before, "a request went out");
+    let given = chrome_ua("150");
+    let r = run(w.cmd().args([
+        "--insecure-storage",
+        "--profile",
+        "nover",
+        "login",
+        "--from-browser",
+        "chromium",
+        "--user-agent",
+        &given,
+    ]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        w.requests().last().unwrap().user_agent.as_deref(),
+        Some(given.as_str())
+    );
 }
 
 #[test]
@@ -412,6 +449,18 @@ fn firefox_from_its_xdg_folder() {
     let ua =
         format!("Mozilla/5.0 (X11; Linux x86_64; rv:{major}.0) Gecko/20100101 Firefox/{major}.0");
     sign_in_and_audit(&w, &["--from-browser", "firefox"], &ua, &jsid, "firefox");
+
+    // A profile's name wins over a folder of that name where the tool runs.
+    std::fs::create_dir_all(w.path("member")).unwrap();
+    let r = run(w.cmd().args([
+        "--insecure-storage",
+        "--profile",
+        "named",
+        "login",
+        "--from-browser",
+        "firefox:member",
+    ]));
+    assert_eq!(r.code, 0, "{r:?}");
 
     // The old flag is an alias and finds the same profile without a folder.
     let r = run(w.cmd().args([
@@ -486,6 +535,34 @@ fn a_revoking_reply_stops_the_account_at_once_and_marks_the_stored_session() {
         r.json()["sessions"][0]["revoked_at"].is_null(),
         "{}",
         r.stdout
+    );
+}
+
+#[test]
+fn the_objection_stops_at_a_revoking_reply_too() {
+    let w = World::new();
+    let r = w.login_profile("p", "revoked-later");
+    assert_eq!(r.code, 0, "{r:?}");
+    let before = w.calls("revoked-later").len();
+    let r = run(w.cmd().env("BROWSER", "true").args([
+        "--insecure-storage",
+        "--profile",
+        "p",
+        "objection",
+        "--email",
+        "ada@example.com",
+    ]));
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(
+        r.stderr.contains("LinkedIn ended this session"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        w.calls("revoked-later").len(),
+        before + 1,
+        "{:?}",
+        w.calls("revoked-later")
     );
 }
 

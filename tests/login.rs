@@ -210,6 +210,12 @@ fn bad_cookies_txt_files() {
 /// A `cookies.sqlite` in Firefox's own schema.
 fn firefox_db(dir: &Path, cookies: &[(&str, &str, &str)]) {
     std::fs::create_dir_all(dir).unwrap();
+    // The version Firefox last ran with, which its User-Agent is built from.
+    std::fs::write(
+        dir.join("compatibility.ini"),
+        "[Compatibility]\nLastVersion=150.0.1_20261001000000/20261001000000\nLastOSABI=Linux_x86_64-gcc3\n",
+    )
+    .unwrap();
     let conn = rusqlite::Connection::open(dir.join("cookies.sqlite")).unwrap();
     conn.execute_batch(
         "PRAGMA journal_mode=WAL;

@@ -42,10 +42,11 @@ pub struct LoginArgs {
     #[arg(long, value_name = "PROFILE_DIR", num_args = 0..=1, group = "way")]
     pub from_firefox: Option<Option<PathBuf>>,
 
-    /// The User-Agent to send with a session from a paste, stdin or a cookies.txt: the one of
-    /// the browser the cookie came from (LinkedIn may end a session whose requests contradict
-    /// its browser) [default: one current desktop Chrome's]
-    #[arg(long, value_name = "UA", conflicts_with_all = ["from_browser", "from_firefox", "email"])]
+    /// The User-Agent of the browser the cookie came from, sent on every request of the session
+    /// (LinkedIn may end a session whose requests contradict its browser). With --from-browser
+    /// it replaces the one built from the browser's version, and is needed when that version
+    /// cannot be read [default for a paste, stdin or a cookies.txt: one current desktop Chrome's]
+    #[arg(long, value_name = "UA", conflicts_with = "email")]
     pub user_agent: Option<String>,
 
     /// Sign in with email and password (asked for with a hidden prompt)
@@ -87,15 +88,26 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> anyhow::Result<Exit> {
     let reach = ctx.connector.client()?;
     let client = &reach.client;
     let found = obtain(ctx, client, &args)?;
-    let (user_agent, ua_source) = match (&found.user_agent, &args.user_agent) {
-        (Some(ua), _) => (Some(ua.clone()), "browser"),
-        (None, Some(ua)) => (Some(ua.clone()), "given"),
+    let (user_agent, ua_source) = match (&args.user_agent, &found.user_agent) {
+        (Some(ua), _) => (Some(ua.clone()), "given"),
+        (None, Some(ua)) => (Some(ua.clone()), "browser"),
         (None, None) => (None, "default"),
     };
-    if found.browser.is_some() && found.user_agent.is_none() {
-        ctx.out.warn(
-            "the browser's version could not be read, so its User-Agent is not known: the tool's own is sent, which LinkedIn may see as another browser",
-        );
+    // A session from a browser whose User-Agent is not known is not used at all: the check
+    // below would already be a request from another browser, which LinkedIn may answer by
+    // ending the session (and signing the browser out).
+    if let (Some(from), None) = (&found.browser, &user_agent) {
+        return Err(Error::usage(
+            format!(
+                "cannot tell which User-Agent the browser sends ({}: its version could not be read), and a request that looks like another browser may make LinkedIn end the session",
+                crate::text::clean_line(from, 80)
+            ),
+            Some(
+                "give the browser's own with --user-agent UA (chrome://version, opera://about or about:support shows it)"
+                    .to_string(),
+            ),
+        )
+        .into());
     }
     let session = ctx
         .connector

@@ -432,9 +432,10 @@ fn record_draft(ctx: &Ctx, view: &Prefilled) {
 }
 
 /// Whether an error ends the run rather than one part of it: LinkedIn throttling or refusing
-/// this address, or the network gone. Every further request would fail the same way.
+/// this address, the network gone, or the session revoked (no further request may be sent).
 fn stops_the_run(e: &Error) -> bool {
     matches!(e.exit(), Exit::Throttled | Exit::Network)
+        || e.kind() == crate::error::ErrorKind::SessionRevoked
 }
 
 /// The member's name: from the stored profile, or one `/me` call when it is not known (or when

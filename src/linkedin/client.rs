@@ -378,7 +378,11 @@ impl Client {
             let mut response = request.send().await.map_err(|e| self.transport_error(&e))?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let needs_body = !(300..400).contains(&status)
+            // A reply that revokes the session is that, whatever its body would have been
+            // (too large, cut short, slow): the body is not read.
+            let revoking = call.session.is_some() && revokes(&headers);
+            let needs_body = !revoking
+                && !(300..400).contains(&status)
                 && (call.passes(status)
                     || !(status == 401
                         || status == 429

@@ -16,6 +16,9 @@ pub struct Session {
     user_agent: Option<String>,
 }
 
+/// The longest cookie value taken: LinkedIn's are a few hundred bytes.
+const MAX_COOKIE: usize = 4096;
+
 impl Session {
     /// Builds a session, minting a JSESSIONID when only `li_at` is known (LinkedIn only checks
     /// that cookie and header agree).
@@ -25,6 +28,15 @@ impl Session {
             return Err(Error::usage(
                 "the li_at value is empty",
                 Some("copy the whole value of the li_at cookie for linkedin.com".to_string()),
+            ));
+        }
+        if trimmed.len() > MAX_COOKIE {
+            return Err(Error::usage(
+                format!(
+                    "the li_at value is {} bytes long; a session cookie is a few hundred",
+                    trimmed.len()
+                ),
+                Some("copy only the value of the li_at cookie for linkedin.com".to_string()),
             ));
         }
         if !is_cookie_value(trimmed) {
@@ -40,11 +52,14 @@ impl Session {
         };
         let jsessionid = match jsessionid.map(|j| j.trim().trim_matches('"')) {
             Some("") | None => mint_jsessionid(random),
-            Some(j) if is_cookie_value(j) => j.to_string(),
+            Some(j) if is_cookie_value(j) && j.len() <= MAX_COOKIE => j.to_string(),
             Some(_) => {
                 return Err(Error::usage(
-                    "the JSESSIONID value holds characters a cookie cannot hold",
-                    Some("leave JSESSIONID out: a fresh one is made when needed".to_string()),
+                    "the JSESSIONID value is not one a cookie can hold (odd characters, or too long)",
+                    Some(
+                        "copy the browser's JSESSIONID exactly, or leave it out when the session was pasted by hand"
+                            .to_string(),
+                    ),
                 ));
             }
         };

@@ -27,23 +27,50 @@ pub fn take_revoked() -> Vec<crate::secret::Secret> {
     std::mem::take(&mut *REVOKED.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
-/// Whether a reply sets `li_at` to `delete me` (any quoting, any case, any status).
+/// Whether a reply sets `li_at` to `delete me`: in any `Set-Cookie` of it (also several cookies
+/// joined by commas in one header), the value in any quoting (`"…"`, `'…'`, `\"…\"`),
+/// percent- or form-encoded, in any case, with any run of spaces. The name is `li_at` exactly.
 pub(crate) fn revokes(headers: &HeaderMap) -> bool {
     headers.get_all(header::SET_COOKIE).iter().any(|v| {
         let text = String::from_utf8_lossy(v.as_bytes());
-        let pair = text.split(';').next().unwrap_or("");
-        match pair.split_once('=') {
-            Some((name, value)) => {
-                name.trim().eq_ignore_ascii_case("li_at")
-                    && value
-                        .trim()
-                        .trim_matches('"')
-                        .trim()
-                        .eq_ignore_ascii_case("delete me")
-            }
-            None => false,
-        }
+        text.split([',', ';'])
+            .any(|item| match item.split_once('=') {
+                Some((name, value)) => name.trim() == "li_at" && is_delete_me(value),
+                None => false,
+            })
     })
+}
+
+fn is_delete_me(value: &str) -> bool {
+    let decoded = percent_decode(&value.replace('+', " "));
+    let unquoted = decoded
+        .trim()
+        .trim_matches(|c: char| c == '"' || c == '\'' || c == '\\' || c.is_whitespace());
+    let words: Vec<&str> = unquoted.split_whitespace().collect();
+    words.len() == 2
+        && words[0].eq_ignore_ascii_case("delete")
+        && words[1].eq_ignore_ascii_case("me")
+}
+
+/// `%20` and the like decoded (bytes that do not form UTF-8 are replaced).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Whether a body is a JSON object whose `status` is 429 (a throttle in a 200).
@@ -86,6 +113,40 @@ pub(crate) fn form_encode(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_spelling_of_delete_me_revokes_and_nothing_else_does() {
+        let revoking = [
+            "li_at=delete me; Domain=.linkedin.com; Path=/",
+            "li_at=\"delete me\"; Max-Age=0",
+            "li_at='delete me'",
+            "li_at=delete%20me",
+            "li_at=delete+me",
+            "li_at=\"delete  me\"",
+            "li_at=\\\"delete me\\\"",
+            "li_at=DELETE ME",
+            "lang=v=2&lang=en-us, li_at=delete me; Path=/",
+            "bcookie=x; Expires=Wed, 21 Oct 2026 07:28:00 GMT, li_at=\"delete me\"",
+        ];
+        for v in revoking {
+            let mut h = HeaderMap::new();
+            h.append(header::SET_COOKIE, v.parse().unwrap());
+            assert!(revokes(&h), "{v}");
+        }
+        let harmless = [
+            "li_at=AQEDAbc; Path=/",
+            "LI_AT=delete me",
+            "li_atx=delete me",
+            "li_at=delete me not",
+            "x=li_at=delete me",
+            "li_at=",
+        ];
+        for v in harmless {
+            let mut h = HeaderMap::new();
+            h.append(header::SET_COOKIE, v.parse().unwrap());
+            assert!(!revokes(&h), "{v}");
+        }
+    }
 
     #[test]
     fn form_encoding() {

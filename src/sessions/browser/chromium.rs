@@ -185,10 +185,34 @@ pub fn read(
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let hashed = version >= 24;
+    // The table, not a view of the same name (a view can be made to never end).
+    let is_table = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cookies'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(unreadable)?
+        == 1;
+    if !is_table {
+        return Err(bad_input(
+            format!("{} has no cookies table", db.display()),
+            "check that the folder is the browser's profile, and that the file is not damaged",
+        ));
+    }
+    // Only values of a cookie's size and type (other sites' odd rows are never looked at);
+    // the cookies sent to www.linkedin.com before those of other LinkedIn hosts, then the last
+    // used.
     let mut stmt = conn
         .prepare(
-            "SELECT host_key, name, value, encrypted_value FROM cookies \
-             WHERE name IN ('li_at', 'JSESSIONID') ORDER BY last_access_utc DESC",
+            "SELECT host_key, name, value, \
+                CASE WHEN typeof(encrypted_value) = 'blob' THEN encrypted_value ELSE X'' END \
+             FROM cookies \
+             WHERE name IN ('li_at', 'JSESSIONID') AND typeof(host_key) = 'text' \
+               AND typeof(value) = 'text' AND length(value) <= 8192 \
+               AND length(encrypted_value) <= 16384 \
+             ORDER BY lower(host_key) NOT IN ('.linkedin.com', 'linkedin.com', 'www.linkedin.com', '.www.linkedin.com'), \
+               last_access_utc DESC",
         )
         .map_err(unreadable)?;
     let rows = stmt

@@ -39,12 +39,23 @@ pub(crate) fn private_folder(scratch: &Path) -> Result<crate::interrupt::PathGua
 }
 
 /// Copies `from` into a new file that is 0600 from the moment it exists.
+/// Only a regular file is read (a FIFO never hangs the run), and at most [`MAX_DATABASE`].
 pub(crate) fn copy_private(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::io::Read as _;
+    let input = crate::fsx::open_regular(from).map_err(|e| std::io::Error::other(e.to_string()))?;
     let mut out = crate::fsx::create_new_private(to)?;
-    let mut input = std::fs::File::open(from)?;
-    std::io::copy(&mut input, &mut out)?;
+    let copied = std::io::copy(&mut input.take(MAX_DATABASE + 1), &mut out)?;
+    if copied > MAX_DATABASE {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} MiB, more than any browser's cookie database",
+            MAX_DATABASE / (1024 * 1024)
+        )));
+    }
     Ok(())
 }
+
+/// The largest cookie database copied: a browser's is a few MiB.
+const MAX_DATABASE: u64 = 512 * 1024 * 1024;
 
 /// Removes copy folders of this user whose process is gone (a run killed with SIGKILL).
 fn sweep_stale_copies(scratch: &Path) {
@@ -96,12 +107,16 @@ pub(crate) fn copy_database(
     scratch: &Path,
 ) -> Result<(crate::interrupt::PathGuard, PathBuf)> {
     let copy = private_folder(scratch)?;
-    let name = db
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "cookies".to_string());
+    // The copy's own name is plain: the source's may not be UTF-8.
+    let name = if db.extension().is_some_and(|e| e == "sqlite") {
+        "cookies.sqlite"
+    } else {
+        "Cookies"
+    };
     for suffix in ["", "-wal", "-journal"] {
-        let from = PathBuf::from(format!("{}{suffix}", db.display()));
+        let mut from = db.as_os_str().to_os_string();
+        from.push(suffix);
+        let from = PathBuf::from(from);
         if from.is_file() {
             copy_private(&from, &copy.path().join(format!("{name}{suffix}"))).map_err(|e| {
                 bad_input(
@@ -111,7 +126,7 @@ pub(crate) fn copy_database(
             })?;
         }
     }
-    let path = copy.path().join(&name);
+    let path = copy.path().join(name);
     Ok((copy, path))
 }
 

@@ -32,31 +32,61 @@ pub fn roots(places: &Places) -> Vec<PathBuf> {
     }
 }
 
+/// Whether a cookie of this host goes to `www.linkedin.com`.
+pub(crate) fn sent_to_www(host: &str) -> bool {
+    matches!(
+        host.trim().to_ascii_lowercase().as_str(),
+        ".linkedin.com" | "linkedin.com" | "www.linkedin.com" | ".www.linkedin.com"
+    )
+}
+
+/// The most of an ini file read: Firefox's are a few hundred bytes.
+const INI_MAX: u64 = 1024 * 1024;
+
 /// The profile folder: `profile` as a folder, or a profile's name in `profiles.ini`, or the
 /// default profile.
 pub fn profile_dir(places: &Places, profile: Option<&str>) -> Result<PathBuf> {
+    // A folder when it looks like one (absolute, or with a separator); a bare word is a
+    // profile's name first, so a folder of that name where the tool runs never wins over it.
     if let Some(p) = profile {
         let path = PathBuf::from(p);
-        if path.is_dir() {
+        let looks_like_a_path =
+            path.is_absolute() || p.contains(std::path::MAIN_SEPARATOR) || p.contains('/');
+        if looks_like_a_path && path.is_dir() {
             return Ok(path);
         }
     }
     for root in roots(places) {
-        let Ok(ini) = std::fs::read_to_string(root.join("profiles.ini")) else {
+        let Ok(ini) = crate::fsx::read_text_capped(&root.join("profiles.ini"), INI_MAX) else {
             continue;
         };
-        let installs = std::fs::read_to_string(root.join("installs.ini")).unwrap_or_default();
+        let installs =
+            crate::fsx::read_text_capped(&root.join("installs.ini"), INI_MAX).unwrap_or_default();
         let picked = match profile {
             Some(name) => named_profile(&ini, name),
             None => pick_profile(&ini, &installs),
         };
         if let Some((dir, relative)) = picked {
+            // A relative path that climbs out of Firefox's folder is not a profile of it.
+            if relative
+                && Path::new(&dir)
+                    .components()
+                    .any(|c| !matches!(c, std::path::Component::Normal(_)))
+            {
+                continue;
+            }
             return Ok(if relative {
                 root.join(dir)
             } else {
                 PathBuf::from(dir)
             });
         }
+    }
+    // A folder named without a separator (`--from-firefox DIR`) when no profile has that name.
+    if let Some(p) = profile
+        && Path::new(p).is_dir()
+    {
+        return Ok(PathBuf::from(p));
     }
     // Every place looked, relative to HOME, so the person can see which Firefox is missing.
     let looked: Vec<String> = roots(places)
@@ -145,7 +175,7 @@ fn named_profile(ini: &str, name: &str) -> Option<(String, bool)> {
 /// The User-Agent of the Firefox that last used the profile, from its `compatibility.ini`
 /// (`LastVersion=153.8.0_20251111000000/20251111000000`): Firefox sends its major version.
 pub fn user_agent(profile_dir: &Path, os: Os) -> Option<String> {
-    let ini = std::fs::read_to_string(profile_dir.join("compatibility.ini")).ok()?;
+    let ini = crate::fsx::read_text_capped(&profile_dir.join("compatibility.ini"), INI_MAX).ok()?;
     let version = sections(&ini)
         .iter()
         .find(|(n, _)| n == "Compatibility")
@@ -189,42 +219,66 @@ pub fn read(profile_dir: &Path, scratch: &Path, os: Os) -> Result<Found> {
         rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(unreadable)?;
+    // The table, not a view of the same name (a view can be made to never end).
+    let is_table: bool = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'moz_cookies'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n == 1)
+        .map_err(unreadable)?;
+    if !is_table {
+        return Err(bad_input(
+            format!("{} has no moz_cookies table", db.display()),
+            "check that the folder is a Firefox profile, and that the file is not damaged",
+        ));
+    }
     // Older databases have no containers (`originAttributes`).
     let has_containers = conn
         .prepare("SELECT originAttributes FROM moz_cookies LIMIT 0")
         .is_ok();
-    let query = if has_containers {
-        "SELECT host, name, value FROM moz_cookies WHERE name IN ('li_at', 'JSESSIONID') \
-         ORDER BY originAttributes != '', lastAccessed DESC"
+    let origin = if has_containers {
+        "CASE WHEN typeof(originAttributes) = 'text' THEN originAttributes ELSE '' END"
     } else {
-        "SELECT host, name, value FROM moz_cookies WHERE name IN ('li_at', 'JSESSIONID') \
-         ORDER BY lastAccessed DESC"
+        "''"
     };
-    let mut stmt = conn.prepare(query).map_err(unreadable)?;
+    // Only text values of a cookie's size; other sites' odd rows are never looked at.
+    let query = format!(
+        "SELECT host, name, value, {origin} FROM moz_cookies \
+         WHERE name IN ('li_at', 'JSESSIONID') AND typeof(host) = 'text' \
+           AND typeof(value) = 'text' AND length(value) <= 8192 \
+         ORDER BY {origin} != '', lastAccessed DESC"
+    );
+    let mut stmt = conn.prepare(&query).map_err(unreadable)?;
     let rows = stmt
         .query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 Zeroizing::new(r.get::<_, String>(2)?),
+                r.get::<_, String>(3)?,
             ))
         })
         .map_err(unreadable)?;
-    let mut li_at = None;
-    let mut jsessionid = None;
+    let mut found = Vec::new();
     for row in rows {
-        let (host, name, value) = row.map_err(unreadable)?;
-        if !is_linkedin(&host) {
-            continue;
-        }
-        match name.as_str() {
-            "li_at" if li_at.is_none() => li_at = Some(Secret::new(value.as_str())),
-            "JSESSIONID" if jsessionid.is_none() => {
-                jsessionid = Some(value.trim_matches('"').to_string())
-            }
-            _ => {}
+        let row = row.map_err(unreadable)?;
+        if is_linkedin(&row.0) {
+            found.push(row);
         }
     }
+    // The session first (the default container before others, then the last used); then the
+    // JSESSIONID of the same container, the one www.linkedin.com is sent first.
+    let li_at = found.iter().find(|r| r.1 == "li_at");
+    let jsessionid = li_at.and_then(|session| {
+        found
+            .iter()
+            .filter(|r| r.1 == "JSESSIONID" && r.3 == session.3)
+            .min_by_key(|r| !sent_to_www(&r.0))
+            .map(|r| r.2.trim_matches('"').to_string())
+    });
+    let li_at = li_at.map(|r| Secret::new(r.2.as_str()));
     drop(stmt);
     drop(conn);
     drop(guard);

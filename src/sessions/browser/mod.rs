@@ -179,7 +179,7 @@ impl KeySource for SystemKeys {
 fn system_password(browser: Browser) -> std::result::Result<Option<Zeroizing<String>>, String> {
     use secret_service::EncryptionType;
     use secret_service::blocking::SecretService;
-    let ss = SecretService::connect(EncryptionType::Plain).map_err(|e| e.to_string())?;
+    let ss = SecretService::connect(EncryptionType::Dh).map_err(|e| e.to_string())?;
     let by_app = ss
         .search_items(std::collections::HashMap::from([(
             "application",

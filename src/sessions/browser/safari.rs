@@ -124,8 +124,7 @@ pub fn read(places: &Places, file: Option<&Path>) -> Result<Found> {
         Some(li_at) => Ok(Found {
             li_at: Secret::new(li_at),
             jsessionid: pick("JSESSIONID").map(|j| j.trim_matches('"').to_string()),
-            // Safari's version is not in a file the tool reads.
-            user_agent: None,
+            user_agent: user_agent(Path::new(SAFARI_INFO)),
             browser: None,
         }),
         None => Err(bad_input(
@@ -135,9 +134,58 @@ pub fn read(places: &Places, file: Option<&Path>) -> Result<Found> {
     }
 }
 
+/// Safari's version lives in its bundle's Info.plist.
+const SAFARI_INFO: &str = "/Applications/Safari.app/Contents/Info.plist";
+
+/// Safari's User-Agent, from the `CFBundleShortVersionString` of its Info.plist (`18.2`);
+/// `None` when the file cannot be read or holds no plain version.
+pub fn user_agent(info_plist: &Path) -> Option<String> {
+    let text = crate::fsx::read_text_capped(info_plist, 1024 * 1024).ok()?;
+    let after = &text[text.find("<key>CFBundleShortVersionString</key>")?..];
+    let start = after.find("<string>")? + "<string>".len();
+    let version = &after[start..start + after[start..].find("</string>")?];
+    let parts: Vec<&str> = version.trim().split('.').collect();
+    let plain = !parts.is_empty()
+        && parts.len() <= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()));
+    if !plain {
+        return None;
+    }
+    let short = parts[..parts.len().min(2)].join(".");
+    Some(format!(
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/{short} Safari/605.1.15"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn safaris_user_agent_comes_from_its_bundle_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let plist = dir.path().join("Info.plist");
+        std::fs::write(
+            &plist,
+            "<plist><dict><key>CFBundleName</key><string>Safari</string>\n<key>CFBundleShortVersionString</key>\n\t<string>18.2.1</string></dict></plist>",
+        )
+        .unwrap();
+        assert_eq!(
+            user_agent(&plist).as_deref(),
+            Some(
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.2 Safari/605.1.15"
+            )
+        );
+        std::fs::write(
+            &plist,
+            "<key>CFBundleShortVersionString</key><string>18\r\nX-Evil: 1</string>",
+        )
+        .unwrap();
+        assert_eq!(user_agent(&plist), None);
+        assert_eq!(user_agent(&dir.path().join("missing")), None);
+    }
 
     /// A record as Safari writes it: the header, then the strings it points at.
     fn record(domain: &str, name: &str, value: &str) -> Vec<u8> {
