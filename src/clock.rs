@@ -200,11 +200,15 @@ impl Day {
     /// The same day a month later, or the month's last day when it has no such day
     /// (2026-01-31 -> 2026-02-28): how the GDPR's "one month" is usually counted.
     pub fn plus_one_month(self) -> Day {
-        let (year, month) = if self.month == 12 {
-            (self.year + 1, 1)
-        } else {
-            (self.year, self.month + 1)
-        };
+        self.plus_months(1)
+    }
+
+    /// The same day `n` months later, or that month's last day when it is shorter (31 January
+    /// plus three months is 30 April).
+    pub fn plus_months(self, n: u32) -> Day {
+        let zero_based = self.month - 1 + n;
+        let year = self.year + (zero_based / 12) as i32;
+        let month = zero_based % 12 + 1;
         Day {
             year,
             month,

@@ -48,6 +48,9 @@ pub struct Env {
     pub columns: Option<String>,
     /// `BROWSER`, for `objection --open`.
     pub browser: Option<String>,
+    /// The locale's language (`LC_ALL`, else `LC_MESSAGES`, else `LANG`), for the objection's
+    /// letter.
+    pub locale: Option<String>,
     /// `LINKEDIN_PRIVACY_KEYRING`: `none` turns the OS keyring off.
     pub keyring: Option<String>,
     /// `LINKEDIN_PRIVACY_KEYRING_TIMEOUT`: seconds one keyring call may take.
@@ -101,6 +104,10 @@ impl Env {
                 no_proxy: text("no_proxy").or_else(|| text("NO_PROXY")),
             },
             ssl_cert_file: path("SSL_CERT_FILE"),
+            locale: ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .filter_map(|v| std::env::var(v).ok())
+                .find(|v| !v.trim().is_empty()),
             browser: std::env::var("BROWSER")
                 .ok()
                 .filter(|b| !b.trim().is_empty()),
@@ -293,6 +300,11 @@ impl Settings {
     /// `BROWSER`, when set.
     pub fn browser(&self) -> Option<&str> {
         self.env.browser.as_deref()
+    }
+
+    /// The locale (`de_DE.UTF-8`), when set.
+    pub fn locale(&self) -> Option<&str> {
+        self.env.locale.as_deref()
     }
 }
 

@@ -808,6 +808,8 @@ fn value_names_are_accepted_in_any_case() {
             "objection",
             "--region",
             "EEA",
+            "--country",
+            "ie",
             "--email",
             "a@example.com",
             "--json",

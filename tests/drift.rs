@@ -50,7 +50,7 @@ fn each_class_of_change_has_its_severity_and_exit_code() {
         ("drift-new-field", "notable", "field_added", 0),
         ("drift-relabelled", "notable", "label", 0),
         ("drift-values", "notable", "on_off_values", 0),
-        ("form-v2", "notable", "form_field_added", 0),
+        ("form-v2", "notable", "form_appeared", 0),
         ("form-gone", "notable", "status", 0),
         ("drifted", "breaking", "field_removed", 3),
         ("drift-no-off-value", "breaking", "field_removed", 3),

@@ -24,12 +24,12 @@ fn width(line: &str) -> usize {
 }
 
 /// Every line fits, except one that is a single address or command (never cut, so it can be
-/// clicked or copied), and the objection's explanation, which is copied into a form where the
+/// clicked or copied), and the objection's letter, which is copied into a form where the
 /// line breaks of a terminal's width would stay.
 fn assert_fits(text: &str, columns: usize, what: &str) {
     let mut explanation = false;
     for line in text.lines() {
-        if line.starts_with("Explanation (copy it") {
+        if line.starts_with("Explanation (the letter):") {
             explanation = true;
         } else if line.starts_with("Nothing was submitted") {
             explanation = false;

@@ -26,21 +26,24 @@ fn never_submitted(w: &World) {
 fn the_main_form_is_filled_from_profile_flags_and_template() {
     let w = World::new();
     let r = w.run(
-        "demo",
+        "form-page",
         &[
             "objection",
             "--email",
             "ada@example.com",
-            "--region",
-            "eea",
-            "--reason",
+            "--country",
+            "ie",
+            "--grounds",
             "I never agreed.",
             "--json",
         ],
     );
     assert_eq!(r.code, 0, "{r:?}");
+    // A form in the page is the unusual case; it is mapped without a warning too.
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     let v = r.json();
     assert_eq!(v["fetched"], true);
+    assert_eq!(v["lang"], "en");
     assert_eq!(v["note"], Value::Null);
     assert!(
         v["form_url"]
@@ -69,26 +72,29 @@ fn the_main_form_is_filled_from_profile_flags_and_template() {
         );
     }
     assert!(!r.stdout.contains("sandbox-form-csrf"));
-    assert_eq!(field(&v, "country")["source"], "not_filled");
+    assert_eq!(field(&v, "country")["value"], "IE");
+    assert_eq!(field(&v, "country")["source"], "user");
     let text = field(&v, "objectionDetails")["value"].as_str().unwrap();
     assert_eq!(text, v["text"].as_str().unwrap());
-    assert!(text.contains("Article 21 of the General Data Protection Regulation"));
-    assert!(text.contains("age and gender"));
-    assert!(text.contains("In my own words: I never agreed."));
+    assert!(text.contains("Article 21(1) of the General Data Protection Regulation (GDPR)"));
+    assert!(text.contains("My particular situation: I never agreed."));
     // The toggle is on for demo, and the text says so rather than claiming otherwise.
     assert_eq!(v["generative_ai_training"], "on");
     assert!(text.contains("is still on in my account"));
     assert!(!text.contains("already turned off"));
-    assert_eq!(
-        v["unfilled"],
-        serde_json::json!([
-            "Country/Region of residence",
-            "I confirm that the information provided is accurate"
-        ])
+    // The confirmation is ticked by the member after reading it: a step, not a gap.
+    assert_eq!(v["unfilled"], serde_json::json!([]));
+    let steps = v["steps"].as_array().unwrap();
+    assert!(
+        steps[3]
+            .as_str()
+            .unwrap()
+            .contains("\"Use of my data for AI and machine learning (personalization, recommendations, moderation)\""),
+        "{steps:?}"
     );
     // The name came from /me (the session was from the environment), the state from one card read.
     assert_eq!(
-        w.calls("demo"),
+        w.calls("form-page"),
         vec![
             "GET /voyager/api/me",
             CARD_AI,
@@ -101,8 +107,8 @@ fn the_main_form_is_filled_from_profile_flags_and_template() {
 #[test]
 fn after_opt_out_the_text_says_the_toggle_is_off() {
     let w = World::new();
-    assert_eq!(w.run("demo", &["opt-out", "--yes"]).code, 0);
-    let r = w.run("demo", &["objection", "--json"]);
+    assert_eq!(w.run("form-page", &["opt-out", "--yes"]).code, 0);
+    let r = w.run("form-page", &["objection", "--json"]);
     assert_eq!(r.code, 0, "{r:?}");
     let v = r.json();
     assert_eq!(v["generative_ai_training"], "off");
@@ -112,8 +118,9 @@ fn after_opt_out_the_text_says_the_toggle_is_off() {
             .unwrap()
             .contains("I have already turned off the setting")
     );
-    // Off a terminal and without --email, the email is left for the person.
-    assert_eq!(field(&v, "emailAddress")["source"], "not_filled");
+    // Without --email, the address the page shows for the account is taken.
+    assert_eq!(field(&v, "emailAddress")["value"], "ada@example.com");
+    assert_eq!(field(&v, "emailAddress")["source"], "page");
 }
 
 #[test]
@@ -171,25 +178,41 @@ fn an_unreachable_form_falls_back_to_the_reported_fields() {
             .iter()
             .map(|f| f["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["name", "email", "objection_type", "explanation"]);
+        assert_eq!(
+            names,
+            [
+                "name",
+                "email",
+                "country",
+                "objection_type",
+                "explanation",
+                "confirm"
+            ]
+        );
         assert!(
             v["text"]
                 .as_str()
                 .unwrap()
-                .contains("I object to LinkedIn's processing")
+                .contains("I object to the processing of my personal data")
         );
         assert!(
-            r.stderr.contains("warning: the form could not be fetched"),
+            r.stderr
+                .contains("warning: the form's page could not be fetched"),
             "{}",
             r.stderr
         );
     }
-    // Not signed in at all: the page is fetched as a visitor, without the profile.
-    let r = run(w.cmd().args(["objection", "--json"]));
+    // Not signed in at all: the page is fetched as a visitor, without the profile; the
+    // Help Center's page holds no form, which is the normal case and no warning.
+    let r = run(w
+        .cmd()
+        .args(["objection", "--email", "ada@example.com", "--json"]));
     assert_eq!(r.code, 0, "{r:?}");
     let v = r.json();
-    assert_eq!(v["fetched"], true);
-    assert_eq!(field(&v, "fullName")["source"], "not_filled");
+    assert_eq!(v["fetched"], false);
+    assert_eq!(v["note"], Value::Null);
+    assert_eq!(field(&v, "name")["source"], "not_filled");
+    assert!(!r.stderr.contains("form"), "{}", r.stderr);
     assert!(r.stderr.contains("without your profile"), "{}", r.stderr);
     never_submitted(&w);
 }
@@ -199,13 +222,15 @@ fn the_html_page_holds_every_value_with_a_copy_button() {
     let w = World::new();
     let page = w.path("objection.html");
     let r = w.run(
-        "demo",
+        "form-page",
         &[
             "objection",
             "--email",
             "ada@example.com",
             "--region",
             "ch",
+            "--grounds",
+            "<b>bold</b> & \"quoted\"",
             "--html",
             page.to_str().unwrap(),
             "--json",
@@ -220,8 +245,11 @@ fn the_html_page_holds_every_value_with_a_copy_button() {
         .next()
         .unwrap();
     assert_eq!(link.value().attr("href"), v["form_url"].as_str());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&page).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
     for f in v["fields"].as_array().unwrap() {
-        if f["kind"] == "hidden" {
+        if f["kind"] == "hidden" || f["kind"] == "checkbox" || f["kind"] == "select" {
             continue;
         }
         let label = f["label"].as_str().unwrap();
@@ -243,10 +271,7 @@ fn the_html_page_holds_every_value_with_a_copy_button() {
                 .unwrap_or_default()
                 .to_string()
         };
-        let expected = f["choice"]
-            .as_str()
-            .or(f["value"].as_str())
-            .unwrap_or_default();
+        let expected = f["value"].as_str().unwrap_or_default();
         assert_eq!(shown, expected, "field {label}");
         let button = doc
             .select(&Selector::parse(&format!("button[data-copy=\"{id}\"]")).unwrap())
@@ -268,12 +293,12 @@ fn the_html_page_holds_every_value_with_a_copy_button() {
 #[test]
 fn type_picks_an_option_and_a_bad_type_lists_them() {
     let w = World::new();
-    let r = w.run("demo", &["objection", "--type", "other", "--json"]);
+    let r = w.run("form-page", &["objection", "--type", "other", "--json"]);
     assert_eq!(r.code, 0, "{r:?}");
     let v = r.json();
     assert_eq!(field(&v, "objectionType")["value"], "OTHER");
     assert_eq!(field(&v, "objectionType")["source"], "user");
-    let r = w.run("demo", &["objection", "--type", "astrology"]);
+    let r = w.run("form-page", &["objection", "--type", "astrology"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("\"Direct marketing\""), "{}", r.stderr);
 }
@@ -294,7 +319,7 @@ fn open_hands_the_form_url_to_the_browser() {
     )
     .unwrap();
     std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let r = crate::common::run(w.as_account("demo").env("BROWSER", &browser).args([
+    let r = crate::common::run(w.as_account("form-page").env("BROWSER", &browser).args([
         "objection",
         "--open",
         "--json",
@@ -304,7 +329,7 @@ fn open_hands_the_form_url_to_the_browser() {
     assert_eq!(opened.trim(), r.json()["form_url"].as_str().unwrap());
     // With --html, the pre-filled page is what opens.
     let page = w.path("objection.html");
-    let r = crate::common::run(w.as_account("demo").env("BROWSER", &browser).args([
+    let r = crate::common::run(w.as_account("form-page").env("BROWSER", &browser).args([
         "objection",
         "--open",
         "--html",
@@ -328,7 +353,7 @@ fn the_country_is_filled_by_code_name_or_region() {
     let country = |args: &[&str]| {
         let mut all = vec!["objection", "--email", "ada@example.com", "--json"];
         all.extend_from_slice(args);
-        let r = w.run("demo", &all);
+        let r = w.run("form-page", &all);
         assert_eq!(r.code, 0, "{args:?}: {r:?}");
         let v = r.json();
         let field = v["fields"]
@@ -347,16 +372,26 @@ fn the_country_is_filled_by_code_name_or_region() {
     );
     assert_eq!(country(&["--region", "uk"]), (json!("GB"), json!("user")));
     assert_eq!(country(&["--region", "ch"]), (json!("CH"), json!("user")));
-    assert_eq!(country(&["--region", "eea"]).1, json!("not_filled"));
+    // The EEA is many countries: off a terminal the country must be given, not left empty.
     let r = w.run(
-        "demo",
+        "form-page",
+        &["objection", "--email", "ada@example.com", "--region", "eea"],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("hint: give it: --country DE"),
+        "{}",
+        r.stderr
+    );
+    let r = w.run(
+        "form-page",
         &["objection", "--email", "a@b.c", "--country", "Atlantis"],
     );
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("--country"), "{}", r.stderr);
     // Several names hold the text: never a silent pick; the candidates are named.
     let r = w.run(
-        "demo",
+        "form-page",
         &["objection", "--email", "a@b.c", "--country", "united"],
     );
     assert_eq!(r.code, 2, "{r:?}");
@@ -364,7 +399,7 @@ fn the_country_is_filled_by_code_name_or_region() {
     assert!(r.stderr.contains("United States (US)"), "{}", r.stderr);
     // A region whose law the letter cites, and another country: a warning.
     let r = w.run(
-        "demo",
+        "form-page",
         &[
             "objection",
             "--email",

@@ -12,6 +12,7 @@ mod completions;
 mod config;
 mod drift;
 mod fit;
+mod guide;
 mod history;
 mod hostile;
 mod keyring;

@@ -48,6 +48,11 @@ pub struct HistoryArgs {
     /// With --verify: the head printed at export, which the chain must end in
     #[arg(long, value_name = "HASH", requires = "verify")]
     pub head: Option<String>,
+
+    /// Exit 1 when an objection is past the day LinkedIn's answer was due and no answer is
+    /// recorded (`objection --confirmed`), for a scheduled check
+    #[arg(long, conflicts_with_all = ["export", "verify"])]
+    pub fail_on_overdue: bool,
 }
 
 pub fn run(ctx: &Ctx, args: HistoryArgs) -> anyhow::Result<Exit> {
@@ -119,6 +124,18 @@ pub fn run(ctx: &Ctx, args: HistoryArgs) -> anyhow::Result<Exit> {
         },
     };
     ctx.out.print(&view)?;
+    let overdue: Vec<&Objection> = view.objections.iter().filter(|o| o.overdue).collect();
+    if args.fail_on_overdue && !overdue.is_empty() {
+        for o in &overdue {
+            ctx.out.warn(&format!(
+                "OVERDUE: LinkedIn's answer to the objection {} sent on {} was due by {}, and none is recorded",
+                crate::text::clean_line(&o.member, 100),
+                o.sent_on.as_deref().unwrap_or("-"),
+                o.answer_due.as_deref().unwrap_or("-")
+            ));
+        }
+        return Ok(Exit::Exposed);
+    }
     Ok(Exit::Ok)
 }
 
@@ -476,6 +493,11 @@ fn objection_line(o: &Objection, s: &Style, w: &Words) -> String {
         .map(|d| format!("pre-filled {}; ", day(d)))
         .unwrap_or_default();
     match (&o.sent_on, &o.answer_due, o.days_left) {
+        (Some(sent), Some(due), _) if o.confirmed_on.is_some() => format!(
+            "{} ({who}): {drafted}sent {sent}; LinkedIn answered on {} (it was due by {due}).",
+            s.bold("Objection"),
+            o.confirmed_on.as_deref().unwrap_or_default()
+        ),
         (Some(sent), Some(due), Some(left)) => {
             let when = match left {
                 n if n > 1 => format!("{n} days left"),
@@ -483,9 +505,15 @@ fn objection_line(o: &Objection, s: &Style, w: &Words) -> String {
                 0 => "due today".to_string(),
                 n => s.red(&format!("overdue by {} day(s)", -n)),
             };
+            let within = if o.extended {
+                "three months, as LinkedIn announced (GDPR Article 12(3))"
+            } else {
+                "one month (GDPR Article 12(3))"
+            };
             format!(
-                "{} ({who}): {drafted}sent {sent}. LinkedIn must answer within one month (GDPR Article 12(3)): by {due}, {when}.",
-                s.bold("Objection")
+                "{} ({who}): {drafted}sent {sent}. LinkedIn must answer within {within}: by {due}, {when}. When it does: `{}`.",
+                s.bold("Objection"),
+                w.command("objection --confirmed YYYY-MM-DD")
             )
         }
         _ => format!(

@@ -201,12 +201,19 @@ fn reads(endpoint: &str, arg: &str, bytes: &[u8], catalog: &Catalog) -> Result<(
                 crate::linkedin::Discovery::NotListed(why) => Err(why),
             }
         }
+        // The Help Center's shell (no form: rendered in the browser) or a form that is the
+        // objection form; a page with some other form is neither.
         "objection-form" => {
-            objection::parse_form_within(&String::from_utf8_lossy(bytes), objection::PARSE_LIMIT)
-                .map_err(|_| "took too long to read".to_string())?
-                .filter(objection::looks_like_objection_form)
-                .map(|_| ())
-                .ok_or("not read as the objection form".to_string())
+            match objection::parse_form_within(
+                &String::from_utf8_lossy(bytes),
+                objection::PARSE_LIMIT,
+            )
+            .map_err(|_| "took too long to read".to_string())?
+            {
+                None => Ok(()),
+                Some(f) if objection::looks_like_objection_form(&f) => Ok(()),
+                Some(_) => Err("holds a form that is not the objection form".to_string()),
+            }
         }
         other => Err(format!("no reader for the endpoint {other:?}")),
     }

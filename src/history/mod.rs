@@ -217,6 +217,30 @@ impl History {
         self.append_one(r)
     }
 
+    /// Records that LinkedIn answered the objection in writing on `day`.
+    pub fn record_objection_confirmed(
+        &mut self,
+        who: &Who,
+        at: &str,
+        day: crate::clock::Day,
+    ) -> Result<()> {
+        let mut r = Record::new(Kind::ObjectionConfirmed, who, at);
+        r.detail = Some(serde_json::json!({ "confirmed_on": day.to_string() }).to_string());
+        self.append_one(r)
+    }
+
+    /// Records that LinkedIn announced on `day` that it takes two more months (Art. 12(3)).
+    pub fn record_objection_extended(
+        &mut self,
+        who: &Who,
+        at: &str,
+        day: crate::clock::Day,
+    ) -> Result<()> {
+        let mut r = Record::new(Kind::ObjectionExtended, who, at);
+        r.detail = Some(serde_json::json!({ "extended_on": day.to_string() }).to_string());
+        self.append_one(r)
+    }
+
     fn append_one(&mut self, r: Record) -> Result<()> {
         self.write(|tx| append(tx, r))
     }

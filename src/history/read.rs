@@ -150,7 +150,7 @@ impl History {
     pub fn each_objection_record(&self, filter: &Filter, mut f: impl FnMut(Record)) -> Result<()> {
         let sql = format!(
             "SELECT {COLUMNS} FROM events
-             WHERE kind IN ('objection_draft', 'objection_sent')
+             WHERE kind IN ('objection_draft', 'objection_sent', 'objection_confirmed', 'objection_extended')
                AND (?1 IS NULL OR at >= ?1)
                AND (?2 IS NULL OR profile = ?2)
              ORDER BY id"

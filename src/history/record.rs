@@ -18,6 +18,10 @@ pub enum Kind {
     ObjectionDraft,
     /// The member says they sent the objection (`detail`: the day).
     ObjectionSent,
+    /// The member says LinkedIn answered it in writing (`detail`: the day).
+    ObjectionConfirmed,
+    /// The member says LinkedIn announced it takes two more months (`detail`: the day).
+    ObjectionExtended,
     /// A kind this version does not know (a record edited by hand, or written by a newer
     /// version): never written, only read, so that verification can name the record.
     #[serde(other)]
@@ -31,6 +35,8 @@ impl Kind {
             Kind::Write => "write",
             Kind::ObjectionDraft => "objection_draft",
             Kind::ObjectionSent => "objection_sent",
+            Kind::ObjectionConfirmed => "objection_confirmed",
+            Kind::ObjectionExtended => "objection_extended",
             Kind::Unknown => "unknown",
         }
     }
@@ -41,6 +47,8 @@ impl Kind {
             Kind::Write,
             Kind::ObjectionDraft,
             Kind::ObjectionSent,
+            Kind::ObjectionConfirmed,
+            Kind::ObjectionExtended,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)

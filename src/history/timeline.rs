@@ -94,10 +94,46 @@ pub struct Objection {
     pub fields: Vec<String>,
     /// The day the member says they sent it.
     pub sent_on: Option<String>,
-    /// One month after it was sent (GDPR Article 12(3)).
+    /// One month after it was sent (GDPR Article 12(3)); three when LinkedIn extended it.
     pub answer_due: Option<String>,
     /// Days from today until the answer is due (negative: overdue).
     pub days_left: Option<i64>,
+    /// Whether LinkedIn announced it takes two more months.
+    pub extended: bool,
+    /// The day the member says LinkedIn answered in writing.
+    pub confirmed_on: Option<String>,
+    /// Sent, past due, and no answer recorded.
+    pub overdue: bool,
+}
+
+impl Objection {
+    fn new(r: &Record) -> Objection {
+        Objection {
+            site: r.site.clone(),
+            member: r.member.clone(),
+            profile: r.profile.clone(),
+            drafted_at: None,
+            fields: Vec::new(),
+            sent_on: None,
+            answer_due: None,
+            days_left: None,
+            extended: false,
+            confirmed_on: None,
+            overdue: false,
+        }
+    }
+
+    /// The due day and what follows from it, from the day sent and the extension.
+    fn settle(&mut self, today: Day) {
+        let Some(sent) = self.sent_on.as_deref().and_then(Day::parse) else {
+            return;
+        };
+        let due = sent.plus_months(if self.extended { 3 } else { 1 });
+        let left = due.days() - today.days();
+        self.answer_due = Some(due.to_string());
+        self.days_left = Some(left);
+        self.overdue = left < 0 && self.confirmed_on.is_none();
+    }
 }
 
 /// The objections of the records that pass the filter, oldest first. A draft after a sent
@@ -134,14 +170,9 @@ pub fn objections(history: &History, filter: &Filter, today: Day) -> Result<Vec<
                         out[i].profile = r.profile.clone();
                     }
                     None => out.push(Objection {
-                        site: r.site.clone(),
-                        member: r.member.clone(),
-                        profile: r.profile.clone(),
                         drafted_at: Some(r.at.clone()),
                         fields,
-                        sent_on: None,
-                        answer_due: None,
-                        days_left: None,
+                        ..Objection::new(&r)
                     }),
                 }
             }
@@ -149,27 +180,40 @@ pub fn objections(history: &History, filter: &Filter, today: Day) -> Result<Vec<
                 let Some(day) = detail["sent_on"].as_str().and_then(Day::parse) else {
                     return;
                 };
-                let due = day.plus_one_month();
                 // A second date for an objection with no draft since is a correction.
                 let i = match open {
                     Some(i) => i,
                     None => {
-                        out.push(Objection {
-                            site: r.site.clone(),
-                            member: r.member.clone(),
-                            profile: r.profile.clone(),
-                            drafted_at: None,
-                            fields: Vec::new(),
-                            sent_on: None,
-                            answer_due: None,
-                            days_left: None,
-                        });
+                        out.push(Objection::new(&r));
                         out.len() - 1
                     }
                 };
                 out[i].sent_on = Some(day.to_string());
-                out[i].answer_due = Some(due.to_string());
-                out[i].days_left = Some(due.days() - today.days());
+                out[i].settle(today);
+            }
+            // An answer or an extension belongs to the newest sent objection of the member.
+            Kind::ObjectionConfirmed | Kind::ObjectionExtended => {
+                let key = if r.kind == Kind::ObjectionConfirmed {
+                    "confirmed_on"
+                } else {
+                    "extended_on"
+                };
+                let Some(day) = detail[key].as_str().and_then(Day::parse) else {
+                    return;
+                };
+                let Some(o) = out
+                    .iter_mut()
+                    .rev()
+                    .find(|o| o.site == r.site && o.member == r.member && o.sent_on.is_some())
+                else {
+                    return;
+                };
+                if r.kind == Kind::ObjectionConfirmed {
+                    o.confirmed_on = Some(day.to_string());
+                } else {
+                    o.extended = true;
+                }
+                o.settle(today);
             }
             Kind::Audit | Kind::Write | Kind::Unknown => {}
         }

@@ -66,16 +66,54 @@ pub struct Inputs {
     pub region: Option<Region>,
     /// `--country`: a code (`DE`) or a name (`Germany`) of one of the country list's options.
     pub country: Option<String>,
-    pub reason: Option<String>,
+    /// The member's particular situation (Art. 21(1) GDPR), in their own words.
+    pub grounds: Option<String>,
+    /// Pick the option for content-creation AI training (else the one for other AI and
+    /// machine learning).
     pub include_genai: bool,
     /// The generative-AI toggle, from a fresh audit.
     pub genai_state: State,
+}
+
+impl Default for Inputs {
+    fn default() -> Inputs {
+        Inputs {
+            name: None,
+            public_id: None,
+            email: None,
+            objection_type: None,
+            region: None,
+            country: None,
+            grounds: None,
+            include_genai: false,
+            genai_state: State::Unknown,
+        }
+    }
 }
 
 impl Inputs {
     pub fn profile_url(&self) -> Option<String> {
         self.public_id.as_deref().map(crate::linkedin::profile_url)
     }
+}
+
+/// Whether `text` is an e-mail address: one `@` between a local part and a domain with a dot,
+/// no spaces or control characters, at most 254 characters.
+pub fn is_email(text: &str) -> bool {
+    let t = text.trim();
+    let Some((local, domain)) = t.split_once('@') else {
+        return false;
+    };
+    t.len() <= 254
+        && !local.is_empty()
+        && local.len() <= 64
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && t.chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && c != '<' && c != '>' && c != ',')
 }
 
 /// How well an option matches "AI / machine learning / personalisation".
@@ -256,8 +294,28 @@ pub fn fill(form: &Form, i: &Inputs, letter: &str) -> Result<Vec<Filled>, FillEr
             Role::FullName => from(i.name.clone(), Source::Profile),
             Role::FirstName => from(first.clone(), Source::Profile),
             Role::LastName => from(last.clone(), Source::Profile),
-            Role::Email => from(i.email.clone(), Source::User),
+            // The address the member gave, else the one the page itself shows for the account.
+            Role::Email => match (&i.email, &f.preset) {
+                (Some(e), _) => (Some(e.clone()), Source::User),
+                (None, Some(p)) if is_email(p) => (Some(p.trim().to_string()), Source::Page),
+                _ => (None, Source::NotFilled),
+            },
             Role::ProfileUrl => from(i.profile_url(), Source::Profile),
+            // The reported list is the tool's own: its option is picked by what it is for.
+            Role::ObjectionType if form.reported && i.objection_type.is_none() => {
+                let want = if i.include_genai {
+                    super::form::OPTION_CONTENT_AI
+                } else {
+                    super::form::OPTION_OTHER_AI
+                };
+                match f.options.iter().find(|o| o.value == want) {
+                    Some(o) => {
+                        choice = Some(o.text.clone());
+                        (Some(o.value.clone()), Source::Template)
+                    }
+                    None => (None, Source::NotFilled),
+                }
+            }
             Role::ObjectionType => match choose(&f.options, i)? {
                 Some((o, s)) => {
                     choice = Some(o.text.clone());
@@ -265,6 +323,20 @@ pub fn fill(form: &Form, i: &Inputs, letter: &str) -> Result<Vec<Filled>, FillEr
                 }
                 None => (None, Source::NotFilled),
             },
+            // A country typed in (no list): the name, from its code when it is known.
+            Role::Country if f.options.is_empty() => {
+                let named = i.country.as_deref().map(|c| {
+                    super::lang::country(c)
+                        .map(|(_, name, _)| name.to_string())
+                        .unwrap_or_else(|| crate::text::clean_line(c, 60))
+                });
+                let by_region = match i.region {
+                    Some(Region::Uk) => Some("United Kingdom".to_string()),
+                    Some(Region::Ch) => Some("Switzerland".to_string()),
+                    _ => None,
+                };
+                from(named.or(by_region), Source::User)
+            }
             Role::Country => match country(&f.options, i)? {
                 Some((o, s)) => {
                     choice = Some(o.text.clone());

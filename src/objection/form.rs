@@ -34,6 +34,9 @@ pub struct Form {
     pub omitted: usize,
     /// Options past [`MAX_OPTIONS`] in any select, counted but not kept.
     pub omitted_options: usize,
+    /// The fields LinkedIn is reported to ask for (no form was found in the page), with the
+    /// tool's own option values.
+    pub reported: bool,
 }
 
 /// The most fields a form may show; a page with more is cut (and says so), never echoed whole.
@@ -360,6 +363,7 @@ impl Reading {
             self.has_textarea,
             count,
             Form {
+                reported: false,
                 fields,
                 omitted: self.omitted,
                 omitted_options,
@@ -415,6 +419,7 @@ pub fn role(f: &Field) -> Role {
         _ if has("email") || has("e-mail") => Role::Email,
         _ if f.kind == "url" || (has("profile") && (has("url") || has("link"))) => Role::ProfileUrl,
         "select" => Role::Other,
+        _ if has("country") => Role::Country,
         _ if has("first") && has("last") => Role::FullName,
         _ if has("first") && has("name") => Role::FirstName,
         _ if (has("last") || has("surname") || has("family")) && has("name") => Role::LastName,
@@ -432,7 +437,15 @@ pub fn looks_like_objection_form(form: &Form) -> bool {
 }
 
 /// The fields the contract reports, for when the page cannot be fetched or read.
-pub fn fallback_form() -> Form {
+/// The option values of [`fallback_form`]'s list.
+pub const OPTION_CONTENT_AI: &str = "content_ai";
+pub const OPTION_OTHER_AI: &str = "other_ai";
+
+/// The fields LinkedIn's form is reported to ask for (the page is rendered in the browser, so
+/// the page the server sends holds none), labelled in `lang`; since 2025 its list holds an
+/// option for content-creation AI training, and a confirmation checkbox follows the choice.
+pub fn fallback_form(lang: super::Lang) -> Form {
+    let ui = super::ui::ui(lang);
     let field = |name: &str, label: &str, kind: &str, options: &[(&str, &str)]| Field {
         name: name.to_string(),
         label: Some(label.to_string()),
@@ -449,20 +462,24 @@ pub fn fallback_form() -> Form {
     };
     Form {
         fields: vec![
-            field("name", "Name", "text", &[]),
-            field("email", "Email address", "email", &[]),
+            field("name", ui.name, "text", &[]),
+            field("email", ui.email, "email", &[]),
+            field("country", ui.country, "text", &[]),
             field(
                 "objection_type",
-                "Kind of objection",
+                ui.object_to,
                 "select",
                 &[
-                    ("ai_training", "Use of my data for AI model training"),
-                    ("other", "Other"),
+                    (OPTION_OTHER_AI, ui.option_other_ai),
+                    (OPTION_CONTENT_AI, ui.option_genai),
+                    ("other", ui.option_other),
                 ],
             ),
-            field("explanation", "Explanation", "textarea", &[]),
+            field("explanation", ui.letter, "textarea", &[]),
+            field("confirm", ui.confirm, "checkbox", &[]),
         ],
         omitted: 0,
         omitted_options: 0,
+        reported: true,
     }
 }

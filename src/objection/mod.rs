@@ -4,14 +4,19 @@
 
 pub mod fill;
 pub mod form;
-pub mod letter;
+pub mod lang;
+pub mod letters;
+pub mod page;
+pub mod ui;
 
-pub use fill::{FillError, Filled, Inputs, Region, Source, fill};
+pub use fill::{FillError, Filled, Inputs, Region, Source, fill, is_email};
 pub use form::{
     Field, Form, FormOption, MAX_FIELDS, MAX_OPTIONS, fallback_form, looks_like_objection_form,
     parse_form, parse_form_within,
 };
-pub use letter::{explanation, html_page};
+pub use lang::Lang;
+pub use letters::letter;
+pub use page::html_page;
 
 /// The most time reading a page's form may take, wherever a page is read (`objection`,
 /// `drift`, the fixtures' self-check).
@@ -31,7 +36,7 @@ mod tests {
             objection_type: None,
             region: Some(Region::Eea),
             country: None,
-            reason: None,
+            grounds: None,
             include_genai: false,
             genai_state: State::Off,
         }
@@ -65,7 +70,7 @@ mod tests {
         );
         assert_eq!(t.options.len(), 5);
         assert_eq!(form.fields[1].preset.as_deref(), Some("TS-DPRO"));
-        let filled = fill(&form, &inputs(), &explanation(&inputs())).unwrap();
+        let filled = fill(&form, &inputs(), &letter(&inputs(), Lang::En)).unwrap();
         assert_eq!(
             by_name(&filled, "fullName").value.as_deref(),
             Some("Ada Lovelace")
@@ -90,7 +95,7 @@ mod tests {
     #[test]
     fn the_reordered_form_with_wrapping_labels() {
         let form = parse_form(embedded("forms/ts-dpro.reordered.html").unwrap()).unwrap();
-        let filled = fill(&form, &inputs(), &explanation(&inputs())).unwrap();
+        let filled = fill(&form, &inputs(), &letter(&inputs(), Lang::En)).unwrap();
         let cat = by_name(&filled, "request_category");
         assert_eq!(cat.label.as_deref(), Some("Type of request"));
         assert_eq!(cat.value.as_deref(), Some("ml"));
@@ -121,14 +126,14 @@ mod tests {
         let form = parse_form(embedded("forms/ts-dpro.html").unwrap()).unwrap();
         let mut i = inputs();
         i.objection_type = Some("other".into());
-        let filled = fill(&form, &i, &explanation(&i)).unwrap();
+        let filled = fill(&form, &i, &letter(&i, Lang::En)).unwrap();
         let t = by_name(&filled, "objectionType");
         assert_eq!(
             (t.value.as_deref(), t.source),
             (Some("OTHER"), Source::User)
         );
         i.objection_type = Some("astrology".into());
-        let err = fill(&form, &i, &explanation(&i)).unwrap_err();
+        let err = fill(&form, &i, &letter(&i, Lang::En)).unwrap_err();
         assert!(
             matches!(&err, FillError::TypeNone { options, .. } if options.contains("Direct marketing")),
             "{err:?}"
@@ -137,38 +142,14 @@ mod tests {
         let mut i = inputs();
         i.include_genai = true;
         assert_eq!(
-            by_name(&fill(&form, &i, &explanation(&i)).unwrap(), "objectionType")
-                .value
-                .as_deref(),
+            by_name(
+                &fill(&form, &i, &letter(&i, Lang::En)).unwrap(),
+                "objectionType"
+            )
+            .value
+            .as_deref(),
             Some("AI_ML_PERSONALIZATION")
         );
-    }
-
-    #[test]
-    fn the_template_follows_region_toggle_and_reason() {
-        let mut i = inputs();
-        let t = explanation(&i);
-        assert!(t.contains("Article 21 of the General Data Protection Regulation"));
-        assert!(t.contains("age and gender"));
-        assert!(t.contains("already turned off"));
-        assert!(!t.contains("generative AI models that create content"));
-        i.region = None;
-        i.genai_state = State::On;
-        i.include_genai = true;
-        i.reason = Some("I never agreed to this.".into());
-        let t = explanation(&i);
-        assert!(t.contains("the data protection law that applies to me"));
-        assert!(
-            t.contains("is still on in my account; my objection covers that use of my data too")
-        );
-        assert!(t.contains("train generative AI models"));
-        assert!(t.contains("In my own words: I never agreed to this."));
-        assert!(!t.contains("already turned off"));
-        i.genai_state = State::Unknown;
-        let t = explanation(&i);
-        assert!(!t.contains("already turned off") && !t.contains("still on"));
-        i.region = Some(Region::Uk);
-        assert!(explanation(&i).contains("UK GDPR"));
     }
 
     #[test]
@@ -184,21 +165,47 @@ mod tests {
                 &parse_form(embedded(page).unwrap()).unwrap()
             ));
         }
-        let filled = fill(&fallback_form(), &inputs(), &explanation(&inputs())).unwrap();
-        assert!(filled.iter().all(|f| f.value.is_some()), "{filled:?}");
+        let mut i = inputs();
+        i.country = Some("de".into());
+        let filled = fill(&fallback_form(Lang::De), &i, &letter(&i, Lang::De)).unwrap();
+        let value = |name: &str| by_name(&filled, name).value.clone();
+        assert_eq!(value("country").as_deref(), Some("Germany"));
+        assert_eq!(
+            value("objection_type").as_deref(),
+            Some(form::OPTION_OTHER_AI)
+        );
+        assert!(value("explanation").unwrap().contains("Art. 21 Abs. 1"));
+        assert_eq!(by_name(&filled, "confirm").source, Source::NotFilled);
+        assert_eq!(
+            by_name(&filled, "email").label.as_deref(),
+            Some("E-Mail-Adresse")
+        );
+        i.include_genai = true;
+        let filled = fill(&fallback_form(Lang::En), &i, "").unwrap();
+        assert_eq!(
+            by_name(&filled, "objection_type").value.as_deref(),
+            Some(form::OPTION_CONTENT_AI)
+        );
     }
 
     #[test]
     fn the_html_page_escapes_values() {
         let mut i = inputs();
-        i.reason = Some("<script>alert(1)</script> & \"quotes\"".into());
-        let filled = fill(&fallback_form(), &i, &explanation(&i)).unwrap();
+        i.grounds = Some("<script>alert(1)</script> & \"quotes\"".into());
+        let filled = fill(&fallback_form(Lang::Fr), &i, &letter(&i, Lang::Fr)).unwrap();
         let page = html_page(
             "https://www.linkedin.com/help/linkedin/ask/TS-DPRO",
             &filled,
+            Lang::Fr,
+            &["<b>step</b>".to_string()],
         );
-        assert!(!page.contains("<script>alert"));
+        assert!(!page.contains("<script>alert") && !page.contains("<b>step"));
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
-        assert_eq!(page.matches("data-copy=").count(), 4);
+        assert!(page.contains("<html lang=\"fr\">"));
+        // Name, email and the letter can be copied; the option is shown as what to pick and
+        // the confirmation as a checkbox; the country is left to the member.
+        assert_eq!(page.matches("data-copy=").count(), 3, "{page}");
+        assert!(page.contains("<strong>Choisir:</strong>"));
+        assert!(page.contains("type=\"checkbox\" disabled"));
     }
 }

@@ -49,6 +49,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed![
     "discovery/PRIVACY.new-setting.json",
     "discovery/SIGN_IN_AND_SECURITY.json",
     "forms/ts-dpro.html",
+    "forms/ts-dpro.shell.html",
     "forms/ts-dpro.reordered.html",
     "me/ada-lovelace.json",
     "me/grace-hopper.normalized.json",

@@ -15,6 +15,10 @@ use crate::linkedin::endpoints::{
 };
 use crate::linkedin::session::mint_jsessionid;
 
+/// The objection form's page as LinkedIn's Help Center serves it: a shell its script renders
+/// the form into, so it holds no `<form>` (an account's `form` serves another page).
+const DEFAULT_FORM: &str = "forms/ts-dpro.shell.html";
+
 impl Shared {
     pub(super) fn route(&self, rq: &Incoming) -> (Option<String>, Answer) {
         if rq.method == "GET" && rq.path == LOG_PATH {
@@ -26,7 +30,7 @@ impl Shared {
             Some((e, _)) if std::ptr::eq(e, &LOGIN_START) => return (None, self.login_start(rq)),
             Some((e, _)) if std::ptr::eq(e, &LOGIN) => return self.login(rq),
             Some((e, _)) if std::ptr::eq(e, &OBJECTION_FORM) && rq.cookie("li_at").is_none() => {
-                return (None, self.form_page("forms/ts-dpro.html", None));
+                return (None, self.form_page(DEFAULT_FORM, None));
             }
             _ => {}
         }
@@ -79,7 +83,7 @@ impl Shared {
             }
         } else if std::ptr::eq(endpoint, &OBJECTION_FORM) {
             self.form_page(
-                account.spec.form.as_deref().unwrap_or("forms/ts-dpro.html"),
+                account.spec.form.as_deref().unwrap_or(DEFAULT_FORM),
                 Some(account),
             )
         } else if std::ptr::eq(endpoint, &CARD) {

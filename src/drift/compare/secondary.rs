@@ -111,7 +111,19 @@ pub(super) fn compare_form(f: &mut Findings<'_>, b: &str, c: &str) {
             );
             return;
         }
-        (false, _) => return,
+        // The Help Center renders the form in the browser; a form served in the page itself is
+        // new: the tool maps its fields from now on, and the maintainers should look.
+        (false, true) => {
+            f.add(
+                Severity::Notable,
+                "form_appeared",
+                None,
+                "the page now holds the objection form itself (before, it was rendered in the browser): its fields are mapped from now on"
+                    .to_string(),
+            );
+            return;
+        }
+        (false, false) => return,
         (true, true) => {}
     }
     let fields = |form: &Option<objection::Form>| -> BTreeMap<String, (String, Option<String>)> {

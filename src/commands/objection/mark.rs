@@ -1,0 +1,285 @@
+//! `objection --mark-sent`, `--confirmed` and `--extended`: the member records in the history
+//! when they sent the objection, when LinkedIn answered in writing, and when LinkedIn said it
+//! takes two more months; `history` then shows when the answer is due (GDPR Article 12(3)).
+
+use serde::Serialize;
+
+use super::super::Ctx;
+use super::super::exit::Exit;
+use crate::clock::Day;
+use crate::error::Error;
+use crate::history::timeline::{self, Objection};
+use crate::output::{Csv, Style, View, Words};
+use crate::report::Identity;
+
+/// What the member marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mark {
+    Sent,
+    Confirmed,
+    Extended,
+}
+
+impl Mark {
+    fn flag(self) -> &'static str {
+        match self {
+            Mark::Sent => "--mark-sent",
+            Mark::Confirmed => "--confirmed",
+            Mark::Extended => "--extended",
+        }
+    }
+}
+
+/// What was recorded.
+#[derive(Serialize)]
+struct Marked {
+    schema: u32,
+    tool: crate::report::Tool,
+    account: Identity,
+    marked: Mark,
+    /// The day marked (YYYY-MM-DD).
+    on: String,
+    sent_on: Option<String>,
+    answer_due: Option<String>,
+    extended: bool,
+    confirmed_on: Option<String>,
+    /// What an earlier mark said that this one replaces, when it did.
+    replaces: Option<String>,
+    history: String,
+}
+
+impl View for Marked {
+    fn table(&self, s: &Style, w: &Words) -> String {
+        let mut out = String::new();
+        let said = match self.marked {
+            Mark::Sent => format!(
+                "{} you sent your objection on {}. LinkedIn must answer within {} (GDPR Article 12(3)): by {}.",
+                s.bold("Recorded:"),
+                self.on,
+                if self.extended {
+                    "three months, as it announced"
+                } else {
+                    "one month"
+                },
+                self.answer_due.as_deref().unwrap_or("-")
+            ),
+            Mark::Confirmed => format!(
+                "{} LinkedIn answered your objection (sent {}) on {}.",
+                s.bold("Recorded:"),
+                self.sent_on.as_deref().unwrap_or("-"),
+                self.on
+            ),
+            Mark::Extended => format!(
+                "{} on {} LinkedIn announced it takes two more months: its answer to your objection (sent {}) is due by {}.",
+                s.bold("Recorded:"),
+                self.on,
+                self.sent_on.as_deref().unwrap_or("-"),
+                self.answer_due.as_deref().unwrap_or("-")
+            ),
+        };
+        out.push_str(&s.wrap(&said, ""));
+        out.push('\n');
+        if let Some(r) = &self.replaces {
+            out.push_str(&s.wrap(&format!("This replaces {r}."), ""));
+            out.push('\n');
+        }
+        out.push_str(&s.wrap(
+            &format!(
+                "`{}` shows how long is left; `{}` fails a scheduled check once it is overdue.",
+                w.command("history"),
+                w.command("history --fail-on-overdue")
+            ),
+            "",
+        ));
+        out.push('\n');
+        out
+    }
+
+    fn csv(&self, csv: &mut Csv) {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            marked: Mark,
+            on: &'a str,
+            sent_on: Option<&'a str>,
+            answer_due: Option<&'a str>,
+            extended: bool,
+            confirmed_on: Option<&'a str>,
+            replaces: Option<&'a str>,
+            history: &'a str,
+        }
+        csv.row(&Row {
+            marked: self.marked,
+            on: &self.on,
+            sent_on: self.sent_on.as_deref(),
+            answer_due: self.answer_due.as_deref(),
+            extended: self.extended,
+            confirmed_on: self.confirmed_on.as_deref(),
+            replaces: self.replaces.as_deref(),
+            history: &self.history,
+        });
+    }
+}
+
+fn day_of(ctx: &Ctx, mark: Mark, date: &str) -> anyhow::Result<Day> {
+    let today = Day::of(ctx.time.clock.now());
+    let day = if date == "today" {
+        today
+    } else {
+        Day::parse(date).ok_or_else(|| {
+            Error::usage(
+                format!(
+                    "{} {:?} is not a date",
+                    mark.flag(),
+                    crate::text::clean_line(date, 40)
+                ),
+                Some(format!(
+                    "give the day as YYYY-MM-DD, e.g. {} 2026-11-02",
+                    mark.flag()
+                )),
+            )
+        })?
+    };
+    // Today is the UTC day; a day ahead of it is already today east of Greenwich.
+    if day.days() > today.days() + 1 {
+        return Err(Error::usage(
+            format!("{} {day} is in the future", mark.flag()),
+            Some("give the day it happened".to_string()),
+        )
+        .into());
+    }
+    Ok(day)
+}
+
+/// Records `mark` on `date` (YYYY-MM-DD or `today`) for the member this session is. With
+/// `extended` and [`Mark::Sent`], the extension is recorded too.
+pub fn run(ctx: &Ctx, mark: Mark, date: &str, extended: bool) -> anyhow::Result<Exit> {
+    let day = day_of(ctx, mark, date)?;
+    let path = match &ctx.settings.history {
+        crate::settings::HistoryPlace::File(p) => p.clone(),
+        crate::settings::HistoryPlace::Off(why) => {
+            return Err(Error::usage(
+                format!(
+                    "{} records in the history, and there is none: {why}",
+                    mark.flag()
+                ),
+                Some("give --history FILE".to_string()),
+            )
+            .into());
+        }
+    };
+    let conn = ctx.connector.connect()?;
+    let mut account = conn.identity.clone();
+    ctx.identify(&conn.member(), &mut account)?;
+    let Some(member) = account.member_key().map(str::to_string) else {
+        return Err(Error::usage(
+            "cannot tell whose account this is, so nothing was recorded",
+            Some("sign in with a stored profile and try again".to_string()),
+        )
+        .into());
+    };
+    let mut history = crate::history::History::open(&path)?;
+    let who = crate::history::Who {
+        site: ctx.connector.site(),
+        member,
+        profile: account.profile.clone(),
+    };
+    let today = Day::of(ctx.time.clock.now());
+    let latest = |history: &crate::history::History| -> anyhow::Result<Option<Objection>> {
+        Ok(
+            timeline::objections(history, &crate::history::Filter::default(), today)?
+                .into_iter()
+                .rev()
+                .find(|o| o.site == who.site && o.member == who.member),
+        )
+    };
+    let before = latest(&history)?;
+    let sent_before = before.as_ref().filter(|o| o.sent_on.is_some());
+    let at = ctx.time.clock.rfc3339();
+    let replaces = match mark {
+        Mark::Sent => {
+            // A second date for the same objection (no new draft since) corrects the first.
+            let replaces = before
+                .as_ref()
+                .filter(|o| o.sent_on.is_some())
+                .and_then(|o| o.sent_on.clone())
+                .map(|d| format!("the day sent recorded before, {d}"));
+            history.record_objection_sent(&who, &at, day)?;
+            if extended {
+                history.record_objection_extended(&who, &at, day)?;
+            }
+            replaces
+        }
+        Mark::Confirmed | Mark::Extended => {
+            let Some(sent) = sent_before else {
+                return Err(Error::usage(
+                    format!(
+                        "{} needs an objection marked sent, and the history has none for this account",
+                        mark.flag()
+                    ),
+                    Some("record the day you sent it first: --mark-sent YYYY-MM-DD".to_string()),
+                )
+                .into());
+            };
+            if let Some(s) = sent.sent_on.as_deref().and_then(Day::parse)
+                && day.days() < s.days()
+            {
+                return Err(Error::usage(
+                    format!(
+                        "{} {day} is before the objection was sent ({s})",
+                        mark.flag()
+                    ),
+                    Some("give the day it happened".to_string()),
+                )
+                .into());
+            }
+            if mark == Mark::Confirmed {
+                let replaces = sent
+                    .confirmed_on
+                    .clone()
+                    .map(|d| format!("the answer recorded before, on {d}"));
+                history.record_objection_confirmed(&who, &at, day)?;
+                replaces
+            } else {
+                let replaces = sent
+                    .extended
+                    .then(|| "the extension recorded before".to_string());
+                history.record_objection_extended(&who, &at, day)?;
+                replaces
+            }
+        }
+    };
+    let after = latest(&history)?.unwrap_or_else(|| unreachable_objection(&who));
+    ctx.out.print(&Marked {
+        schema: 1,
+        tool: crate::report::Tool::default(),
+        account,
+        marked: mark,
+        on: day.to_string(),
+        sent_on: after.sent_on,
+        answer_due: after.answer_due,
+        extended: after.extended,
+        confirmed_on: after.confirmed_on,
+        replaces,
+        history: path.display().to_string(),
+    })?;
+    Ok(Exit::Ok)
+}
+
+/// A record was just written, so the history holds an objection; should reading it back find
+/// none, the view says nothing was due rather than failing after the write.
+fn unreachable_objection(who: &crate::history::Who) -> Objection {
+    Objection {
+        site: who.site.clone(),
+        member: who.member.clone(),
+        profile: who.profile.clone(),
+        drafted_at: None,
+        fields: Vec::new(),
+        sent_on: None,
+        answer_due: None,
+        days_left: None,
+        extended: false,
+        confirmed_on: None,
+        overdue: false,
+    }
+}
