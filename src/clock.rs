@@ -216,6 +216,19 @@ impl Day {
         }
     }
 
+    /// The day itself, or the Monday after it when it is a Saturday or a Sunday: a period that
+    /// ends on a weekend ends on the next working day (Regulation 1182/71, Art. 3(4); public
+    /// holidays, which differ by country, are not known here).
+    pub fn next_working_day(self) -> Day {
+        // 1970-01-01 was a Thursday: 0 is Monday.
+        let weekday = (self.days() + 3).rem_euclid(7);
+        match weekday {
+            5 => Day::from_days(self.days() + 2),
+            6 => Day::from_days(self.days() + 1),
+            _ => self,
+        }
+    }
+
     /// The start of the day, as records write times.
     pub fn start_rfc3339(self) -> String {
         format!("{self}T00:00:00Z")

@@ -284,30 +284,43 @@ fn the_deadline_is_kept_and_an_overdue_answer_fails_the_check() {
     ]));
     assert_eq!(r.code, 0, "{r:?}");
     let v = r.json();
-    assert_eq!(v["answer_due"], "2026-11-01");
+    // One month is 2026-11-01, a Sunday: the answer is due on the next working day.
+    assert_eq!(v["answer_due"], "2026-11-02");
     assert!(
         v["replaces"].as_str().unwrap().contains("2026-09-30"),
         "{v}"
     );
     assert_eq!(
         objections("2026-10-20T08:00:00Z")[0]["answer_due"],
-        "2026-11-01"
+        "2026-11-02"
     );
 
     assert_eq!(overdue("2026-10-20T08:00:00Z").code, 0);
     let r = overdue("2026-11-05T08:00:00Z");
     assert_eq!(r.code, 1, "{r:?}");
     assert!(
-        r.stderr.contains("OVERDUE") && r.stderr.contains("2026-11-01"),
+        r.stderr.contains("OVERDUE") && r.stderr.contains("2026-11-02"),
         "{}",
         r.stderr
     );
-    assert!(r.stdout.contains("overdue by 4 day(s)"), "{}", r.stdout);
+    assert!(r.stdout.contains("overdue by 3 day(s)"), "{}", r.stdout);
+    // Neither --since nor --profile hides it from the check; no history at all is an error.
+    let r = run(at(&w, "2026-11-05T08:00:00Z", &h).args([
+        "history",
+        "--since",
+        "2026-10-20",
+        "--fail-on-overdue",
+    ]));
+    assert_eq!(r.code, 1, "{r:?}");
+    let r = run(at(&w, "2026-11-05T08:00:00Z", &w.path("missing.sqlite3"))
+        .args(["history", "--fail-on-overdue"]));
+    assert_eq!(r.code, 2, "{r:?}");
 
     // LinkedIn announced an extension: three months from the day sent.
     let r = run(at(&w, "2026-10-25T08:00:00Z", &h).args(["objection", "--extended"]));
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("due by 2027-01-01"), "{}", r.stdout);
+    assert!(!r.stderr.contains("within one month"), "{}", r.stderr);
     assert_eq!(overdue("2026-11-05T08:00:00Z").code, 0);
     assert_eq!(objections("2026-11-05T08:00:00Z")[0]["extended"], true);
     assert_eq!(overdue("2027-01-05T08:00:00Z").code, 1);
@@ -338,6 +351,62 @@ fn the_deadline_is_kept_and_an_overdue_answer_fails_the_check() {
     let r =
         run(at(&w, "2026-12-02T08:00:00Z", &h).args(["objection", "--confirmed", "2026-09-01"]));
     assert_eq!(r.code, 2, "{r:?}");
+
+    // Sent again after the answer: another objection, not a correction of the answered one.
+    let r = run(at(&w, "2027-03-01T08:00:00Z", &h).args([
+        "objection",
+        "--mark-sent",
+        "2027-03-01",
+        "--json",
+    ]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.json()["replaces"], Value::Null);
+    let all = objections("2027-05-01T08:00:00Z");
+    assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
+    assert_eq!(all[1]["confirmed_on"], Value::Null);
+    assert_eq!(all[1]["overdue"], true);
+}
+
+#[test]
+fn two_submissions_are_answered_in_turn_and_a_late_extension_changes_nothing() {
+    let w = World::new();
+    let h = w.path("history.sqlite3");
+    let mark = |when: &str, args: &[&str]| {
+        let r = run(at(&w, when, &h).arg("objection").args(args));
+        assert_eq!(r.code, 0, "{args:?}: {r:?}");
+    };
+    let overdue = |when: &str| run(at(&w, when, &h).args(["history", "--fail-on-overdue"])).code;
+    // Two objections: each drafted (`objection`), then sent.
+    mark("2026-10-01T08:00:00Z", &["--email", "ada@example.com"]);
+    mark("2026-10-01T09:00:00Z", &["--mark-sent", "2026-10-01"]);
+    mark(
+        "2026-10-02T08:00:00Z",
+        &["--email", "ada@example.com", "--include-genai"],
+    );
+    mark("2026-10-02T09:00:00Z", &["--mark-sent", "2026-10-02"]);
+    assert_eq!(overdue("2026-11-05T08:00:00Z"), 1);
+    // The first answer belongs to the oldest one open, the second to the next.
+    mark("2026-11-05T09:00:00Z", &["--confirmed", "2026-11-04"]);
+    assert_eq!(overdue("2026-11-06T08:00:00Z"), 1);
+    mark("2026-11-06T09:00:00Z", &["--confirmed", "2026-11-06"]);
+    assert_eq!(overdue("2026-11-07T08:00:00Z"), 0);
+
+    // An extension announced after the first month does not move the due day.
+    let w = World::new();
+    let h = w.path("history.sqlite3");
+    let r =
+        run(at(&w, "2026-10-01T08:00:00Z", &h).args(["objection", "--mark-sent", "2026-10-01"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(at(&w, "2026-12-20T08:00:00Z", &h).args(["objection", "--extended", "2026-12-18"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("within one month"), "{}", r.stderr);
+    let r = run(at(&w, "2026-12-20T08:00:00Z", &h).args(["history", "--fail-on-overdue"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    // One announced in time does.
+    let r = run(at(&w, "2026-12-20T08:00:00Z", &h).args(["objection", "--extended", "2026-10-20"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(at(&w, "2026-12-20T08:00:00Z", &h).args(["history", "--fail-on-overdue"]));
+    assert_eq!(r.code, 0, "{r:?}");
 }
 
 #[test]

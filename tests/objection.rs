@@ -385,14 +385,14 @@ fn the_country_is_filled_by_code_name_or_region() {
     );
     let r = w.run(
         "form-page",
-        &["objection", "--email", "a@b.c", "--country", "Atlantis"],
+        &["objection", "--email", "a@b.co", "--country", "Atlantis"],
     );
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("--country"), "{}", r.stderr);
     // Several names hold the text: never a silent pick; the candidates are named.
     let r = w.run(
         "form-page",
-        &["objection", "--email", "a@b.c", "--country", "united"],
+        &["objection", "--email", "a@b.co", "--country", "united"],
     );
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("United Kingdom (GB)"), "{}", r.stderr);
@@ -403,7 +403,7 @@ fn the_country_is_filled_by_code_name_or_region() {
         &[
             "objection",
             "--email",
-            "a@b.c",
+            "a@b.co",
             "--region",
             "uk",
             "--country",

@@ -124,8 +124,24 @@ pub fn run(ctx: &Ctx, args: HistoryArgs) -> anyhow::Result<Exit> {
         },
     };
     ctx.out.print(&view)?;
-    let overdue: Vec<&Objection> = view.objections.iter().filter(|o| o.overdue).collect();
-    if args.fail_on_overdue && !overdue.is_empty() {
+    if !args.fail_on_overdue {
+        return Ok(Exit::Ok);
+    }
+    // The check never fails open: no history is an error, and --since or --profile never
+    // hide an overdue objection from it.
+    let Some(h) = &history else {
+        return Err(Error::usage(
+            format!(
+                "there is no history at {}, so no objection can be checked",
+                path.display()
+            ),
+            Some("give the history's path with --history FILE".to_string()),
+        )
+        .into());
+    };
+    let all = timeline::objections(h, &Filter::default(), today)?;
+    let overdue: Vec<&Objection> = all.iter().filter(|o| o.overdue).collect();
+    if !overdue.is_empty() {
         for o in &overdue {
             ctx.out.warn(&format!(
                 "OVERDUE: LinkedIn's answer to the objection {} sent on {} was due by {}, and none is recorded",

@@ -98,8 +98,10 @@ pub struct Objection {
     pub answer_due: Option<String>,
     /// Days from today until the answer is due (negative: overdue).
     pub days_left: Option<i64>,
-    /// Whether LinkedIn announced it takes two more months.
+    /// Whether LinkedIn announced, within the first month, that it takes two more months.
     pub extended: bool,
+    /// The day LinkedIn announced an extension, when it did (also one that came late).
+    pub extended_on: Option<String>,
     /// The day the member says LinkedIn answered in writing.
     pub confirmed_on: Option<String>,
     /// Sent, past due, and no answer recorded.
@@ -118,6 +120,7 @@ impl Objection {
             answer_due: None,
             days_left: None,
             extended: false,
+            extended_on: None,
             confirmed_on: None,
             overdue: false,
         }
@@ -128,7 +131,18 @@ impl Objection {
         let Some(sent) = self.sent_on.as_deref().and_then(Day::parse) else {
             return;
         };
-        let due = sent.plus_months(if self.extended { 3 } else { 1 });
+        // An extension counts only when announced within the first month (Art. 12(3)).
+        let first = sent.plus_months(1).next_working_day();
+        self.extended = self
+            .extended_on
+            .as_deref()
+            .and_then(Day::parse)
+            .is_some_and(|d| d.days() <= first.days());
+        let due = if self.extended {
+            sent.plus_months(3).next_working_day()
+        } else {
+            first
+        };
         let left = due.days() - today.days();
         self.answer_due = Some(due.to_string());
         self.days_left = Some(left);
@@ -147,10 +161,13 @@ pub fn objections(history: &History, filter: &Filter, today: Day) -> Result<Vec<
             .as_deref()
             .and_then(|d| serde_json::from_str(d).ok())
             .unwrap_or_default();
+        // A draft belongs to the member's objection not yet sent; a day sent to the newest one
+        // not yet answered (a second day without a new draft corrects the first).
         let open = out.iter().rposition(|o| {
             o.site == r.site
                 && o.member == r.member
-                && (o.sent_on.is_none() || r.kind == Kind::ObjectionSent)
+                && (o.sent_on.is_none()
+                    || (r.kind == Kind::ObjectionSent && o.confirmed_on.is_none()))
         });
         match r.kind {
             Kind::ObjectionDraft => {
@@ -201,17 +218,14 @@ pub fn objections(history: &History, filter: &Filter, today: Day) -> Result<Vec<
                 let Some(day) = detail[key].as_str().and_then(Day::parse) else {
                     return;
                 };
-                let Some(o) = out
-                    .iter_mut()
-                    .rev()
-                    .find(|o| o.site == r.site && o.member == r.member && o.sent_on.is_some())
-                else {
+                let Some(i) = target(&out, &r.site, &r.member) else {
                     return;
                 };
+                let o = &mut out[i];
                 if r.kind == Kind::ObjectionConfirmed {
                     o.confirmed_on = Some(day.to_string());
                 } else {
-                    o.extended = true;
+                    o.extended_on = Some(day.to_string());
                 }
                 o.settle(today);
             }
@@ -219,6 +233,17 @@ pub fn objections(history: &History, filter: &Filter, today: Day) -> Result<Vec<
         }
     })?;
     Ok(out)
+}
+
+/// The objection an answer or an extension belongs to: the member's oldest one sent and not
+/// answered (two submissions are answered in turn), else the newest one sent (a second answer
+/// replaces the first).
+pub fn target(objections: &[Objection], site: &str, member: &str) -> Option<usize> {
+    let mine = |o: &Objection| o.site == site && o.member == member && o.sent_on.is_some();
+    objections
+        .iter()
+        .position(|o| mine(o) && o.confirmed_on.is_none())
+        .or_else(|| objections.iter().rposition(mine))
 }
 
 #[cfg(test)]

@@ -97,23 +97,36 @@ impl Inputs {
     }
 }
 
-/// Whether `text` is an e-mail address: one `@` between a local part and a domain with a dot,
-/// no spaces or control characters, at most 254 characters.
+/// Whether `text` is an e-mail address: a dot-atom local part (no leading, trailing or double
+/// dot), `@`, and a domain of letter-digit-hyphen labels (letters may be any script's) with no
+/// hyphen at either end and a top-level label of two or more letters; at most 254 characters.
 pub fn is_email(text: &str) -> bool {
     let t = text.trim();
-    let Some((local, domain)) = t.split_once('@') else {
+    let Some((local, domain)) = t.rsplit_once('@') else {
         return false;
     };
-    t.len() <= 254
-        && !local.is_empty()
+    let atom = |c: char| {
+        c.is_ascii_alphanumeric()
+            || "!#$%&'*+/=?^_{|}~-".contains(c)
+            || (!c.is_ascii() && c.is_alphanumeric())
+    };
+    let local_ok = !local.is_empty()
         && local.len() <= 64
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && t.chars()
-            .all(|c| !c.is_whitespace() && !c.is_control() && c != '<' && c != '>' && c != ',')
+        && local
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(atom));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    let tld_ok = labels
+        .last()
+        .is_some_and(|l| l.chars().count() >= 2 && l.chars().all(char::is_alphabetic));
+    t.len() <= 254 && local_ok && labels.len() >= 2 && labels.iter().all(label_ok) && tld_ok
 }
 
 /// How well an option matches "AI / machine learning / personalisation".

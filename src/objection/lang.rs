@@ -158,13 +158,68 @@ const COUNTRIES: &[(&str, &str, Region)] = &[
     ("CH", "Switzerland", Region::Ch),
 ];
 
-/// A country named by its ISO code or English name: its code, name and region. `None` for a
-/// country outside the EU/EEA, the UK and Switzerland (or one not known).
+/// Other names members write: the EU's own codes (EL, UK), the countries' names in their own
+/// languages, and common long forms.
+const ALIASES: &[(&str, &str)] = &[
+    ("UK", "GB"),
+    ("EL", "GR"),
+    ("Great Britain", "GB"),
+    ("England", "GB"),
+    ("Scotland", "GB"),
+    ("Wales", "GB"),
+    ("Northern Ireland", "GB"),
+    ("Deutschland", "DE"),
+    ("Österreich", "AT"),
+    ("Oesterreich", "AT"),
+    ("Schweiz", "CH"),
+    ("Suisse", "CH"),
+    ("Svizzera", "CH"),
+    ("Belgique", "BE"),
+    ("België", "BE"),
+    ("Belgien", "BE"),
+    ("España", "ES"),
+    ("Espana", "ES"),
+    ("Italia", "IT"),
+    ("Nederland", "NL"),
+    ("The Netherlands", "NL"),
+    ("Holland", "NL"),
+    ("Polska", "PL"),
+    ("Czech Republic", "CZ"),
+    ("Česko", "CZ"),
+    ("Danmark", "DK"),
+    ("Eesti", "EE"),
+    ("Suomi", "FI"),
+    ("Hellas", "GR"),
+    ("Ελλάδα", "GR"),
+    ("Magyarország", "HU"),
+    ("Ísland", "IS"),
+    ("Éire", "IE"),
+    ("Latvija", "LV"),
+    ("Lietuva", "LT"),
+    ("Lëtzebuerg", "LU"),
+    ("Luxemburg", "LU"),
+    ("Norge", "NO"),
+    ("România", "RO"),
+    ("Slovensko", "SK"),
+    ("Slovenija", "SI"),
+    ("Sverige", "SE"),
+    ("Hrvatska", "HR"),
+    ("България", "BG"),
+    ("Κύπρος", "CY"),
+];
+
+/// A country named by its ISO code, English name or one of [`ALIASES`]: its code, English name
+/// and region. `None` for a country outside the EU/EEA, the UK and Switzerland (or one not
+/// known).
 pub fn country(text: &str) -> Option<(&'static str, &'static str, Region)> {
     let t = text.trim();
+    let code = ALIASES
+        .iter()
+        .find(|(alias, _)| alias.to_lowercase() == t.to_lowercase())
+        .map_or(t, |(_, code)| *code);
     COUNTRIES
         .iter()
-        .find(|(code, name, _)| code.eq_ignore_ascii_case(t) || name.eq_ignore_ascii_case(t))
+        .find(|(c, name, _)| c.eq_ignore_ascii_case(code) || name.eq_ignore_ascii_case(code))
         .copied()
 }
 
@@ -201,6 +256,10 @@ mod tests {
         assert_eq!(country("Switzerland").map(|c| c.0), Some("CH"));
         assert_eq!(country("united kingdom").map(|c| c.2), Some(Region::Uk));
         assert_eq!(country("US"), None);
+        assert_eq!(country("UK").map(|c| c.0), Some("GB"));
+        assert_eq!(country("EL").map(|c| c.0), Some("GR"));
+        assert_eq!(country("deutschland").map(|c| c.2), Some(Region::Eea));
+        assert_eq!(country("Czech Republic").map(|c| c.0), Some("CZ"));
         assert_eq!(country_code("us").as_deref(), Some("US"));
         assert_eq!(country_code("Atlantis"), None);
     }

@@ -189,6 +189,41 @@ mod tests {
     }
 
     #[test]
+    fn email_addresses_are_checked_by_their_shape() {
+        for good in [
+            "ada@example.com",
+            "a.b+tag@mail.example.co.uk",
+            "josé@exämple.de",
+            "x@y.io",
+        ] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in [
+            "ada",
+            "ada@example",
+            "a;b@x.co",
+            ".a@x.co",
+            "a.@x.co",
+            "a..b@x.co",
+            "a@-x-.co",
+            "a@x.c",
+            "a@x_y.co",
+            "a(b)@x.co",
+            "a@[1.2.3.4]",
+            "a@x.co`id`",
+            "a@x.co&b",
+            "a@x.co\\",
+            "a b@x.co",
+            "a@x..co",
+            "@x.co",
+            "a@",
+            "a@x.co\u{7}",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn the_html_page_escapes_values() {
         let mut i = inputs();
         i.grounds = Some("<script>alert(1)</script> & \"quotes\"".into());

@@ -2,7 +2,7 @@
 //! enter the values, pick the option, paste the letter, tick the confirmation, send it and keep
 //! LinkedIn's e-mail, then record the day it was sent.
 
-use crate::objection::form::{Form, OPTION_CONTENT_AI};
+use crate::objection::form::{Field, Form, OPTION_CONTENT_AI, Role, role};
 use crate::objection::ui::ui;
 use crate::objection::{Filled, Inputs, Lang};
 use crate::output::Words;
@@ -31,11 +31,7 @@ pub fn steps(
     } else {
         fields
             .iter()
-            .find(|f| {
-                f.kind == "select"
-                    && f.choice.is_some()
-                    && !f.name.to_lowercase().contains("countr")
-            })
+            .find(|f| f.choice.is_some() && role(&as_field(f)) == Role::ObjectionType)
             .and_then(|f| f.choice.clone())
             .map(|c| format!("\"{}\"", crate::text::clean_line(&c, 300)))
             .unwrap_or_else(|| ui.option_other_ai.to_string())
@@ -74,4 +70,16 @@ pub fn steps(
     out.push(fill(ui.steps[7], &option));
     out.push(fill(ui.steps[8], &option));
     out
+}
+
+/// A filled field as the form described it, to ask what it is for.
+fn as_field(f: &Filled) -> Field {
+    Field {
+        name: f.name.clone(),
+        label: f.label.clone(),
+        kind: f.kind.clone(),
+        required: false,
+        options: f.options.clone(),
+        preset: None,
+    }
 }

@@ -152,9 +152,13 @@ fn day_of(ctx: &Ctx, mark: Mark, date: &str) -> anyhow::Result<Day> {
 }
 
 /// Records `mark` on `date` (YYYY-MM-DD or `today`) for the member this session is. With
-/// `extended` and [`Mark::Sent`], the extension is recorded too.
-pub fn run(ctx: &Ctx, mark: Mark, date: &str, extended: bool) -> anyhow::Result<Exit> {
+/// [`Mark::Sent`], `extended` (a day, or `today` for the day sent) records an extension too.
+pub fn run(ctx: &Ctx, mark: Mark, date: &str, extended: Option<&str>) -> anyhow::Result<Exit> {
     let day = day_of(ctx, mark, date)?;
+    let extended_on = match extended {
+        Some("today") | None => day,
+        Some(d) => day_of(ctx, Mark::Extended, d)?,
+    };
     let path = match &ctx.settings.history {
         crate::settings::HistoryPlace::File(p) => p.clone(),
         crate::settings::HistoryPlace::Off(why) => {
@@ -185,33 +189,37 @@ pub fn run(ctx: &Ctx, mark: Mark, date: &str, extended: bool) -> anyhow::Result<
         profile: account.profile.clone(),
     };
     let today = Day::of(ctx.time.clock.now());
-    let latest = |history: &crate::history::History| -> anyhow::Result<Option<Objection>> {
-        Ok(
-            timeline::objections(history, &crate::history::Filter::default(), today)?
-                .into_iter()
-                .rev()
-                .find(|o| o.site == who.site && o.member == who.member),
-        )
+    let all = |history: &crate::history::History| -> anyhow::Result<Vec<Objection>> {
+        Ok(timeline::objections(
+            history,
+            &crate::history::Filter::default(),
+            today,
+        )?)
     };
-    let before = latest(&history)?;
-    let sent_before = before.as_ref().filter(|o| o.sent_on.is_some());
+    let before = all(&history)?;
+    let latest = before
+        .iter()
+        .rev()
+        .find(|o| o.site == who.site && o.member == who.member);
+    let target = timeline::target(&before, &who.site, &who.member).map(|i| before[i].clone());
     let at = ctx.time.clock.rfc3339();
     let replaces = match mark {
         Mark::Sent => {
             // A second date for the same objection (no new draft since) corrects the first.
-            let replaces = before
-                .as_ref()
-                .filter(|o| o.sent_on.is_some())
+            // A second day for an objection not yet answered (no new draft since) corrects the
+            // first; an answered one stays as it is and this starts another.
+            let replaces = latest
+                .filter(|o| o.confirmed_on.is_none())
                 .and_then(|o| o.sent_on.clone())
                 .map(|d| format!("the day sent recorded before, {d}"));
             history.record_objection_sent(&who, &at, day)?;
-            if extended {
-                history.record_objection_extended(&who, &at, day)?;
+            if extended.is_some() {
+                history.record_objection_extended(&who, &at, extended_on)?;
             }
             replaces
         }
         Mark::Confirmed | Mark::Extended => {
-            let Some(sent) = sent_before else {
+            let Some(sent) = target.as_ref() else {
                 return Err(Error::usage(
                     format!(
                         "{} needs an objection marked sent, and the history has none for this account",
@@ -242,14 +250,38 @@ pub fn run(ctx: &Ctx, mark: Mark, date: &str, extended: bool) -> anyhow::Result<
                 replaces
             } else {
                 let replaces = sent
-                    .extended
-                    .then(|| "the extension recorded before".to_string());
+                    .extended_on
+                    .clone()
+                    .map(|d| format!("the extension recorded before, on {d}"));
                 history.record_objection_extended(&who, &at, day)?;
                 replaces
             }
         }
     };
-    let after = latest(&history)?.unwrap_or_else(|| unreachable_objection(&who));
+    let after_all = all(&history)?;
+    let after = match mark {
+        Mark::Sent => after_all
+            .iter()
+            .rev()
+            .find(|o| o.site == who.site && o.member == who.member)
+            .cloned(),
+        Mark::Confirmed | Mark::Extended => target
+            .as_ref()
+            .and_then(|t| {
+                after_all
+                    .iter()
+                    .find(|o| o.site == t.site && o.member == t.member && o.sent_on == t.sent_on)
+            })
+            .cloned(),
+    }
+    .unwrap_or_else(|| unreachable_objection(&who));
+    // An extension must be announced within the first month: a late one changes nothing.
+    if (mark == Mark::Extended || extended.is_some()) && !after.extended {
+        ctx.out.warn(&format!(
+            "LinkedIn must announce an extension within one month of receiving the objection (GDPR Article 12(3)); one announced later does not move the day its answer was due ({})",
+            after.answer_due.as_deref().unwrap_or("-")
+        ));
+    }
     ctx.out.print(&Marked {
         schema: 1,
         tool: crate::report::Tool::default(),
@@ -279,6 +311,7 @@ fn unreachable_objection(who: &crate::history::Who) -> Objection {
         answer_due: None,
         days_left: None,
         extended: false,
+        extended_on: None,
         confirmed_on: None,
         overdue: false,
     }

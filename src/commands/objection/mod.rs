@@ -47,6 +47,9 @@ impl From<RegionArg> for Region {
 
 use crate::objection::PARSE_LIMIT;
 
+/// The most of the member's grounds the letter takes.
+const MAX_GROUNDS: usize = 2000;
+
 #[derive(Debug, Args)]
 pub struct ObjectionArgs {
     /// The email address of your LinkedIn account (asked for on a terminal when the page does
@@ -89,14 +92,16 @@ pub struct ObjectionArgs {
     #[arg(long, value_name = "DATE", num_args = 0..=1, default_missing_value = "today",
           conflicts_with_all = ["email", "objection_type", "region", "country", "grounds", "lang", "include_genai", "open", "html", "letter_only", "confirmed"])]
     pub mark_sent: Option<String>,
-    /// Record that LinkedIn answered your objection in writing, on DATE (default today)
+    /// Record that LinkedIn answered your objection in writing (its answer to the objection,
+    /// not the automatic receipt), on DATE (default today)
     #[arg(long, value_name = "DATE", num_args = 0..=1, default_missing_value = "today",
           conflicts_with_all = ["email", "objection_type", "region", "country", "grounds", "lang", "include_genai", "open", "html", "letter_only", "extended"])]
     pub confirmed: Option<String>,
-    /// Record that LinkedIn announced it takes two more months (three in all, GDPR Article
-    /// 12(3)); with --mark-sent, on the day sent, else today
-    #[arg(long, conflicts_with_all = ["email", "objection_type", "region", "country", "grounds", "lang", "include_genai", "open", "html", "letter_only"])]
-    pub extended: bool,
+    /// Record that LinkedIn announced, on DATE, that it takes two more months (three in all,
+    /// GDPR Article 12(3)) [default: today; with --mark-sent, the day sent]
+    #[arg(long, value_name = "DATE", num_args = 0..=1, default_missing_value = "today",
+          conflicts_with_all = ["email", "objection_type", "region", "country", "grounds", "lang", "include_genai", "open", "html", "letter_only"])]
+    pub extended: Option<String>,
 }
 
 fn parse_lang(text: &str) -> std::result::Result<Lang, String> {
@@ -113,13 +118,13 @@ fn parse_lang(text: &str) -> std::result::Result<Lang, String> {
 
 pub fn run(ctx: &Ctx, args: ObjectionArgs) -> anyhow::Result<Exit> {
     if let Some(date) = &args.mark_sent {
-        return mark::run(ctx, Mark::Sent, date, args.extended);
+        return mark::run(ctx, Mark::Sent, date, args.extended.as_deref());
     }
     if let Some(date) = &args.confirmed {
-        return mark::run(ctx, Mark::Confirmed, date, false);
+        return mark::run(ctx, Mark::Confirmed, date, None);
     }
-    if args.extended {
-        return mark::run(ctx, Mark::Extended, "today", false);
+    if let Some(date) = &args.extended {
+        return mark::run(ctx, Mark::Extended, date, None);
     }
     if args
         .objection_type
@@ -254,10 +259,27 @@ pub fn run(ctx: &Ctx, args: ObjectionArgs) -> anyhow::Result<Exit> {
         objection_type: args.objection_type.clone(),
         region,
         country,
-        grounds: grounds.map(|g| crate::text::clean_line(&g, 2000)),
+        grounds: grounds.map(|g| {
+            if g.chars().count() > MAX_GROUNDS {
+                ctx.out.warn(&format!(
+                    "your grounds are longer than {MAX_GROUNDS} characters: the letter keeps the first {MAX_GROUNDS}"
+                ));
+            }
+            crate::text::clean_line(&g, MAX_GROUNDS)
+        }),
         include_genai: args.include_genai,
         genai_state,
     };
+    if inputs
+        .grounds
+        .as_deref()
+        .is_none_or(|g| g.trim().is_empty())
+        && !ctx.out.is_machine()
+    {
+        ctx.out.note(
+            "The letter states a short default for your particular situation; in your own words (--grounds TEXT) the objection is harder to turn down.",
+        );
+    }
     let letter = objection::letter(&inputs, lang);
     if args.letter_only {
         ctx.out.print(&view::LetterOnly {
@@ -346,10 +368,12 @@ fn region_and_country(
         .filter(|c| !c.is_empty())
         .map(str::to_string);
     let known = given.as_deref().and_then(objection::lang::country);
+    // A country the tool does not know by name says nothing about the law; a code it does
+    // not list is outside Europe.
     let region = args.region.map(Region::from).or(match (&given, known) {
         (_, Some((_, _, region))) => Some(region),
-        (Some(_), None) => Some(Region::Other),
-        (None, None) => None,
+        (Some(c), None) if objection::lang::country_code(c).is_some() => Some(Region::Other),
+        _ => None,
     });
     let country = match (given, args.region) {
         (Some(c), _) => Some(c),
