@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measures the figures the issues ask for, against a sandbox running in its own process.
 
-    scripts/bench.py [--runs N] [--no-build] [--only single|bulk|drift|history|surface]
+    scripts/bench.py [--runs N] [--no-build] [--only single|bulk|drift|history|surface|summary]
 
 Prints, for one account:
   - requests made by `audit` with the default catalog (counted by the sandbox's request log);
@@ -28,6 +28,11 @@ for the whole catalog (`--only surface`):
     the pause the tool keeps against LinkedIn (`--delay-ms 2000`, ± 50 %), over --runs and one
     run respectively;
   - the lines the demo audit takes at 80 columns, on a terminal (through `script`) and off one.
+
+for members' reports (`--only summary`):
+  - `summary` over 10,000 and 100,000 reports (an NDJSON file of reports sealed as `audit
+    --report` seals them, each with the catalog's 17 settings in a random state): wall time
+    (median over --runs) and peak RSS; and the size of `--html` for 10,000 members.
 
 and for the history:
   - the time an audit spends recording: the median wall time of `audit --history FILE` against
@@ -332,11 +337,64 @@ def surface(workdir, runs):
           f"included; widest {max(len(l) for l in plain.stdout.splitlines())} columns")
 
 
+def canonical(v):
+    """The report's canonical form (docs/report-format.md): sorted keys, no spaces."""
+    return json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def write_reports(path, n, seed=7):
+    import hashlib
+    import random
+    rng = random.Random(seed)
+    ids = [c["id"] for c in json.loads(subprocess.run(
+        [BIN, "catalog", "--json"], capture_output=True, text=True, check=True).stdout)["setting"]
+        if c.get("kind") != "informational"]
+    with open(path, "w") as f:
+        for i in range(n):
+            settings = []
+            for sid in ids:
+                state = rng.choice(["on", "off", "off", "off", "unknown", "not_offered"])
+                private = {"on": False, "off": True}.get(state)
+                settings.append({"id": sid, "group": "ai", "state": state, "private": private})
+            verdict = ("exposed" if any(s["private"] is False for s in settings)
+                       else "private" if all(s["private"] for s in settings if s["state"] != "not_offered")
+                       else "incomplete")
+            r = {"kind": "linkedin-privacy-report", "schema": 1, "report_id": f"lp-{i:016x}",
+                 "made_at": f"2026-11-{1 + i % 28:02d}T08:00:00Z",
+                 "tool": {"name": "linkedin-privacy", "version": "0.1.0"},
+                 "catalog": "sha256:0000000000000000", "member": None, "verdict": verdict,
+                 "settings": settings}
+            digest = hashlib.sha256(canonical(r).encode()).hexdigest()
+            r["integrity"] = {"algorithm": "sha256", "covers": "-", "sha256": digest}
+            f.write(json.dumps(r, separators=(",", ":")) + "\n")
+
+
+def summary(workdir, runs):
+    env = dict(os.environ, LINKEDIN_PRIVACY_KEYRING="none")
+    for n in (10_000, 100_000):
+        path = os.path.join(workdir, f"reports-{n}.ndjson")
+        write_reports(path, n)
+        argv = [BIN, "summary", path, "--json"]
+        out = subprocess.run(argv, env=env, capture_output=True, text=True)
+        got = json.loads(out.stdout)
+        assert got["members"] == n, (got["members"], out.stderr[:500])
+        med, best = wall(argv, env, runs)
+        rss = peak_rss_kib(argv, env)
+        size = os.path.getsize(path)
+        print(f"summary over {n:,} reports ({size / 2**20:.0f} MiB of NDJSON): median {med:.2f} s"
+              f" (best {best:.2f} s), peak RSS {rss / 1024:.1f} MiB")
+        if n == 10_000:
+            html = os.path.join(workdir, "summary.html")
+            subprocess.run([BIN, "summary", path, "--html", html], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            print(f"summary --html for {n:,} members: {os.path.getsize(html) / 2**20:.2f} MiB")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--no-build", action="store_true")
-    ap.add_argument("--only", choices=["single", "bulk", "drift", "history", "surface"])
+    ap.add_argument("--only", choices=["single", "bulk", "drift", "history", "surface", "summary"])
     args = ap.parse_args()
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT,
@@ -344,6 +402,11 @@ def main():
     ensure("curl", "curl")
     ensure("/usr/bin/time", "time")
     import tempfile
+    if args.only in (None, "summary"):
+        with tempfile.TemporaryDirectory() as workdir:
+            summary(workdir, args.runs)
+        if args.only == "summary":
+            return
     if args.only in (None, "surface"):
         with tempfile.TemporaryDirectory() as workdir:
             surface(workdir, args.runs)

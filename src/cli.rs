@@ -184,6 +184,8 @@ pub enum Command {
     Objection(commands::objection::ObjectionArgs),
     /// Show each setting's timeline, objections and their deadlines; export or verify the record
     History(commands::history::HistoryArgs),
+    /// Gather the reports members made of their own accounts into counts per setting
+    Summary(commands::summary::SummaryArgs),
     /// Sign in once and store the session in the OS keyring
     Login(commands::login::LoginArgs),
     /// Forget stored sessions (on this machine; LinkedIn's own sign-out is in the browser)

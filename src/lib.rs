@@ -27,6 +27,7 @@ pub mod sandbox;
 pub mod secret;
 pub mod sessions;
 pub mod settings;
+pub mod summary;
 pub mod text;
 
 use std::process::ExitCode;
@@ -126,10 +127,14 @@ fn fail(out: &Output, e: &Error) -> ExitCode {
 /// Runs the subcommand; nothing else.
 fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
     use crate::commands::*;
-    if ctx.out.format == Format::Junit && !matches!(command, Command::Audit(_) | Command::Drift(_))
+    if ctx.out.format == Format::Junit
+        && !matches!(
+            command,
+            Command::Audit(_) | Command::Drift(_) | Command::Summary(_)
+        )
     {
         return Err(Error::usage(
-            "--format junit is for audit and drift",
+            "--format junit is for audit, drift and summary",
             Some("use --format json, ndjson, csv or table".to_string()),
         )
         .into());
@@ -139,6 +144,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::OptOut(args) => opt_out::run(ctx, args),
         Command::Objection(args) => objection::run(ctx, args),
         Command::History(args) => history::run(ctx, args),
+        Command::Summary(args) => summary::run(ctx, args),
         Command::Login(args) => login::run(ctx, args),
         Command::Logout(args) => logout::run(ctx, args),
         Command::Status(args) => status::run(ctx, args),

@@ -105,6 +105,23 @@ fn every_human_view_fits_80_columns() {
         ],
     ));
     cases.push(("demo".into(), vec!["history".into()]));
+    // The summary of members' reports, the demo's among them.
+    let reports = w.path("reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    for account in ["demo", "eea", "private"] {
+        let file = reports.join(format!("{account}.json"));
+        let r = crate::common::run(w.as_account(account).args([
+            "audit",
+            "--report",
+            file.to_str().unwrap(),
+        ]));
+        assert!(file.exists(), "{r:?}");
+    }
+    std::fs::copy(reports.join("demo.json"), reports.join("again.json")).unwrap();
+    cases.push((
+        "demo".into(),
+        vec!["summary".into(), reports.display().to_string()],
+    ));
     cases.push((
         "demo".into(),
         vec![

@@ -22,5 +22,6 @@ mod objection;
 mod opt_out;
 mod sandbox_command;
 mod schemas;
+mod summary;
 mod surface;
 mod trust;

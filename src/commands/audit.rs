@@ -76,6 +76,16 @@ pub struct AuditArgs {
     /// Exit 1 when any setting changed since the history's last record, even to private
     #[arg(long)]
     pub fail_on_change: bool,
+
+    /// Also write a report of this audit to FILE, to send to someone gathering members' own
+    /// reports (`summary`): the states, when, the tool and catalog versions, a digest; no
+    /// session, cookie or email address, and no name unless --with-identity
+    #[arg(long, value_name = "FILE", conflicts_with = "many")]
+    pub report: Option<PathBuf>,
+
+    /// Put your name and public profile id into the --report file (else a random report id)
+    #[arg(long, requires = "report")]
+    pub with_identity: bool,
 }
 
 impl AuditArgs {
@@ -99,7 +109,12 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> anyhow::Result<Exit> {
             let entries: Vec<&Entry> = ids.iter().filter_map(|id| catalog.get(id)).collect();
             let member = conn.member();
             let mut identity = conn.identity.clone();
-            match ctx.identify(&member, &mut identity) {
+            // A report with the member's name needs it known: one /me call when it is not.
+            let needs_name = args.with_identity && identity.name.is_none();
+            match ctx
+                .connector
+                .identify(&member, &mut identity, ctx.has_history() || needs_name)
+            {
                 Ok(()) => {
                     // Paced against LinkedIn, an audit takes a while: the cards read so far.
                     // (Unpaced, on loopback, it is over before a bar could say anything.)
@@ -133,6 +148,9 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> anyhow::Result<Exit> {
     let mut recorder = recorder.unwrap_or_else(Recorder::none);
     let recorded = recorder.record(ctx, &mut report);
     ctx.out.emit_report(&report)?;
+    if let Some(path) = &args.report {
+        write_member_report(ctx, &report, path, args.with_identity)?;
+    }
     Ok(with_changes(
         ctx,
         report.exit(),
@@ -531,4 +549,39 @@ fn worker_pacer(client: &Client) -> Arc<crate::linkedin::retry::Pacer> {
             const { std::cell::OnceCell::new() };
     }
     PACER.with(|p| p.get_or_init(|| client.pacer()).clone())
+}
+
+/// `--report FILE`: the report a member sends (0600, written whole or not at all). An audit that
+/// read nothing writes none.
+fn write_member_report(
+    ctx: &Ctx,
+    report: &Report,
+    path: &std::path::Path,
+    with_identity: bool,
+) -> anyhow::Result<()> {
+    if report.settings.is_empty() {
+        ctx.out.warn("nothing was read, so no report was written");
+        return Ok(());
+    }
+    let catalog = ctx.catalog().map(|c| c.version).unwrap_or_default();
+    let mut id = [0u8; 8];
+    ctx.time.random.fill(&mut id);
+    let id = format!(
+        "lp-{}",
+        id.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    let member =
+        crate::summary::report::MemberReport::of(report, &catalog, id.clone(), with_identity);
+    let mut text = serde_json::to_string_pretty(&member)?;
+    text.push('\n');
+    crate::fsx::write_atomic(path, text.as_bytes(), 0o600).map_err(|e| Error::Io {
+        what: path.display().to_string(),
+        detail: e.to_string(),
+    })?;
+    ctx.out.note(&format!(
+        "Wrote the report {} (report id {id}): send this file; it holds no session, cookie or email address{}.",
+        path.display(),
+        if with_identity { "" } else { ", and not your name" }
+    ));
+    Ok(())
 }

@@ -17,6 +17,7 @@ pub mod opt_out;
 pub mod record;
 pub mod sandbox;
 pub mod status;
+pub mod summary;
 
 use std::sync::Arc;
 
