@@ -22,6 +22,7 @@ pub mod linkedin;
 pub mod objection;
 pub mod optout;
 pub mod output;
+pub mod pages;
 pub mod report;
 pub mod sandbox;
 pub mod secret;

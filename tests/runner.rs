@@ -20,6 +20,7 @@ mod login;
 mod network;
 mod objection;
 mod opt_out;
+mod pages;
 mod sandbox_command;
 mod schemas;
 mod summary;

@@ -420,3 +420,105 @@ fn the_page_renders_in_chromium_with_the_jsons_numbers_and_hostile_text_as_text(
     );
     assert!(!dom.contains("pwned</title>"));
 }
+
+#[test]
+fn a_partial_audit_is_never_fully_private_and_hand_made_files_cannot_skew_the_counts() {
+    let w = World::new();
+    let dir = w.path("reports");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Stopped by a 429 after one private setting, and one read setting alone: incomplete.
+    let r = w.run(
+        "throttled-later",
+        &[
+            "audit",
+            "--report",
+            dir.join("stopped.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 5, "{r:?}");
+    let r = w.run(
+        "private",
+        &[
+            "audit",
+            "--setting",
+            "generative-ai-training",
+            "--report",
+            dir.join("one.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    // Two members' reports made with a fixed seed still get ids of their own.
+    for (a, f) in [("private", "p.json"), ("demo", "d.json")] {
+        let r = run(w.as_account(a).env("LINKEDIN_PRIVACY_SEED", "7").args([
+            "audit",
+            "--report",
+            dir.join(f).to_str().unwrap(),
+        ]));
+        assert!(matches!(r.code, 0 | 1), "{r:?}");
+    }
+    let r = run(w.cmd().args(["summary", dir.to_str().unwrap(), "--json"]));
+    let v = r.json();
+    assert_eq!(v["members"], 4, "{}", r.stdout);
+    assert_eq!(
+        v["fully_private"], 1,
+        "only the whole private audit: {}",
+        r.stdout
+    );
+    assert_eq!(v["incomplete"], 2);
+    assert_eq!(v["duplicate_count"], 0);
+
+    // A setting listed 400 times counts once; a report reusing another's id with other
+    // content is named as a conflict; a setting without an id is damage.
+    let hand = w.path("hand");
+    std::fs::create_dir_all(&hand).unwrap();
+    let mut many = forged("lp-1111111111111111", "generative-ai-training");
+    let row = many["settings"][0].clone();
+    many["settings"] = Value::Array(vec![row; 400]);
+    many.as_object_mut().unwrap().remove("integrity");
+    let reseal = |mut v: Value| {
+        use sha2::Digest as _;
+        let d: String = sha2::Sha256::digest(canonical(&v).as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        v["integrity"] = json!({"algorithm": "sha256", "covers": "-", "sha256": d});
+        v
+    };
+    std::fs::write(
+        hand.join("a.json"),
+        serde_json::to_string(&reseal(many)).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        hand.join("b.json"),
+        serde_json::to_string(&forged("lp-1111111111111111", "research-data")).unwrap(),
+    )
+    .unwrap();
+    let mut noid = forged("lp-2222222222222222", "x");
+    noid.as_object_mut().unwrap().remove("integrity");
+    noid["settings"][0].as_object_mut().unwrap().remove("id");
+    std::fs::write(
+        hand.join("c.json"),
+        serde_json::to_string(&reseal(noid)).unwrap(),
+    )
+    .unwrap();
+    let r = run(w.cmd().args(["summary", hand.to_str().unwrap(), "--json"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = r.json();
+    assert_eq!(v["members"], 1);
+    assert_eq!(v["settings"][0]["exposed"], 1, "{}", r.stdout);
+    let why: Vec<&str> = v["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["why"].as_str().unwrap())
+        .collect();
+    assert!(
+        why.iter().any(|w| w.contains("with other content")),
+        "{why:?}"
+    );
+    assert!(
+        why.iter().any(|w| w.contains("a setting without an id")),
+        "{why:?}"
+    );
+}

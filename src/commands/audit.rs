@@ -86,6 +86,11 @@ pub struct AuditArgs {
     /// Put your name and public profile id into the --report file (else a random report id)
     #[arg(long, requires = "report")]
     pub with_identity: bool,
+
+    /// Also write the audit as a page (HTML, mode 0600): each group's settings, what each
+    /// means, and the command that turns an exposed one off
+    #[arg(long, value_name = "FILE", conflicts_with = "many")]
+    pub html: Option<PathBuf>,
 }
 
 impl AuditArgs {
@@ -150,6 +155,17 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> anyhow::Result<Exit> {
     ctx.out.emit_report(&report)?;
     if let Some(path) = &args.report {
         write_member_report(ctx, &report, path, args.with_identity)?;
+    }
+    if let Some(path) = &args.html {
+        let catalog = ctx.catalog().unwrap_or_else(|_| Catalog::builtin());
+        let page = crate::pages::audit::page(&report, &catalog, &|id| {
+            ctx.out.words.command(&format!("opt-out --setting {id}"))
+        });
+        crate::fsx::write_atomic(path, page.as_bytes(), 0o600).map_err(|e| Error::Io {
+            what: path.display().to_string(),
+            detail: e.to_string(),
+        })?;
+        ctx.out.note(&format!("Wrote {}.", path.display()));
     }
     Ok(with_changes(
         ctx,
@@ -564,8 +580,12 @@ fn write_member_report(
         return Ok(());
     }
     let catalog = ctx.catalog().map(|c| c.version).unwrap_or_default();
+    // From the system, never the seeded generator: two reports never share an id.
     let mut id = [0u8; 8];
-    ctx.time.random.fill(&mut id);
+    getrandom::fill(&mut id).map_err(|e| Error::Io {
+        what: "the system's random source".to_string(),
+        detail: e.to_string(),
+    })?;
     let id = format!(
         "lp-{}",
         id.iter().map(|b| format!("{b:02x}")).collect::<String>()

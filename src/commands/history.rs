@@ -53,6 +53,11 @@ pub struct HistoryArgs {
     /// recorded (`objection --confirmed`), for a scheduled check
     #[arg(long, conflicts_with_all = ["export", "verify"])]
     pub fail_on_overdue: bool,
+
+    /// Also write the history as a page (HTML, mode 0600): each setting's timeline as a band,
+    /// the moments one was switched back on, the objections and their due days
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["export", "verify"])]
+    pub html: Option<PathBuf>,
 }
 
 pub fn run(ctx: &Ctx, args: HistoryArgs) -> anyhow::Result<Exit> {
@@ -124,6 +129,18 @@ pub fn run(ctx: &Ctx, args: HistoryArgs) -> anyhow::Result<Exit> {
         },
     };
     ctx.out.print(&view)?;
+    if let Some(file) = &args.html {
+        let page = crate::pages::history::page(
+            &view.timeline,
+            &view.objections,
+            &ctx.time.clock.rfc3339(),
+        );
+        crate::fsx::write_atomic(file, page.as_bytes(), 0o600).map_err(|e| Error::Io {
+            what: file.display().to_string(),
+            detail: e.to_string(),
+        })?;
+        ctx.out.note(&format!("Wrote {}.", file.display()));
+    }
     if !args.fail_on_overdue {
         return Ok(Exit::Ok);
     }

@@ -48,16 +48,20 @@ pub fn run(ctx: &Ctx, args: SummaryArgs) -> anyhow::Result<Exit> {
                     let name = path.display().to_string();
                     match crate::fsx::open_regular(&path) {
                         Ok(f) => g.read(&name, &mut std::io::BufReader::with_capacity(1 << 16, f)),
-                        Err(e) => ctx.out.warn(&format!(
-                            "skipped {}: {e}",
-                            crate::text::clean_line(&name, 200)
-                        )),
+                        Err(e) => g.skip_file(&name, &e.to_string()),
                     }
                 }
             }
         }
     }
-    let summary = Summary::of(g.finish());
+    let gathered = g.finish();
+    if gathered.dropped_settings > 0 {
+        ctx.out.warn(&format!(
+            "the reports name more than 500 different settings: {} were left out of the table (never out of a member's verdict)",
+            gathered.dropped_settings
+        ));
+    }
+    let summary = Summary::of(gathered);
     if summary.members == 0 {
         return Err(Error::usage(
             format!(

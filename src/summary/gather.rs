@@ -2,7 +2,7 @@
 //! counting as they come: memory holds the counts and one short row per member, never the files.
 //! A damaged, duplicate, foreign or newer file is named and skipped, never fatal.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -60,7 +60,11 @@ pub struct Duplicate {
 pub struct Gatherer {
     settings: BTreeMap<String, Counts>,
     members: Vec<MemberRow>,
-    seen: HashSet<String>,
+    /// Each report id counted, with its digest (the same id with other content is a conflict).
+    seen: HashMap<String, Option<u64>>,
+    /// Settings left out of the table once it held [`MAX_SETTINGS`] ids (never out of a
+    /// member's verdict).
+    pub dropped_settings: u64,
     skipped: Vec<Skipped>,
     skipped_count: u64,
     duplicates: Vec<Duplicate>,
@@ -81,6 +85,32 @@ pub struct Gathered {
     pub catalogs: BTreeMap<String, u64>,
     pub tools: BTreeMap<String, u64>,
     pub files: u64,
+    pub dropped_settings: u64,
+}
+
+/// One setting of one member, for the member's verdict only (the table is full).
+fn tally(row: &mut MemberRow, s: &Value, state: &str) {
+    let mut scratch = Counts::default();
+    count(&mut scratch, row, s, state);
+}
+
+/// Counts one setting of one member.
+fn count(counts: &mut Counts, row: &mut MemberRow, s: &Value, state: &str) {
+    match (s.get("private").and_then(Value::as_bool), state) {
+        (Some(true), _) => {
+            counts.private += 1;
+            row.private += 1;
+        }
+        (Some(false), _) => {
+            counts.exposed += 1;
+            row.exposed += 1;
+        }
+        (None, "not_offered") => counts.not_offered += 1,
+        (None, _) => {
+            counts.unknown += 1;
+            row.unknown += 1;
+        }
+    }
 }
 
 impl Gatherer {
@@ -94,8 +124,10 @@ impl Gatherer {
             let mut files: Vec<PathBuf> = std::fs::read_dir(input)?
                 .flatten()
                 .map(|e| e.path())
+                // Every entry named like a report, regular or not: a FIFO or a device is then
+                // named and skipped when it is opened, never left out silently.
                 .filter(|p| {
-                    p.is_file()
+                    !p.is_dir()
                         && p.extension()
                             .and_then(|e| e.to_str())
                             .is_some_and(|e| matches!(e, "json" | "ndjson" | "jsonl"))
@@ -145,13 +177,17 @@ impl Gatherer {
                 );
                 continue;
             }
+            if first && buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                buf.drain(..3);
+            }
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             match serde_json::from_slice::<Value>(&buf) {
                 Ok(v) => self.document(&format!("{name}:{line_no}"), &v, None),
-                // The first line alone is not JSON: the file is one (pretty-printed) document.
-                Err(_) if first => {
+                // A first line that opens a document alone: the file is one (pretty-printed)
+                // document. Any other line that is not JSON is skipped by itself.
+                Err(_) if first && matches!(buf.trim_ascii(), b"{" | b"[") => {
                     let mut doc = buf.clone();
                     doc.push(b'\n');
                     whole = Some(doc);
@@ -169,6 +205,12 @@ impl Gatherer {
                 ),
             }
         }
+    }
+
+    /// A file that could not be opened (a FIFO, a device, no permission): named and skipped.
+    pub fn skip_file(&mut self, name: &str, why: &str) {
+        self.files += 1;
+        self.skip(name, format!("cannot be read: {why}"));
     }
 
     fn skip(&mut self, source: &str, why: String) {
@@ -205,6 +247,13 @@ impl Gatherer {
                         self.skip(source, "is a report of an unknown schema".to_string());
                         return;
                     }
+                }
+                if obj.get("integrity").is_none() {
+                    self.skip(
+                        source,
+                        "is a report without its integrity digest".to_string(),
+                    );
+                    return;
                 }
                 if !intact.unwrap_or_else(|| report::intact(v)) {
                     self.skip(
@@ -248,12 +297,30 @@ impl Gatherer {
                         return;
                     }
                 }
+                // A bulk run's line for an account that was not audited (a resume file keeps it
+                // and appends the retry): not a member's state.
+                let empty = obj
+                    .get("settings")
+                    .and_then(Value::as_array)
+                    .is_none_or(Vec::is_empty);
+                if empty && obj.get("error").is_some_and(|e| !e.is_null()) {
+                    self.skip(source, "records an audit that did not run".to_string());
+                    return;
+                }
+                // A label is the file's own (another file's `demo` is another person); a single
+                // audit's JSON has the member's public id.
                 let account = obj.get("account");
-                let id = account
-                    .and_then(|a| a.get("label").or_else(|| a.get("public_id")))
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| source.to_string());
+                let file = source.rsplit_once(':').map_or(source, |(f, _)| f);
+                let id = match (
+                    account.and_then(|a| a.get("label")).and_then(Value::as_str),
+                    account
+                        .and_then(|a| a.get("public_id"))
+                        .and_then(Value::as_str),
+                ) {
+                    (Some(label), _) => format!("{file}#{label}"),
+                    (None, Some(public_id)) => public_id.to_string(),
+                    (None, None) => source.to_string(),
+                };
                 (
                     id,
                     obj.get("checked_at")
@@ -273,6 +340,29 @@ impl Gatherer {
                 );
                 return;
             };
+        // What the file itself says of the audit: a verdict is never moved up from it, and an
+        // audit that stopped or left settings out is not fully private.
+        let stated = obj
+            .get("verdict")
+            .and_then(Value::as_str)
+            .unwrap_or("incomplete");
+        let partial = obj.get("stopped").is_some_and(|e| !e.is_null())
+            || obj.get("error").is_some_and(|e| !e.is_null())
+            || obj
+                .get("not_read")
+                .and_then(Value::as_array)
+                .is_some_and(|n| !n.is_empty());
+        // Kept as a short hash of the digest: 100,000 ids stay small.
+        let digest = obj
+            .get("integrity")
+            .and_then(|i| i.get("sha256"))
+            .and_then(Value::as_str)
+            .map(|d| {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                d.hash(&mut h);
+                h.finish()
+            });
         let Some(settings) = settings.and_then(Value::as_array) else {
             self.skip(source, "has no list of settings".to_string());
             return;
@@ -281,8 +371,22 @@ impl Gatherer {
             self.skip(source, format!("names more than {MAX_SETTINGS} settings"));
             return;
         }
+        if settings
+            .iter()
+            .any(|s| s.get("id").and_then(Value::as_str).is_none())
+        {
+            self.skip(source, "is damaged: a setting without an id".to_string());
+            return;
+        }
         let id = crate::text::clean_line(&id, 120);
-        if !self.seen.insert(id.clone()) {
+        if let Some(before) = self.seen.get(&id) {
+            if before.is_some() && digest.is_some() && *before != digest {
+                self.skip(
+                    source,
+                    format!("has the report id {id} of a report counted before, with other content: check both with the member"),
+                );
+                return;
+            }
             self.duplicate_count += 1;
             if self.duplicates.len() < MAX_NAMED {
                 self.duplicates.push(Duplicate {
@@ -292,6 +396,7 @@ impl Gatherer {
             }
             return;
         }
+        self.seen.insert(id.clone(), digest);
         let mut row = MemberRow {
             id,
             source: crate::text::clean_line(source, 200),
@@ -305,66 +410,71 @@ impl Gatherer {
             private: 0,
             unknown: 0,
         };
+        let mut once: HashSet<&str> = HashSet::new();
         for s in settings {
             let Some(sid) = s.get("id").and_then(Value::as_str) else {
                 continue;
             };
             let state = s.get("state").and_then(Value::as_str).unwrap_or("unknown");
-            if state == "informational" {
+            // A setting listed twice in one report counts once.
+            if state == "informational" || !once.insert(sid) {
                 continue;
             }
             // Looked up as written first: a new id is cleaned once, when it is first seen.
             if !self.settings.contains_key(sid) {
                 let cleaned = crate::text::clean_line(sid, 80);
-                if !self.settings.contains_key(&cleaned) && self.settings.len() >= MAX_SETTINGS {
+                if cleaned != sid {
+                    // An id that needed cleaning is counted under its clean form.
+                    if !self.settings.contains_key(&cleaned) && self.settings.len() >= MAX_SETTINGS
+                    {
+                        self.dropped_settings += 1;
+                        tally(&mut row, s, state);
+                        continue;
+                    }
+                    let counts = self.settings.entry(cleaned).or_insert_with_key(|k| Counts {
+                        id: k.clone(),
+                        ..Counts::default()
+                    });
+                    count(counts, &mut row, s, state);
                     continue;
                 }
-                self.settings.entry(cleaned).or_insert_with_key(|k| Counts {
-                    id: k.clone(),
-                    ..Counts::default()
-                });
+                if self.settings.len() >= MAX_SETTINGS {
+                    self.dropped_settings += 1;
+                    tally(&mut row, s, state);
+                    continue;
+                }
+                self.settings.insert(
+                    cleaned.clone(),
+                    Counts {
+                        id: cleaned,
+                        ..Counts::default()
+                    },
+                );
             }
-            let cleaned;
-            let key = if self.settings.contains_key(sid) {
-                sid
-            } else {
-                cleaned = crate::text::clean_line(sid, 80);
-                cleaned.as_str()
-            };
-            let Some(counts) = self.settings.get_mut(key) else {
+            let Some(counts) = self.settings.get_mut(sid) else {
                 continue;
             };
-            match (s.get("private").and_then(Value::as_bool), state) {
-                (Some(true), _) => {
-                    counts.private += 1;
-                    row.private += 1;
-                }
-                (Some(false), _) => {
-                    counts.exposed += 1;
-                    row.exposed += 1;
-                }
-                (None, "not_offered") => counts.not_offered += 1,
-                (None, _) => {
-                    counts.unknown += 1;
-                    row.unknown += 1;
-                }
-            }
+            count(counts, &mut row, s, state);
         }
-        // The contract's verdict, from the states read: never the file's own word.
-        row.verdict = if row.exposed > 0 {
+        // The contract's verdict from the states read, never better than the file's own word:
+        // exposed when either says so, private only when both do and nothing was left out.
+        row.verdict = if row.exposed > 0 || stated == "exposed" {
             "exposed"
-        } else if row.private > 0 && row.unknown == 0 {
+        } else if row.private > 0 && row.unknown == 0 && stated == "private" && !partial {
             "private"
         } else {
             "incomplete"
         };
-        if let Some(c) = catalog {
+        if let Some(c) =
+            catalog.filter(|c| self.catalogs.contains_key(c) || self.catalogs.len() < MAX_NAMED)
+        {
             *self
                 .catalogs
                 .entry(crate::text::clean_line(&c, 60))
                 .or_default() += 1;
         }
-        if let Some(t) = tool {
+        if let Some(t) = tool.filter(|t| self.tools.contains_key(t) || self.tools.len() < MAX_NAMED)
+        {
             *self
                 .tools
                 .entry(crate::text::clean_line(&t, 40))
@@ -384,6 +494,7 @@ impl Gatherer {
             catalogs: self.catalogs,
             tools: self.tools,
             files: self.files,
+            dropped_settings: self.dropped_settings,
         }
     }
 }

@@ -136,7 +136,7 @@ th[data-sort] {{ cursor: pointer; text-decoration: underline dotted; }}
 </head>
 <body>
 <h1>Where the group stands</h1>
-<p>From {members} member report(s) in {files} file(s), gathered {made_at}. Each member audited their own account and sent the report; nobody's session was used.</p>
+<p>From {members} file(s) or line(s) that claim to be members' reports, in {files} file(s), gathered {made_at}. The tool used nobody's session; a report's digest shows accidental damage, not who made it.</p>
 <p><span class="big" id="share" data-fully-private="{fully_private}" data-members="{members}">{share:.0} %</span> fully private ({fully_private} of {members}); {exposed} exposed, {incomplete} incomplete.</p>
 <svg width="640" height="18" viewBox="0 0 640 18" role="img" aria-label="{fully_private} of {members} fully private">{share_bar}</svg>
 <h2>Settings</h2>

@@ -28,6 +28,11 @@ pub struct MemberReport {
     pub member: Option<Member>,
     pub verdict: Verdict,
     pub settings: Vec<ReportedSetting>,
+    /// The catalog's settings this audit did not read (`--setting`, `--group`): a summary never
+    /// counts the member fully private while any is missing.
+    pub not_read: Vec<String>,
+    /// Why the audit stopped early (an error kind such as `throttled`), when it did.
+    pub stopped: Option<String>,
     pub integrity: Option<Integrity>,
 }
 
@@ -60,7 +65,7 @@ pub struct Integrity {
     pub sha256: String,
 }
 
-const COVERS: &str = "the report without its integrity field, as JSON with object keys sorted, no spaces, and strings escaped as JSON requires";
+const COVERS: &str = "the report without its integrity field, as JSON with object keys sorted by their UTF-8 bytes, no spaces, strings escaped as serde_json writes them (see docs/report-format.md)";
 
 impl MemberReport {
     /// The report of one audit. `report_id` is random; the identity only when asked for.
@@ -101,6 +106,8 @@ impl MemberReport {
             }),
             verdict: report.verdict,
             settings,
+            not_read: report.not_read.clone(),
+            stopped: report.error.as_ref().map(|e| e.kind.as_str().to_string()),
             integrity: None,
         };
         out.integrity = Some(Integrity {
@@ -149,7 +156,10 @@ fn write(v: &Value, out: &mut Vec<u8>, skip: Option<&str>) {
     match v {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().filter(|k| Some(k.as_str()) != skip).collect();
-            keys.sort_unstable();
+            // serde_json's map is usually ordered already; sorted either way.
+            if !keys.is_sorted() {
+                keys.sort_unstable();
+            }
             out.push(b'{');
             for (n, k) in keys.iter().enumerate() {
                 if n > 0 {
