@@ -56,7 +56,7 @@ pub fn page(spans: &[Span], objections: &[Objection], now: &str) -> String {
     } else {
         let _ = writeln!(
             body,
-            "<p>From {} to {}. <span class=\"private\">&#9632;</span> private <span class=\"exposed\">&#9632;</span> exposed <span class=\"unknown\">&#9632;</span> unknown; &#9650; switched back on.</p>\n<table>\n<tbody>",
+            "<p>From {} to {}. <span class=\"private\">&#9632;</span> private <span class=\"exposed\">&#9632;</span> exposed <span class=\"unknown\">&#9632;</span> unknown; &#9660; switched back on.</p>\n<table>\n<tbody>",
             esc(spans.iter().map(|s| s.from.as_str()).min().unwrap_or("-")),
             esc(now)
         );
@@ -83,7 +83,7 @@ pub fn page(spans: &[Span], objections: &[Objection], now: &str) -> String {
                 let (x0, x1) = (x(from), x(to).max(x(from) + 2.0));
                 let _ = write!(
                     shapes,
-                    "<rect class=\"{cls}\" x=\"{x0:.1}\" y=\"2\" width=\"{w:.1}\" height=\"16\" data-state=\"{state}\"><title>{state} from {from_t} ({checks} check(s))</title></rect>",
+                    "<rect class=\"{cls}\" x=\"{x0:.1}\" y=\"10\" width=\"{w:.1}\" height=\"16\" data-state=\"{state}\"><title>{state} from {from_t} ({checks} check(s))</title></rect>",
                     cls = class_of(s.private, &s.state),
                     w = x1 - x0,
                     state = esc(&s.state),
@@ -93,7 +93,7 @@ pub fn page(spans: &[Span], objections: &[Objection], now: &str) -> String {
                 if s.reenabled {
                     let _ = write!(
                         shapes,
-                        "<path class=\"exposed reenabled\" d=\"M{a:.1},20 l5,-8 l5,8 z\"><title>switched back on by {from_t}</title></path>",
+                        "<path class=\"exposed reenabled\" d=\"M{a:.1},0 l10,0 l-5,9 z\"><title>switched back on by {from_t}</title></path>",
                         a = x0 - 5.0,
                         from_t = esc(&s.from)
                     );
@@ -101,7 +101,7 @@ pub fn page(spans: &[Span], objections: &[Objection], now: &str) -> String {
             }
             let _ = writeln!(
                 body,
-                "<tr class=\"setting\" data-id=\"{id}\" data-member=\"{who}\"><th scope=\"row\">{label}</th><td><svg width=\"650\" height=\"22\" viewBox=\"-5 0 650 22\" role=\"img\" aria-label=\"{id}\">{shapes}</svg></td></tr>",
+                "<tr class=\"setting\" data-id=\"{id}\" data-member=\"{who}\"><th scope=\"row\">{label}</th><td><svg width=\"650\" height=\"28\" viewBox=\"-5 0 650 28\" role=\"img\" aria-label=\"{id}\">{shapes}</svg></td></tr>",
                 id = esc(setting),
                 who = esc(member)
             );
