@@ -46,7 +46,29 @@ pub fn install() {
         });
 }
 
+/// Set as soon as a signal arrives, before anything is cleaned up.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the run was interrupted: the watcher is cleaning up and will exit 130.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// When the run was interrupted, waits for the watcher to finish and exit 130, so that an error
+/// the interruption itself caused (a private copy removed under the command) is never what the
+/// run ends with. Returns at once otherwise, and after 10 s at most.
+pub fn settle() {
+    if !interrupted() {
+        return;
+    }
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 fn on_signal(terminal: Option<Terminal>) -> ! {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
     let (paths, words, clear) = {
         let mut s = state();
         (

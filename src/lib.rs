@@ -68,7 +68,10 @@ pub fn run() -> ExitCode {
     // A config file's `format = "junit"` is a default for the commands that have that format;
     // the others print as they would without it.
     if flags.config.format == Some(Format::Junit)
-        && !matches!(cli.command, Command::Audit(_) | Command::Drift(_))
+        && !matches!(
+            cli.command,
+            Command::Audit(_) | Command::Drift(_) | Command::Summary(_)
+        )
     {
         flags.config.format = None;
     }
@@ -120,6 +123,7 @@ fn mark_revoked(ctx: &Ctx) {
 
 /// An error before the command ran: said, and its code.
 fn fail(out: &Output, e: &Error) -> ExitCode {
+    interrupt::settle();
     let _ = out.print_error_object(e);
     out.error(e);
     Exit::from(e).into()
@@ -161,6 +165,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
 /// Prints an error that reached the top and picks its exit code. Typed errors carry their kind;
 /// an I/O error here is output that could not be written (a closed pipe is not an error).
 fn report(out: &Output, err: &anyhow::Error) -> Exit {
+    // An error the interruption caused is not the run's answer: the watcher exits 130.
+    interrupt::settle();
     if let Some(e) = err.downcast_ref::<Error>() {
         // In a machine format the answer is still one JSON object, with `error` set.
         let _ = out.print_error_object(e);

@@ -57,12 +57,17 @@ pub fn page(report: &Report, catalog: &Catalog, fix: &dyn Fn(&str) -> String) ->
                 .as_ref()
                 .map(|v| v.label.clone())
                 .unwrap_or_else(|| s.state_name().replace('_', " "));
-            let todo = match s.private {
-                Some(false) => format!(
-                    "<code>{}</code> (or on <a href=\"{}\" rel=\"noopener noreferrer\">LinkedIn's page</a>)",
-                    esc(&fix(&s.id)),
+            // A link only to a web address: never `javascript:` or a file.
+            let link = if s.url.starts_with("https://") || s.url.starts_with("http://") {
+                format!(
+                    " (or on <a href=\"{}\" rel=\"noopener noreferrer\">LinkedIn's page</a>)",
                     esc(&s.url)
-                ),
+                )
+            } else {
+                String::new()
+            };
+            let todo = match s.private {
+                Some(false) => format!("<code>{}</code>{link}", esc(&fix(&s.id))),
                 Some(true) => "nothing".to_string(),
                 None => esc(s.reason.as_deref().unwrap_or("-")),
             };
@@ -81,4 +86,29 @@ pub fn page(report: &Report, catalog: &Catalog, fix: &dyn Fn(&str) -> String) ->
     }
     body.push_str("<p>Written by linkedin-privacy. It holds no session and sends nothing.</p>");
     shell("Your LinkedIn privacy settings", &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Identity, SettingRow, State};
+
+    #[test]
+    fn text_from_a_server_stays_text() {
+        let mut row = SettingRow::bare("generative-ai-training", State::Unknown, None);
+        row.reason = Some("<script>alert(1)</script> & \"x\"".to_string());
+        row.title = "<img src=x onerror=alert(2)>".to_string();
+        let mut exposed = SettingRow::bare("research-data", State::On, Some(false));
+        exposed.url = "javascript:\"><b>".to_string();
+        let report = Report::new(
+            Identity::default(),
+            vec![row, exposed],
+            "2026-12-01T08:00:00Z".to_string(),
+        );
+        let page = page(&report, &Catalog::builtin(), &|id| format!("fix <{id}>"));
+        assert!(!page.contains("<script>alert") && !page.contains("<img src=x"));
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
+        assert!(page.contains("fix &lt;research-data&gt;"));
+        assert!(!page.contains("\"><b>") && !page.contains("javascript:"));
+    }
 }
