@@ -10,7 +10,7 @@ use linkedin_privacy::objection::letters::ARTICLES;
 use scraper::{Html, Selector};
 use serde_json::Value;
 
-use crate::common::{World, have, run};
+use crate::common::{World, chromium_dom, have, run};
 
 fn steps(v: &Value) -> Vec<String> {
     v["steps"]
@@ -436,22 +436,7 @@ fn the_page_renders_in_chromium_and_every_copy_button_copies_its_field() {
     assert_eq!(r.code, 0, "{r:?}");
     let v = r.json();
     let url = format!("file://{}#selftest", page.display());
-    let out = w
-        .hermetic("chromium")
-        .args([
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            &format!("--user-data-dir={}", w.path("chromium-profile").display()),
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            &url,
-        ])
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    let dom = chromium_dom(&w, &url);
     let doc = Html::parse_document(&dom);
     let sel = |css: &str| Selector::parse(css).unwrap();
     assert_eq!(doc.select(&sel("html[lang=de]")).count(), 1, "{dom}");

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{World, have, run};
+use crate::common::{World, chromium_dom, have, run};
 use scraper::{Html, Selector};
 
 fn dom(w: &World, page: &Path) -> Html {
@@ -13,22 +13,7 @@ fn dom(w: &World, page: &Path) -> Html {
         std::fs::metadata(page).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    let out = w
-        .hermetic("chromium")
-        .args([
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            &format!("--user-data-dir={}", w.path("chromium-profile").display()),
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-            &format!("file://{}", page.display()),
-        ])
-        .output()
-        .unwrap();
-    Html::parse_document(&String::from_utf8_lossy(&out.stdout))
+    Html::parse_document(&chromium_dom(w, &format!("file://{}", page.display())))
 }
 
 fn sel(css: &str) -> Selector {

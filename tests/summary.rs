@@ -10,7 +10,7 @@ use linkedin_privacy::summary::report::canonical;
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
-use crate::common::{World, have, run, run_with_stdin, xsd_problems};
+use crate::common::{World, chromium_dom, have, run, run_with_stdin, xsd_problems};
 
 const ACCOUNTS: [&str; 7] = [
     "demo",
@@ -344,22 +344,7 @@ fn the_page_renders_in_chromium_with_the_jsons_numbers_and_hostile_text_as_text(
         std::fs::metadata(&html).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    let out = w
-        .hermetic("chromium")
-        .args([
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            &format!("--user-data-dir={}", w.path("chromium-profile").display()),
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-            &format!("file://{}", html.display()),
-        ])
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    let dom = chromium_dom(&w, &format!("file://{}", html.display()));
     let doc = Html::parse_document(&dom);
     let sel = |css: &str| Selector::parse(css).unwrap();
     assert!(

@@ -3,14 +3,7 @@
 use super::fill::Filled;
 use super::lang::Lang;
 use super::ui::ui;
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+use crate::pages::esc as escape;
 
 /// A standalone page in `lang`: the walk through the form (`steps`, worded by the caller), then
 /// every value with a copy button, the option to pick as what to pick, and the confirmation

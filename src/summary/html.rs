@@ -4,15 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::Summary;
+use crate::pages::esc;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+use super::Summary;
 
 fn percent(part: u64, whole: u64) -> f64 {
     if whole == 0 {

@@ -408,6 +408,27 @@ pub fn have(program: &str, test: &str) -> bool {
     found
 }
 
+/// The DOM a real headless Chromium builds from `url` (a `file://` page), after its scripts ran:
+/// what a person would see, for the tests of the pages the tool writes.
+pub fn chromium_dom(w: &World, url: &str) -> String {
+    let out = w
+        .hermetic("chromium")
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+            &format!("--user-data-dir={}", w.path("chromium-profile").display()),
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            url,
+        ])
+        .output()
+        .expect("chromium runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Validates XML against an XML Schema with xmllint; the error text when it does not hold.
 pub fn xsd_problems(xml: &str, xsd: &Path) -> Option<String> {
     use std::io::Write;
