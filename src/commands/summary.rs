@@ -11,7 +11,7 @@ use super::Ctx;
 use super::exit::Exit;
 use crate::error::Error;
 use crate::output::{Csv, Format, Style, View, Words, write_stdout};
-use crate::summary::{Gatherer, Summary};
+use crate::summary::Summary;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -30,31 +30,16 @@ pub struct SummaryArgs {
 }
 
 pub fn run(ctx: &Ctx, args: SummaryArgs) -> anyhow::Result<Exit> {
-    let mut g = Gatherer::default();
+    let mut files = Vec::new();
     for input in &args.inputs {
-        let files = Gatherer::expand(input).map_err(|e| {
+        files.extend(crate::summary::feed::expand(input).map_err(|e| {
             Error::usage(
                 format!("cannot read {}: {e}", input.display()),
                 Some("give report files, a folder of them, or - for standard input".to_string()),
             )
-        })?;
-        for file in files {
-            match file {
-                None => {
-                    let stdin = std::io::stdin();
-                    g.read("-", &mut stdin.lock());
-                }
-                Some(path) => {
-                    let name = path.display().to_string();
-                    match crate::fsx::open_regular(&path) {
-                        Ok(f) => g.read(&name, &mut std::io::BufReader::with_capacity(1 << 16, f)),
-                        Err(e) => g.skip_file(&name, &e.to_string()),
-                    }
-                }
-            }
-        }
+        })?);
     }
-    let gathered = g.finish();
+    let gathered = crate::summary::feed::gather(&files);
     if gathered.dropped_settings > 0 {
         ctx.out.warn(&format!(
             "the reports name more than 500 different settings: {} were left out of the table (never out of a member's verdict)",

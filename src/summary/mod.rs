@@ -2,8 +2,10 @@
 //! exposed, unknown or not offered; how many are fully private; the oldest report; the catalog
 //! and tool versions; duplicates and the files skipped ([`gather`]); as a page ([`html`]).
 
+pub mod feed;
 pub mod gather;
 pub mod html;
+mod raw;
 pub mod report;
 
 use std::collections::BTreeMap;
