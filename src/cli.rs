@@ -200,6 +200,8 @@ pub enum Command {
     Drift(commands::drift::DriftArgs),
     /// Run the fake LinkedIn in the foreground, for trying scripts without an account
     Sandbox(commands::sandbox::SandboxArgs),
+    /// A scheduled check that tells you when a setting is switched back on, and when it fails
+    Watch(commands::watch::WatchArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
     /// Print the manual page (roff)

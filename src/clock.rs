@@ -184,7 +184,7 @@ impl Day {
         era * 146_097 + doe - 719_468
     }
 
-    fn from_days(z: i64) -> Day {
+    pub fn from_days(z: i64) -> Day {
         let z = z + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;

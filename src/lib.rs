@@ -30,6 +30,7 @@ pub mod sessions;
 pub mod settings;
 pub mod summary;
 pub mod text;
+pub mod watch;
 
 use std::process::ExitCode;
 
@@ -157,6 +158,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Record(args) => record::run(ctx, args),
         Command::Drift(args) => drift::run(ctx, args),
         Command::Sandbox(args) => sandbox::run(ctx, args),
+        Command::Watch(args) => watch::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
         Command::Man(args) => man::run(ctx, args, cli::command()),
     }

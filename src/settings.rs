@@ -20,6 +20,10 @@ use crate::sandbox::AccountsFile;
 use crate::secret::Secret;
 use crate::sessions::{self, KeyringUse};
 
+/// The variables that hold a session: taken out of the environment of the commands a watch
+/// notifies through.
+pub const SESSION_VARS: [&str; 2] = ["LINKEDIN_LI_AT", "LINKEDIN_JSESSIONID"];
+
 /// The environment variables the tool reads, read once.
 #[derive(Clone, Debug, Default)]
 pub struct Env {
@@ -507,4 +511,51 @@ pub fn early_output(flags: &Flags, env: &Env) -> crate::output::Output {
         tty(env),
     )
     .with_quiet(flags.quiet)
+}
+
+impl Settings {
+    /// The global flags a scheduled run (`watch run`) is started with again, and gives the
+    /// audit it runs: the target, the profile, the store, the history, the catalog and the
+    /// network's limits. None is secret.
+    pub fn relaunch_args(&self) -> Vec<String> {
+        let s = self;
+        let mut args = Vec::new();
+        match &s.target {
+            Target::Sandbox { account } => args.push(format!("--sandbox={account}")),
+            Target::Remote(origin) if *origin != crate::linkedin::Origin::linkedin() => {
+                args.extend(["--base-url".to_string(), origin.as_str().to_string()]);
+            }
+            Target::Remote(_) => {}
+        }
+        if s.profile != crate::sessions::DEFAULT_PROFILE {
+            args.extend(["--profile".to_string(), s.profile.clone()]);
+        }
+        if s.insecure_storage {
+            args.push("--insecure-storage".to_string());
+        }
+        if let Some(c) = &s.catalog_path {
+            args.extend(["--catalog".to_string(), absolute_path(c)]);
+        }
+        match &s.history {
+            HistoryPlace::File(p) => args.extend(["--history".to_string(), absolute_path(p)]),
+            HistoryPlace::Off(_) if !matches!(s.target, Target::Sandbox { .. }) => {
+                args.push("--no-history".to_string());
+            }
+            HistoryPlace::Off(_) => {}
+        }
+        if s.retries != 3 {
+            args.extend(["--retries".to_string(), s.retries.to_string()]);
+        }
+        if s.timeout != std::time::Duration::from_secs(30) {
+            args.extend(["--timeout".to_string(), s.timeout.as_secs_f64().to_string()]);
+        }
+        args
+    }
+}
+
+fn absolute_path(p: &std::path::Path) -> String {
+    std::path::absolute(p)
+        .unwrap_or_else(|_| p.to_path_buf())
+        .display()
+        .to_string()
 }

@@ -5,7 +5,7 @@
 use crate::common::{World, files_below, run};
 use linkedin_privacy::sandbox::{AccountsFile, SandboxOptions};
 
-const CANARY: &str = "LIATCANARY7f3a9c";
+pub const CANARY: &str = "LIATCANARY7f3a9c";
 
 pub fn canary_world() -> World {
     let mut file = AccountsFile::builtin();

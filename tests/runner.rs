@@ -26,3 +26,4 @@ mod schemas;
 mod summary;
 mod surface;
 mod trust;
+mod watch;

@@ -18,6 +18,7 @@ pub mod record;
 pub mod sandbox;
 pub mod status;
 pub mod summary;
+pub mod watch;
 
 use std::sync::Arc;
 

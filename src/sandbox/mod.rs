@@ -33,6 +33,11 @@ use crate::report::Identity;
 /// The path that lists the request log as JSON (not a LinkedIn path).
 pub const LOG_PATH: &str = "/__sandbox/requests";
 
+/// The path that sets one setting of one account (`POST`, with `account`, `setting` and `to`
+/// in the query or a form body): a demo or a test switches a setting back on as LinkedIn might,
+/// without a session (not a LinkedIn path).
+pub const FLIP_PATH: &str = "/__sandbox/flip";
+
 /// The most requests the log keeps; older ones are dropped first.
 const LOG_CAPACITY: usize = 100_000;
 

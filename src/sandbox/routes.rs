@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::faults;
 use super::server::{Answer, Incoming, csrf_failed};
-use super::{Account, Fault, LOG_PATH, LoginKind, Shared, lock, select_value};
+use super::{Account, FLIP_PATH, Fault, LOG_PATH, LoginKind, Shared, lock, select_value};
 use crate::clock::OsRandom;
 use crate::linkedin::endpoints::{
     self, CARD, DISCOVERY, LOGIN, LOGIN_START, ME, OBJECTION_FORM, SETTING, SETTINGS_PAGE,
@@ -24,6 +24,9 @@ impl Shared {
         if rq.method == "GET" && rq.path == LOG_PATH {
             let log = json!(*lock(&self.log));
             return (None, Answer::json(200, &log));
+        }
+        if rq.method == "POST" && rq.path == FLIP_PATH {
+            return self.flip(rq);
         }
         let endpoint = endpoints::route(&rq.method, &rq.target);
         match endpoint {
@@ -65,6 +68,81 @@ impl Shared {
         };
         faults::after(account, rq, fault, &mut answer);
         (id, answer)
+    }
+
+    /// Sets a setting of an account as LinkedIn might on its own: `to` is `on`, `off` or a
+    /// value the setting lists; `setting` is a catalog id or the setting's key on the wire.
+    fn flip(&self, rq: &Incoming) -> (Option<String>, Answer) {
+        let query = rq.target.split_once('?').map_or("", |(_, q)| q);
+        let mut fields = parse_form(query);
+        fields.extend(parse_form(&rq.body));
+        let field = |name: &str| {
+            fields
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let refuse =
+            |status: u16, why: &str| Answer::text(status, "text/plain", &format!("{why}\n"));
+        let (Some(id), Some(setting), Some(to)) = (field("account"), field("setting"), field("to"))
+        else {
+            return (
+                None,
+                refuse(
+                    400,
+                    "give account, setting and to (on, off or a listed value)",
+                ),
+            );
+        };
+        let Some(account) = self.accounts.iter().find(|a| a.spec.id == id) else {
+            return (None, refuse(404, "no such account"));
+        };
+        let catalog = crate::catalog::Catalog::builtin();
+        let entry = catalog.get(setting);
+        let mut cards = lock(&account.cards);
+        let key = match entry {
+            Some(e) => match (&e.key, &e.card) {
+                (Some(key), _) => Some(key.clone()),
+                // A card's only setting.
+                (None, Some(card)) => cards
+                    .get_mut(card)
+                    .and_then(super::settings_mut)
+                    .and_then(|s| s.first())
+                    .and_then(|s| s.get("key"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                (None, None) => None,
+            },
+            None => Some(setting.to_string()),
+        };
+        let Some(target) = key.as_deref().and_then(|k| setting_mut(&mut cards, k)) else {
+            return (
+                Some(id.to_string()),
+                refuse(404, "the account has no such setting"),
+            );
+        };
+        let value = match to {
+            "on" => target.get("onValue").cloned(),
+            "off" => target.get("offValue").cloned(),
+            listed => target
+                .get("settingDisplayValues")
+                .and_then(Value::as_array)
+                .and_then(|vs| {
+                    vs.iter()
+                        .filter_map(|v| v.get("value"))
+                        .find(|v| v.as_str() == Some(listed))
+                        .cloned()
+                }),
+        };
+        let Some(value) = value else {
+            return (
+                Some(id.to_string()),
+                refuse(400, "to is not on, off or a value this setting lists"),
+            );
+        };
+        select_value(target, value);
+        (Some(id.to_string()), Answer::json(200, target))
     }
 
     fn account_route(

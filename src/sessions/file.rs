@@ -30,6 +30,35 @@ impl FileStore {
         }
     }
 
+    /// Where a secret that is not a session is kept: a 0600 file of its own.
+    fn secret_path(&self, name: &str) -> PathBuf {
+        self.path.with_file_name(format!("secret-{name}"))
+    }
+
+    pub(super) fn save_secret(&self, name: &str, value: &crate::secret::Secret) -> Result<()> {
+        write_atomic(&self.secret_path(name), value.expose().as_bytes(), 0o600)
+    }
+
+    pub(super) fn load_secret(&self, name: &str) -> Result<Option<crate::secret::Secret>> {
+        let path = self.secret_path(name);
+        match crate::fsx::read_text_capped(&path, 64 * 1024) {
+            Ok(text) => Ok(Some(crate::secret::Secret::new(
+                Zeroizing::new(text).trim(),
+            ))),
+            Err(crate::fsx::ReadError::NotFound) => Ok(None),
+            Err(e) => Err(io_error(&path, &std::io::Error::other(e.to_string()))),
+        }
+    }
+
+    pub(super) fn delete_secret(&self, name: &str) -> Result<()> {
+        let path = self.secret_path(name);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io_error(&path, &e)),
+        }
+    }
+
     pub(super) fn read(&self) -> Result<BTreeMap<String, Record>> {
         // A regular file of a sessions file's size: a FIFO here would hang every command.
         let text = match crate::fsx::read_text_capped(&self.path, 16 * 1024 * 1024) {

@@ -28,6 +28,16 @@ impl KeyringUse {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 }
 
+/// The keyring service of secrets that are not sessions.
+const SECRETS_SERVICE: &str = "linkedin-privacy-secrets";
+
+/// What [`KeyringStore::secret`] does.
+pub(super) enum SecretOp {
+    Get,
+    Set(Zeroizing<String>),
+    Delete,
+}
+
 /// The OS keyring, reached through `keyring-core`.
 pub struct KeyringStore {
     /// `None`: the platform's keyring, connected to on first use only.
@@ -111,6 +121,29 @@ impl KeyringStore {
                 .build(SERVICE, &profile, None)
                 .and_then(|entry| op(&entry))
         })
+    }
+
+    /// A secret that is not a session (a webhook address), under a service of its own so that
+    /// it never shows as a stray profile.
+    pub(super) fn secret(&self, name: &str, op: SecretOp) -> Result<Option<Zeroizing<String>>> {
+        let backend = self.backend()?;
+        let name = name.to_string();
+        let done = self.bounded(move || {
+            let entry = backend.build(SECRETS_SERVICE, &name, None)?;
+            match op {
+                SecretOp::Get => match entry.get_password() {
+                    Ok(v) => Ok(Some(Zeroizing::new(v))),
+                    Err(keyring_core::Error::NoEntry) => Ok(None),
+                    Err(e) => Err(e),
+                },
+                SecretOp::Set(v) => entry.set_password(&v).map(|()| None),
+                SecretOp::Delete => match entry.delete_credential() {
+                    Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(None),
+                    Err(e) => Err(e),
+                },
+            }
+        })?;
+        done.map_err(|e| unavailable(describe_keyring_error(&e)))
     }
 
     fn get(&self, profile: &str) -> Result<keyring_core::Result<Zeroizing<String>>> {

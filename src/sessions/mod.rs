@@ -213,6 +213,36 @@ impl Store {
         }
     }
 
+    /// Keeps a secret that is not a session (a webhook address with its credentials) where the
+    /// sessions are: the keyring, or a 0600 file of its own beside the sessions file.
+    pub fn save_secret(&self, name: &str, value: &Secret) -> Result<()> {
+        match self {
+            Store::Keyring(k) => k
+                .secret(
+                    name,
+                    keyring::SecretOp::Set(zeroize::Zeroizing::new(value.expose().to_string())),
+                )
+                .map(|_| ()),
+            Store::File(f) => f.save_secret(name, value),
+        }
+    }
+
+    pub fn load_secret(&self, name: &str) -> Result<Option<Secret>> {
+        match self {
+            Store::Keyring(k) => Ok(k
+                .secret(name, keyring::SecretOp::Get)?
+                .map(|v| Secret::new(v.as_str()))),
+            Store::File(f) => f.load_secret(name),
+        }
+    }
+
+    pub fn delete_secret(&self, name: &str) -> Result<()> {
+        match self {
+            Store::Keyring(k) => k.secret(name, keyring::SecretOp::Delete).map(|_| ()),
+            Store::File(f) => f.delete_secret(name),
+        }
+    }
+
     /// Forgets a profile; `false` when there was nothing to forget.
     pub fn delete(&self, profile: &str) -> Result<bool> {
         match self {
