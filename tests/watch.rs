@@ -575,3 +575,48 @@ fn install_and_remove_touch_only_what_they_wrote() {
     // The session is untouched.
     assert!(read(&w.path("config/linkedin-privacy/sessions.json")).contains(CANARY));
 }
+
+#[test]
+fn the_flip_route_refuses_what_it_cannot_set() {
+    let w = World::new();
+    let base = w.sandbox.base_url();
+    let addr = base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let post = |query: &str| {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "POST /__sandbox/flip?{query} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        answer.split(' ').nth(1).unwrap_or("").to_string()
+    };
+    assert_eq!(
+        post("account=nobody&setting=generative-ai-training&to=on"),
+        "404"
+    );
+    assert_eq!(post("account=private&setting=no-such-setting&to=on"), "404");
+    assert_eq!(
+        post("account=private&setting=generative-ai-training&to=maybe"),
+        "400"
+    );
+    assert_eq!(
+        post("account=private&setting=generative-ai-training"),
+        "400"
+    );
+    // A listed value of a choice, and the next audit reads it.
+    assert_eq!(
+        post("account=private&setting=profile-viewing&to=DISCLOSE_FULL"),
+        "200"
+    );
+    let r = w.run(
+        "private",
+        &["--json", "audit", "--setting", "profile-viewing"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.json()["settings"][0]["state"], "DISCLOSE_FULL");
+}

@@ -63,6 +63,8 @@ pub fn desktop(m: &Message) -> Result<(), String> {
     #[cfg(target_os = "linux")]
     {
         // On a thread of its own, bounded: a session bus that does not answer never hangs a run.
+        // Notification servers read a little HTML in the body: text from a server stays text.
+        let body = crate::pages::esc(&body);
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let _ = tx.send(freedesktop(&title, &body));
