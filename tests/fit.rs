@@ -3,7 +3,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::common::{BIN, World, run};
+use crate::common::{BIN, World, have, run};
 
 /// The columns a line takes: characters, without colour sequences.
 fn width(line: &str) -> usize {
@@ -334,4 +334,69 @@ fn a_paced_audit_shows_the_cards_read_on_a_terminal() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains("reading settings"));
+}
+
+#[test]
+fn every_manual_page_is_written_by_one_command_and_passes_mandoc_lint() {
+    let w = World::new();
+    let dir = w.path("man/man1");
+    let r = run(w.cmd().args(["man", "--out"]).arg(&dir));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut pages: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    let help = run(w.cmd().arg("--help"));
+    // The tool's page and one per command its help lists.
+    let commands: Vec<&str> = help
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A description that wraps goes on under its command, further in.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert_eq!(
+        pages.len(),
+        commands.len() + 1,
+        "{pages:?} for {commands:?}"
+    );
+    for c in &commands {
+        assert!(
+            pages.contains(&format!("linkedin-privacy-{c}.1")),
+            "no page for {c}"
+        );
+    }
+    for page in &pages {
+        let text = std::fs::read_to_string(dir.join(page)).unwrap();
+        assert!(text.contains(".SH \"EXIT STATUS\""), "{page}");
+        // Every page a page refers to is written too.
+        for line in text.lines().filter(|l| l.starts_with(".BR linkedin")) {
+            let name = line[4..].split(' ').next().unwrap().replace("\\-", "-");
+            assert!(pages.contains(&format!("{name}.1")), "{page} names {name}");
+        }
+        if have("mandoc", "linting the manual pages") {
+            let lint = Command::new("mandoc")
+                .args(["-Tlint", "-W", "style"])
+                .arg(dir.join(page))
+                .output()
+                .unwrap();
+            let said = String::from_utf8_lossy(&lint.stdout).into_owned()
+                + &String::from_utf8_lossy(&lint.stderr);
+            assert!(said.trim().is_empty(), "mandoc -Tlint on {page}:\n{said}");
+        }
+    }
+    let main = std::fs::read_to_string(dir.join("linkedin-privacy.1")).unwrap();
+    for section in [
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH EXAMPLES",
+        ".TH LINKEDIN-PRIVACY 1 2026-12-01",
+    ] {
+        assert!(main.contains(section), "{section}");
+    }
 }
