@@ -347,7 +347,8 @@ fn a_failing_check_tells_once_a_day_and_says_what_to_do() {
             .args(["watch", "run", "--notify-command", "exit 3"]);
         run(&mut cmd)
     };
-    assert_eq!(broken.code, 1);
+    // Told nowhere: exit 7, and the events are kept for the next run.
+    assert_eq!(broken.code, 7, "{}", broken.stderr);
     assert!(
         broken.stdout.contains("Could NOT tell through command"),
         "{}",
@@ -359,11 +360,50 @@ fn a_failing_check_tells_once_a_day_and_says_what_to_do() {
         "{}",
         status.stdout
     );
-    let after = w.run("demo", &["watch", "run", "--notify-command", "true"]);
+    let after = w.run("demo", &["watch", "run", "--notify-command", RECORD]);
     assert!(
         after.stderr.contains("the command channel failed"),
         "{}",
         after.stderr
+    );
+    assert_eq!(after.code, 1, "{}", after.stderr);
+    let last = notices(&w).pop().unwrap();
+    assert_eq!(
+        last["events"].as_array().unwrap().len(),
+        17,
+        "the untold events, told now"
+    );
+    // A command that leaves something running never holds the run past its own exit.
+    flip(&w, "demo", "generative-ai-training", "off");
+    assert_eq!(
+        w.run("demo", &["watch", "run", "--notify-command", RECORD])
+            .code,
+        1
+    );
+    flip(&w, "demo", "generative-ai-training", "on");
+    let started = std::time::Instant::now();
+    let lingering = w.run(
+        "demo",
+        &["watch", "run", "--notify-command", "sleep 60 & exit 0"],
+    );
+    assert_eq!(
+        lingering.code, 1,
+        "{}{}",
+        lingering.stdout, lingering.stderr
+    );
+    assert!(
+        lingering.stdout.contains("switched back on"),
+        "{}",
+        lingering.stdout
+    );
+    assert!(
+        lingering.stdout.contains("Told through command"),
+        "{}",
+        lingering.stdout
+    );
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "held by the command's child"
     );
 }
 
@@ -619,4 +659,63 @@ fn the_flip_route_refuses_what_it_cannot_set() {
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(r.json()["settings"][0]["state"], "DISCLOSE_FULL");
+}
+
+#[test]
+fn a_crontab_that_cannot_be_read_is_never_written_over() {
+    let w = World::new();
+    let bin = w.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    // `crontab -l` fails for another reason than "no crontab"; `crontab -` records any write.
+    std::fs::write(
+        bin.join("crontab"),
+        "#!/bin/sh\nif [ \"$1\" = -l ]; then echo 'crontab: cannot open spool' >&2; exit 1; fi\ncat > \"$HOME/written\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(bin.join("crontab"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let r = run(w.cmd().env("PATH", &path).args([
+        "--sandbox",
+        "watch",
+        "install",
+        "--scheduler",
+        "cron",
+    ]));
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(r.stderr.contains("left as it is"), "{}", r.stderr);
+    assert!(!w.path("written").exists(), "the crontab was written over");
+    // An empty crontab ("no crontab for …") gets the line, and remove takes out that line only.
+    std::fs::write(w.path("crontab.txt"), "MAILTO=me\n0 1 * * * backup\n").unwrap();
+    std::fs::write(
+        bin.join("crontab"),
+        "#!/bin/sh\nif [ \"$1\" = -l ]; then cat \"$HOME/crontab.txt\"; exit 0; fi\ncat > \"$HOME/crontab.txt\"\n",
+    )
+    .unwrap();
+    let r = run(w.cmd().env("PATH", &path).args([
+        "--sandbox",
+        "watch",
+        "install",
+        "--scheduler",
+        "cron",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let installed = read(&w.path("crontab.txt"));
+    assert!(
+        installed.starts_with("MAILTO=me\n0 1 * * * backup\n0 9 * * * "),
+        "{installed}"
+    );
+    let r = run(w
+        .cmd()
+        .env("PATH", &path)
+        .args(["--sandbox", "watch", "remove"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        read(&w.path("crontab.txt")),
+        "MAILTO=me\n0 1 * * * backup\n"
+    );
 }

@@ -13,6 +13,9 @@ use serde::Serialize;
 use super::events::Event;
 use crate::secret::Secret;
 
+/// The most events a notice's text shows.
+const SHOWN: usize = 10;
+
 /// How long one channel may take.
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -41,12 +44,19 @@ impl<'a> Message<'a> {
     }
 
     /// The events as lines of text, each with what to do.
+    /// The first [`SHOWN`] events, then how many more (the JSON has them all).
     pub fn body(&self) -> String {
         let mut out = String::new();
-        for e in self.events {
+        for e in self.events.iter().take(SHOWN) {
             out.push_str(&format!(
                 "- {}\n  what to do: {}\n",
                 e.message, e.what_to_do
+            ));
+        }
+        if self.events.len() > SHOWN {
+            out.push_str(&format!(
+                "- and {} more: an audit shows them all\n",
+                self.events.len() - SHOWN
             ));
         }
         out
@@ -85,17 +95,16 @@ pub fn desktop(m: &Message) -> Result<(), String> {
     }
     #[cfg(windows)]
     {
-        let quote = |s: &str| s.replace('\'', "''");
-        let script = format!(
-            "[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] > $null; \
+        // The text goes in through the environment, never into the script.
+        let script = "[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] > $null; \
              $x = [Windows.UI.Notifications.ToastNotificationManager]::GetTemplateContent([Windows.UI.Notifications.ToastTemplateType]::ToastText02); \
-             $t = $x.GetElementsByTagName('text'); $t.Item(0).AppendChild($x.CreateTextNode('{}')) > $null; $t.Item(1).AppendChild($x.CreateTextNode('{}')) > $null; \
-             [Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier('linkedin-privacy').Show([Windows.UI.Notifications.ToastNotification]::new($x))",
-            quote(&title),
-            quote(&body)
-        );
+             $t = $x.GetElementsByTagName('text'); $t.Item(0).AppendChild($x.CreateTextNode($env:LP_TITLE)) > $null; $t.Item(1).AppendChild($x.CreateTextNode($env:LP_BODY)) > $null; \
+             [Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier('linkedin-privacy').Show([Windows.UI.Notifications.ToastNotification]::new($x))";
         run(
-            Command::new("powershell").args(["-NoProfile", "-NonInteractive", "-Command", &script]),
+            Command::new("powershell")
+                .args(["-NoProfile", "-NonInteractive", "-Command", script])
+                .env("LP_TITLE", &title)
+                .env("LP_BODY", &body),
             None,
         )
     }
@@ -290,6 +299,9 @@ pub fn webhook(url: &Secret, format: &str, m: &Message) -> Result<(), String> {
 /// to say why it failed.
 fn run(c: &mut Command, input: Option<&[u8]>) -> Result<(), String> {
     let name = c.get_program().to_string_lossy().into_owned();
+    // A group of its own, so that what it starts is stopped with it.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(c, 0);
     let mut child = c
         .stdin(if input.is_some() {
             Stdio::piped()
@@ -307,13 +319,25 @@ fn run(c: &mut Command, input: Option<&[u8]>) -> Result<(), String> {
         });
     }
     let mut stderr = child.stderr.take();
-    let errors = std::thread::spawn(move || {
+    let (tx, errors) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         if let Some(s) = stderr.as_mut() {
             let _ = s.take(4096).read_to_end(&mut buf);
         }
-        buf
+        let _ = tx.send(buf);
     });
+    let stop = |child: &mut std::process::Child| {
+        #[cfg(unix)]
+        if let Ok(pid) = i32::try_from(child.id()) {
+            // SAFETY: a signal to the process group this function started; no memory passed.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    };
     let started = Instant::now();
     let status = loop {
         match child.try_wait() {
@@ -330,7 +354,14 @@ fn run(c: &mut Command, input: Option<&[u8]>) -> Result<(), String> {
             Err(e) => return Err(format!("{name}: {e}")),
         }
     };
-    let said = String::from_utf8_lossy(&errors.join().unwrap_or_default()).into_owned();
+    // What it left running in its group goes too (it may hold the output open).
+    stop(&mut child);
+    let said = String::from_utf8_lossy(
+        &errors
+            .recv_timeout(Duration::from_secs(1))
+            .unwrap_or_default(),
+    )
+    .into_owned();
     if status.success() {
         Ok(())
     } else {

@@ -41,6 +41,8 @@ impl Job<'_> {
              \n\
              [Service]\n\
              Type=oneshot\n\
+             # A run that hangs is stopped, so that the next one can start.\n\
+             TimeoutStartSec=30min\n\
              ExecStart={}\n\
              Environment=NO_COLOR=1\n\
              # Exit 1 (a setting exposes data) is the check working, not failing.\n\
@@ -144,9 +146,9 @@ fn systemd_quote(arg: &str) -> String {
     out
 }
 
-/// A shell word in single quotes; cron's `%` (a newline to cron) escaped.
+/// A shell word in single quotes ([`cron_safe`] has refused `%` and backslashes).
 fn cron_quote(arg: &str) -> String {
-    format!("'{}'", arg.replace('\'', "'\\''").replace('%', "\\%"))
+    format!("'{}'", arg.replace('\'', "'\\''"))
 }
 
 fn windows_quote(arg: &str) -> String {
@@ -159,6 +161,12 @@ fn windows_quote(arg: &str) -> String {
 
 fn xml_escape(s: &str) -> String {
     crate::pages::esc(s)
+}
+
+/// Whether a crontab line can carry the job: cron reads `%` as a newline, and a backslash
+/// before it changes how; such arguments are refused rather than half-escaped.
+pub fn cron_safe(job: &Job) -> bool {
+    job.argv().iter().all(|a| !a.contains(['%', '\\']))
 }
 
 /// Whether every argument can go into a unit file as it is: no control characters (a newline
@@ -174,7 +182,7 @@ mod tests {
     #[test]
     fn each_scheduler_gets_the_arguments_quoted_its_way() {
         assert_eq!(systemd_quote(r#"a b"%$\"#), r#""a b\"%%$$\\""#);
-        assert_eq!(cron_quote("it's 5%"), r"'it'\''s 5\%'");
+        assert_eq!(cron_quote("it's"), r"'it'\''s'");
         assert_eq!(
             windows_quote("C:\\Program Files\\x.exe"),
             "\"C:\\Program Files\\x.exe\""

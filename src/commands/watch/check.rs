@@ -21,24 +21,93 @@ struct Audited {
     stderr: String,
 }
 
+/// The longest an audit may take before it is stopped (each request is bounded already; this
+/// bounds them all, so that a scheduled run always ends).
+const AUDIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
 fn audit(ctx: &Ctx) -> anyhow::Result<Audited> {
+    use std::io::Read;
     let mut cmd = Command::new(exe()?);
     cmd.args(forwarded(ctx))
         .args(["--format", "json", "--color", "never", "audit"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let child = cmd.spawn().map_err(|e| Error::Io {
+    let mut child = cmd.spawn().map_err(|e| Error::Io {
         what: "the audit".to_string(),
         detail: e.to_string(),
     })?;
-    let out = child.wait_with_output()?;
-    let exit = out.status.code().map_or(Exit::Interrupted.code(), |c| {
-        u8::try_from(c).unwrap_or(Exit::Bug.code())
-    });
-    let json = serde_json::from_slice(&out.stdout[..out.stdout.len().min(16 << 20)]).ok();
-    let stderr = String::from_utf8_lossy(&out.stderr[..out.stderr.len().min(4096)]).into_owned();
+    // Each stream read to a bound, the rest drained, so that the child never blocks on a full
+    // pipe and memory never holds more than the bound.
+    let bounded = |stream: Option<Box<dyn Read + Send>>, max: u64| {
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            if let Some(mut s) = stream {
+                let _ = (&mut s).take(max).read_to_end(&mut kept);
+                let _ = std::io::copy(&mut s, &mut std::io::sink());
+            }
+            kept
+        })
+    };
+    let stdout = bounded(
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        16 << 20,
+    );
+    let stderr = bounded(
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        4096,
+    );
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
+        }
+        if started.elapsed() > AUDIT_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let out = stdout.join().unwrap_or_default();
+    let err = stderr.join().unwrap_or_default();
+    let exit = match status {
+        // Stopped at the limit: as a network that did not answer.
+        None => Exit::Network.code(),
+        Some(s) => s.code().map_or(Exit::Interrupted.code(), |c| {
+            u8::try_from(c).unwrap_or(Exit::Bug.code())
+        }),
+    };
+    let json = serde_json::from_slice(&out).ok();
+    let mut stderr = String::from_utf8_lossy(&err).into_owned();
+    if status.is_none() {
+        stderr.push_str(&format!(
+            " (stopped after {} minutes)",
+            AUDIT_LIMIT.as_secs() / 60
+        ));
+    }
     Ok(Audited { exit, json, stderr })
+}
+
+/// One `watch run` at a time: a second one (cron overlapping a manual run) waits for none and
+/// says so.
+fn lock(places: &Places) -> Result<Option<std::fs::File>, String> {
+    crate::fsx::create_private_dir(&places.state_dir)
+        .map_err(|e| format!("cannot create {}: {e}", places.state_dir.display()))?;
+    let path = places.state_dir.join("lock");
+    let file = crate::fsx::open_lock_file(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+    }
 }
 
 #[derive(Serialize)]
@@ -83,8 +152,34 @@ impl View for RunView {
 }
 
 pub(super) fn check(ctx: &Ctx, places: &Places, a: RunArgs) -> anyhow::Result<Exit> {
-    let config = Config::load(places).map_err(local)?;
-    let mut state = State::load(places).map_err(local)?;
+    let Some(_lock) = lock(places).map_err(local)? else {
+        ctx.out
+            .note("Another `watch run` is in progress; this one leaves the check to it.");
+        return Ok(Exit::Ok);
+    };
+    // A damaged file never silences the watch: the configuration falls back to the desktop, the
+    // state is moved aside and begins again, and both are said.
+    let config = Config::load(places).unwrap_or_else(|e| {
+        ctx.out
+            .warn(&format!("{e}; notifying on the desktop meanwhile"));
+        Config {
+            channels: crate::watch::state::Channels {
+                desktop: true,
+                ..Default::default()
+            },
+            ..Config::default()
+        }
+    });
+    let mut state = State::load(places).unwrap_or_else(|e| {
+        let aside = places.state().with_extension("json.damaged");
+        let _ = std::fs::rename(places.state(), &aside);
+        ctx.out.warn(&format!(
+            "{e}; it was moved to {} and the watch begins again",
+            aside.display()
+        ));
+        State::default()
+    });
+    let before = state.clone();
     let channels = if a.notify.given() {
         a.notify.channels()
     } else {
@@ -120,7 +215,11 @@ pub(super) fn check(ctx: &Ctx, places: &Places, a: RunArgs) -> anyhow::Result<Ex
         };
         (Exit::Ok.code(), "test".to_string(), vec![e])
     } else {
-        let audited = audit(ctx)?;
+        let mut audited = audit(ctx)?;
+        // A success whose JSON cannot be read proves nothing.
+        if audited.exit <= Exit::Exposed.code() && audited.json.is_none() {
+            audited.exit = Exit::Unknown.code();
+        }
         let mut events = Vec::new();
         let result;
         if audited.exit <= Exit::Exposed.code()
@@ -205,7 +304,14 @@ pub(super) fn check(ctx: &Ctx, places: &Places, a: RunArgs) -> anyhow::Result<Ex
         }
         if let Some(format) = &channels.webhook {
             let url = match &a.notify.webhook {
-                Some(u) if u != "-" => Ok(Some(Secret::new(u.as_str()))),
+                Some(u) if u == "-" => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .map(|_| Some(Secret::new(line.trim())))
+                        .map_err(|e| e.to_string())
+                }
+                Some(u) => Ok(Some(Secret::new(u.as_str()))),
                 _ => ctx
                     .connector
                     .store()
@@ -230,6 +336,15 @@ pub(super) fn check(ctx: &Ctx, places: &Places, a: RunArgs) -> anyhow::Result<Ex
         if !channels.any() {
             ctx.out.warn("no channel to tell through: `watch install --desktop` (or --notify-command, --webhook, --email)");
         }
+    }
+    // Told nowhere: what there was to tell stays untold, so that the next run tells it.
+    let undelivered = !events.is_empty() && channels.any() && !told.iter().any(|(_, r)| r.ok);
+    if undelivered {
+        state.seen = before.seen;
+        state.failure_told = before.failure_told;
+        state.overdue_told = before.overdue_told;
+        ctx.out
+            .warn("no channel could tell this run's events: the next run tries again");
     }
     let mut lines = vec![format!(
         "{at} exit {exit} {result}, {} event(s): {}",
@@ -262,6 +377,9 @@ pub(super) fn check(ctx: &Ctx, places: &Places, a: RunArgs) -> anyhow::Result<Ex
         events,
         channels: told,
     })?;
+    if undelivered {
+        return Ok(Exit::Io);
+    }
     Ok(Exit::ALL
         .into_iter()
         .find(|e| e.code() == exit)

@@ -109,10 +109,20 @@ pub(super) fn install(ctx: &Ctx, places: &Places, a: InstallArgs) -> anyhow::Res
         return Ok(Exit::Ok);
     }
     let mut config = Config::load(places).map_err(local)?;
-    if config.installed.is_some() {
-        ctx.out.note("Replacing the watch installed before.");
-        uninstall(ctx, &config);
+    if scheduler == "cron" && !units::cron_safe(&job) {
+        return Err(Error::usage(
+            "a path or flag value holds `%` or a backslash, which a crontab line cannot carry safely",
+            Some("use the systemd timer (--scheduler systemd), or paths without them".to_string()),
+        )
+        .into());
     }
+    // The installation before stays until this one works: its files are put back, and the
+    // address before restored, if this one fails.
+    let previous = config.installed.clone();
+    let store = ctx.connector.store()?;
+    let old_secret = store.load_secret(WEBHOOK_SECRET).ok().flatten();
+    let old_files: Vec<Option<Vec<u8>>> =
+        written.iter().map(|(p, _)| std::fs::read(p).ok()).collect();
     let channels = a.notify.channels();
     if let Some(url) = &a.notify.webhook {
         let url = if url == "-" {
@@ -123,61 +133,45 @@ pub(super) fn install(ctx: &Ctx, places: &Places, a: InstallArgs) -> anyhow::Res
             Secret::new(url.as_str())
         };
         notify::webhook_url(&url).map_err(|e| Error::usage(e, None))?;
-        ctx.connector.store()?.save_secret(WEBHOOK_SECRET, &url)?;
-    } else {
-        let _ = ctx
-            .connector
-            .store()
-            .map(|s| s.delete_secret(WEBHOOK_SECRET));
+        store.save_secret(WEBHOOK_SECRET, &url)?;
     }
-    for (path, text) in &written {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        crate::fsx::write_atomic(path, text.as_bytes(), 0o644).map_err(|e| Error::Io {
-            what: path.display().to_string(),
-            detail: e.to_string(),
-        })?;
-    }
-    let said = match scheduler.as_str() {
-        "systemd" => {
-            let timer = format!("{}.timer", units::NAME);
-            run_quietly("systemctl", &["--user", "daemon-reload"])
-                .and_then(|()| run_quietly("systemctl", &["--user", "enable", "--now", &timer]))
-                .map(|()| format!("systemd user timer {timer} enabled"))
-        }
-        "cron" => install_cron(&job.cron_line()).map(|()| "a line in your crontab".to_string()),
-        "launchd" => {
-            let plist = written[0].0.display().to_string();
-            run_quietly("launchctl", &["load", "-w", &plist])
-                .map(|()| format!("launchd agent {}", units::LAUNCHD_LABEL))
-        }
-        _ => {
-            let args = job.schtasks();
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            run_quietly("schtasks", &args).map(|()| format!("Task Scheduler task {}", units::NAME))
-        }
-    };
+    let said = written_and_scheduled(&scheduler, &job, &written);
     let said = match said {
         Ok(said) => said,
         Err(e) => {
-            // Nothing half-installed is left behind: the files and the address go again.
-            for (path, _) in &written {
-                let _ = std::fs::remove_file(path);
+            for ((path, _), old) in written.iter().zip(&old_files) {
+                let _ = match old {
+                    Some(bytes) => crate::fsx::write_atomic(path, bytes, 0o644),
+                    None => std::fs::remove_file(path),
+                };
             }
             if a.notify.webhook.is_some() {
-                let _ = ctx
-                    .connector
-                    .store()
-                    .map(|s| s.delete_secret(WEBHOOK_SECRET));
+                let _ = match &old_secret {
+                    Some(old) => store.save_secret(WEBHOOK_SECRET, old),
+                    None => store.delete_secret(WEBHOOK_SECRET),
+                };
             }
             return Err(Error::Io {
                 what: format!("the {scheduler} scheduler"),
-                detail: e,
+                detail: format!("{e}; the watch installed before, if any, is as it was"),
             }
             .into());
         }
     };
+    // Now that this one works: the one before goes, when another scheduler ran it, and an
+    // address no channel uses any more.
+    if let Some(before) = previous.filter(|p| p.scheduler != scheduler) {
+        ctx.out.note(&format!(
+            "Removing the {} job installed before.",
+            before.scheduler
+        ));
+        let mut old = config.clone();
+        old.installed = Some(before);
+        uninstall(ctx, &old);
+    }
+    if a.notify.webhook.is_none() && old_secret.is_some() {
+        let _ = store.delete_secret(WEBHOOK_SECRET);
+    }
     config.every = Some(job.schedule.flags().0);
     config.at = Some(job.schedule.flags().1);
     config.channels = channels;
@@ -199,6 +193,41 @@ pub(super) fn install(ctx: &Ctx, places: &Places, a: InstallArgs) -> anyhow::Res
         ctx.settings.words.command("watch run --test")
     ));
     Ok(Exit::Ok)
+}
+
+/// Writes the job's files and tells the scheduler; what it says it installed.
+fn written_and_scheduled(
+    scheduler: &str,
+    job: &Job,
+    written: &[(PathBuf, String)],
+) -> Result<String, String> {
+    for (path, text) in written {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        crate::fsx::write_atomic(path, text.as_bytes(), 0o644)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    match scheduler {
+        "systemd" => {
+            let timer = format!("{}.timer", units::NAME);
+            run_quietly("systemctl", &["--user", "daemon-reload"])
+                .and_then(|()| run_quietly("systemctl", &["--user", "enable", "--now", &timer]))
+                .map(|()| format!("systemd user timer {timer} enabled"))
+        }
+        "cron" => install_cron(&job.cron_line()).map(|()| "a line in your crontab".to_string()),
+        "launchd" => {
+            let plist = written[0].0.display().to_string();
+            run_quietly("launchctl", &["load", "-w", &plist])
+                .map(|()| format!("launchd agent {}", units::LAUNCHD_LABEL))
+        }
+        _ => {
+            let args = job.schtasks();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            run_quietly("schtasks", &args).map(|()| format!("Task Scheduler task {}", units::NAME))
+        }
+    }
 }
 
 pub(super) fn describe(c: &Channels) -> String {
@@ -239,20 +268,42 @@ fn run_quietly(program: &str, args: &[&str]) -> Result<(), String> {
     }
 }
 
-fn crontab_lines() -> Result<Vec<String>, String> {
+/// The user's crontab, line by line, as bytes (a line in another encoding comes back as it
+/// was). No crontab yet is an empty one; any other failure is an error, so that a crontab
+/// that could not be read is never written over.
+fn crontab_lines() -> Result<Vec<Vec<u8>>, String> {
     let out = Command::new("crontab")
         .arg("-l")
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run crontab: {e}"))?;
-    // No crontab yet is not an error.
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect())
+    if !out.status.success() {
+        let said = String::from_utf8_lossy(&out.stderr).to_lowercase();
+        if out.stdout.is_empty() && said.contains("no crontab") {
+            return Ok(Vec::new());
+        }
+        return Err(format!(
+            "crontab -l failed ({}), so the crontab is left as it is",
+            crate::text::clean_line(said.trim(), 160)
+        ));
+    }
+    let mut lines: Vec<Vec<u8>> = out
+        .stdout
+        .split(|b| *b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect();
+    if lines.last().is_some_and(Vec::is_empty) {
+        lines.pop();
+    }
+    Ok(lines)
 }
 
-fn set_crontab(lines: &[String]) -> Result<(), String> {
+fn marked(line: &[u8]) -> bool {
+    line.windows(units::CRON_MARKER.len())
+        .any(|w| w == units::CRON_MARKER.as_bytes())
+}
+
+fn set_crontab(lines: &[Vec<u8>]) -> Result<(), String> {
     use std::io::Write;
     let mut child = Command::new("crontab")
         .arg("-")
@@ -260,12 +311,10 @@ fn set_crontab(lines: &[String]) -> Result<(), String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run crontab: {e}"))?;
-    let mut text = lines.join("\n");
-    text.push('\n');
+    let mut text = lines.join(&b'\n');
+    text.push(b'\n');
     if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(text.as_bytes())
-            .map_err(|e| e.to_string())?;
+        stdin.write_all(&text).map_err(|e| e.to_string())?;
     }
     let out = child.wait_with_output().map_err(|e| e.to_string())?;
     if out.status.success() {
@@ -279,11 +328,11 @@ fn set_crontab(lines: &[String]) -> Result<(), String> {
 }
 
 fn install_cron(line: &str) -> Result<(), String> {
-    let mut lines: Vec<String> = crontab_lines()?
+    let mut lines: Vec<Vec<u8>> = crontab_lines()?
         .into_iter()
-        .filter(|l| !l.contains(units::CRON_MARKER))
+        .filter(|l| !marked(l))
         .collect();
-    lines.push(line.to_string());
+    lines.push(line.as_bytes().to_vec());
     set_crontab(&lines)
 }
 
@@ -299,11 +348,13 @@ fn uninstall(ctx: &Ctx, config: &Config) -> Vec<String> {
             run_quietly("systemctl", &["--user", "disable", "--now", &timer])
         }
         "cron" => crontab_lines().and_then(|lines| {
-            let kept: Vec<String> = lines
-                .into_iter()
-                .filter(|l| !l.contains(units::CRON_MARKER))
-                .collect();
-            set_crontab(&kept)
+            // Only when the line is there: the rest of the crontab is never rewritten for
+            // nothing.
+            if lines.iter().any(|l| marked(l)) {
+                set_crontab(&lines.into_iter().filter(|l| !marked(l)).collect::<Vec<_>>())
+            } else {
+                Ok(())
+            }
         }),
         "launchd" => installed.files.first().map_or(Ok(()), |p| {
             run_quietly("launchctl", &["unload", "-w", &p.display().to_string()])
