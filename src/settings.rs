@@ -44,6 +44,9 @@ pub struct Env {
     pub tmpdir: PathBuf,
     /// `NO_COLOR` set to anything but the empty string, or `TERM=dumb`.
     pub no_color: bool,
+    /// `TERM=dumb`, or a locale that is set and not UTF-8 (`LANG=C`, `…ISO-8859-1`): tables
+    /// are drawn in ASCII. An unset locale is taken as UTF-8, as terminals are today.
+    pub ascii: bool,
     /// The proxy variables, lower-case name first as curl reads them.
     pub proxy: ProxyEnv,
     /// `SSL_CERT_FILE`: a PEM bundle trusted besides the built-in roots.
@@ -117,6 +120,15 @@ impl Env {
                 .filter(|b| !b.trim().is_empty()),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
                 || std::env::var("TERM").is_ok_and(|t| t == "dumb"),
+            ascii: std::env::var("TERM").is_ok_and(|t| t == "dumb")
+                || ["LC_ALL", "LC_CTYPE", "LANG"]
+                    .iter()
+                    .filter_map(|v| std::env::var(v).ok())
+                    .find(|v| !v.trim().is_empty())
+                    .is_some_and(|l| {
+                        let l = l.to_ascii_lowercase();
+                        !(l.contains("utf-8") || l.contains("utf8"))
+                    }),
             home: path("HOME"),
             xdg_config_home: path("XDG_CONFIG_HOME"),
             xdg_data_home: path("XDG_DATA_HOME"),
@@ -430,6 +442,7 @@ pub fn tty(env: &Env) -> Tty {
         stdout,
         stderr,
         no_color: env.no_color,
+        ascii: env.ascii,
         stdout_width: width(stdout, 1),
         stderr_width: width(stderr, 2),
     }

@@ -400,3 +400,31 @@ fn every_manual_page_is_written_by_one_command_and_passes_mandoc_lint() {
         assert!(main.contains(section), "{section}");
     }
 }
+
+#[test]
+fn tables_fall_back_to_ascii_without_a_utf8_terminal() {
+    let w = World::new();
+    let status = |env: &[(&str, &str)]| {
+        let mut cmd = w.cmd();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let r = run(cmd.args(["--sandbox", "status", "--offline"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    let boxed = |t: &str| t.chars().any(|c| ('\u{2500}'..='\u{257f}').contains(&c));
+    let utf8 = status(&[("LANG", "en_US.UTF-8")]);
+    assert!(boxed(&utf8), "{utf8}");
+    for env in [
+        [("TERM", "dumb")],
+        [("LANG", "C")],
+        [("LC_ALL", "de_DE.ISO-8859-1")],
+    ] {
+        let plain = status(&env);
+        assert!(!boxed(&plain) && plain.is_ascii(), "{env:?}:\n{plain}");
+        assert!(plain.contains("+--"), "{env:?}:\n{plain}");
+    }
+    // LC_ALL wins over LANG, as the C library has it.
+    assert!(boxed(&status(&[("LANG", "C"), ("LC_ALL", "C.UTF-8")])));
+}

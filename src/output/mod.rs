@@ -120,6 +120,8 @@ pub struct Style {
     pub width: Option<usize>,
     /// Reports in their long form (`--wide`, `-v`).
     pub long: bool,
+    /// Tables drawn in ASCII, for a terminal or locale without box-drawing characters.
+    pub ascii: bool,
 }
 
 /// The width tables are laid out for when no terminal says otherwise.
@@ -162,7 +164,11 @@ impl Style {
     /// none); cells keep their colours only when colour is on.
     pub fn table(&self, header: &[&str]) -> Table {
         let mut table = Table::new();
-        table.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
+        if self.ascii {
+            table.load_style(presets::ASCII_FULL_CONDENSED);
+        } else {
+            table.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
+        }
         if self.color {
             table.enforce_styling();
         } else {
@@ -246,6 +252,8 @@ pub struct Tty {
     pub stderr: bool,
     /// `NO_COLOR` is set (to anything but the empty string), or `TERM=dumb`.
     pub no_color: bool,
+    /// Tables in ASCII (`TERM=dumb`, or a locale that is not UTF-8).
+    pub ascii: bool,
     /// The width prose on each stream is wrapped to (see [`Style::width`]).
     pub stdout_width: Option<usize>,
     pub stderr_width: Option<usize>,
@@ -278,11 +286,13 @@ impl Output {
                 color: allowed(tty.stdout),
                 width: tty.stdout_width,
                 long: false,
+                ascii: tty.ascii,
             },
             stderr: Style {
                 color: allowed(tty.stderr),
                 width: tty.stderr_width,
                 long: false,
+                ascii: tty.ascii,
             },
             words: Words::default(),
             quiet: false,
@@ -613,12 +623,14 @@ mod tests {
             color: false,
             width: None,
             long: false,
+            ascii: false,
         };
         assert_eq!(s.red("x"), "x");
         let s = Style {
             color: true,
             width: None,
             long: false,
+            ascii: false,
         };
         assert_eq!(s.red("x"), "\x1b[1;31mx\x1b[0m");
     }
