@@ -176,6 +176,25 @@ fn a_recording_is_one_request_per_endpoint_never_a_write_and_holds_nothing_of_th
         std::fs::read(dir.join("me.json")).unwrap(),
         std::fs::read(again.join("me.json")).unwrap()
     );
+    // One folder alone is compared with the fixtures built into the tool, from anywhere (the
+    // command `record` suggests), never taken as the baseline.
+    let suggested = run(w
+        .cmd()
+        .env("LINKEDIN_LI_AT", w.token("demo"))
+        .args(["record", "--out"])
+        .arg(w.path("rec3")));
+    assert!(
+        suggested
+            .stdout
+            .contains(&format!("drift {}", w.path("rec3").display())),
+        "{}",
+        suggested.stdout
+    );
+    let alone = run(w.cmd().arg("drift").arg(&dir).arg("--json"));
+    assert!(alone.code <= 3, "{alone:?}");
+    let view = alone.json();
+    assert_eq!(view["current"], dir.display().to_string(), "{view}");
+    assert_ne!(view["baseline"], dir.display().to_string(), "{view}");
 }
 
 #[test]

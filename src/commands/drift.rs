@@ -28,7 +28,8 @@ Examples:
 
 Exit 0 without breaking drift, 3 with it.")]
 pub struct DriftArgs {
-    /// The baseline recording [default: the fixtures built into the tool]
+    /// The baseline recording [default: the fixtures built into the tool]; given alone, the
+    /// recording to compare with those fixtures
     #[arg(value_name = "BASELINE")]
     pub baseline: Option<PathBuf>,
 
@@ -77,7 +78,12 @@ struct SelfCheckView {
     checks: Vec<Check>,
 }
 
-pub fn run(ctx: &Ctx, args: DriftArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &Ctx, mut args: DriftArgs) -> anyhow::Result<Exit> {
+    // One folder alone is a recording to compare with the fixtures built into the tool (what
+    // `record --out today/` suggests), so that it works outside a checkout too.
+    if args.current.is_none() && !args.live && !args.self_check {
+        args.current = args.baseline.take();
+    }
     let baseline = match &args.baseline {
         Some(dir) => Recording::open(dir)?,
         None => Recording::builtin(),
@@ -133,7 +139,7 @@ pub fn run(ctx: &Ctx, args: DriftArgs) -> anyhow::Result<Exit> {
         (None, false) => {
             return Err(Error::usage(
                 "drift needs a recording to compare: CURRENT, or --live to record one now",
-                Some("e.g. `linkedin-privacy drift fixtures/ today/` or `linkedin-privacy drift --live`".to_string()),
+                Some("e.g. `linkedin-privacy drift today/` (against the built-in fixtures) or `linkedin-privacy drift --live`".to_string()),
             )
             .into());
         }

@@ -105,9 +105,9 @@ impl View for Recorded {
             s.bold("Recorded"),
             self.replies.len(),
             self.out,
-            // Comparing two folders needs no account: no target flags.
+            // Comparing a folder with the built-in fixtures needs no account: no target flags.
             Words::default().command(&format!(
-                "drift fixtures/ {}",
+                "drift {}",
                 crate::text::shell_word(&crate::text::clean_line(&self.out.to_string(), 300))
             ))
         )
