@@ -129,7 +129,7 @@ fn man_pages_for_the_tool_and_each_command() {
     let w = World::new();
     let r = run(w.cmd().arg("man"));
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.contains(".TH linkedin-privacy 1"), "{}", r.stdout);
+    assert!(r.stdout.contains(".TH LINKEDIN-PRIVACY 1"), "{}", r.stdout);
     for sub in ["audit", r"opt\-out", "objection", "history"] {
         assert!(
             r.stdout.contains(&format!(r"linkedin\-privacy\-{sub}(1)")),
@@ -139,7 +139,7 @@ fn man_pages_for_the_tool_and_each_command() {
     let r = run(w.cmd().args(["man", "audit"]));
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
-        r.stdout.contains(".TH linkedin-privacy-audit 1"),
+        r.stdout.contains(".TH LINKEDIN-PRIVACY-AUDIT 1"),
         "{}",
         r.stdout
     );

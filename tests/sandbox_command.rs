@@ -97,6 +97,7 @@ fn table_output_lists_accounts_tokens_and_logins() {
         Command::new(BIN)
             .env_clear()
             .env("HOME", home.path())
+            .env("COLUMNS", "80")
             .arg("sandbox")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -119,9 +120,32 @@ fn table_output_lists_accounts_tokens_and_logins() {
         "ada@example.com with password \"sandbox-password\" -> PASS (account demo)",
         "challenge@example.com",
         "BAD_PASSWORD",
+        "requests are logged on stderr",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
+    // At 80 columns every token is whole on its line, to be copied.
+    for token in [
+        "sandbox-li_at-drift-no-off-value",
+        "sandbox-li_at-reread-throttled",
+    ] {
+        assert!(text.contains(token), "{token} split in:\n{text}");
+    }
+    // Generated accounts are not echoed, and the sandbox does not claim they are.
+    let mut child = Killed(
+        Command::new(BIN)
+            .env_clear()
+            .env("HOME", home.path())
+            .args(["sandbox", "--generate", "5"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut reader = BufReader::new(child.0.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert!(first.contains("not logged one by one"), "{first}");
 }
 
 #[test]

@@ -39,6 +39,9 @@ pub struct SandboxArgs {
 
 #[derive(Serialize)]
 struct Started {
+    /// Whether each request is logged on stderr (not for thousands of generated accounts).
+    #[serde(skip)]
+    echo: bool,
     base_url: String,
     log_url: String,
     accounts: Vec<AccountLine>,
@@ -81,6 +84,7 @@ pub fn run(ctx: &Ctx, args: SandboxArgs) -> anyhow::Result<Exit> {
     };
     let sandbox = Sandbox::start(options, file, fixtures)?;
     let started = Started {
+        echo: args.generate.is_none(),
         base_url: sandbox.base_url(),
         log_url: format!("{}{LOG_PATH}", sandbox.base_url()),
         accounts: sandbox
@@ -131,9 +135,14 @@ fn write_accounts_file(path: &std::path::Path, file: &AccountsFile) -> crate::er
 impl View for Started {
     fn table(&self, s: &Style, _: &Words) -> String {
         let mut out = format!(
-            "{} a fake LinkedIn on {} (Ctrl-C stops it; requests are logged on stderr)\n\n",
+            "{} a fake LinkedIn on {} (Ctrl-C stops it; {})\n\n",
             s.bold("linkedin-privacy sandbox:"),
-            self.base_url
+            self.base_url,
+            if self.echo {
+                "requests are logged on stderr"
+            } else {
+                "requests of generated accounts are not logged one by one: the request log below has them"
+            }
         );
         out.push_str(&format!(
             "Use it:\n  export LINKEDIN_PRIVACY_BASE_URL={}\n  LINKEDIN_LI_AT=sandbox-li_at-demo linkedin-privacy audit\n\n",
@@ -148,6 +157,8 @@ impl View for Started {
             };
             table.add_row(vec![a.id.as_str(), a.li_at.as_str(), about.as_str()]);
         }
+        // A token is copied whole: never split across lines.
+        crate::output::Style::keep_whole(&mut table, 1);
         out.push_str(&format!("{table}\n"));
         if self.accounts.len() > SHOWN {
             out.push_str(&format!(

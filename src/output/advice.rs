@@ -85,7 +85,7 @@ impl Words {
         {
             // Signing in again cannot help: the sandbox account answers this way on purpose.
             return format!(
-                "the sandbox account {account:?} answers this way on purpose (see `linkedin-privacy sandbox --help`); `linkedin-privacy --sandbox audit` shows one that works"
+                "the sandbox account {account:?} answers this way on purpose (`linkedin-privacy sandbox` lists every account and what it does); `linkedin-privacy --sandbox audit` shows one that works"
             );
         }
         match hint {
