@@ -239,6 +239,57 @@ pub fn command() -> clap::Command {
         })
 }
 
+/// The help of the command at `path` (`["watch", "install"]`): its own options and examples,
+/// and the global options once, in `linkedin-privacy --help` (they still parse, complete, and
+/// show in the manual pages). Only for showing: the command line is parsed by [`command`].
+pub fn help(path: &[String], long: bool) -> Option<String> {
+    let mut cmd = command();
+    cmd.build();
+    let globals: Vec<clap::Id> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set() && a.get_id() != "help")
+        .map(|a| a.get_id().clone())
+        .collect();
+    let mut c = cmd;
+    for name in path {
+        c = c.find_subcommand(name)?.clone();
+    }
+    for g in &globals {
+        if c.get_arguments().any(|a| a.get_id() == g) {
+            c = c.mut_arg(g, |a| a.hide_short_help(true).hide_long_help(true));
+        }
+    }
+    let mut after = c
+        .get_after_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    let list = crate::commands::examples(Some(&path.join(" ")));
+    if !list.is_empty() {
+        if !after.is_empty() {
+            after.push_str("\n\n");
+        }
+        after.push_str("Examples:");
+        for (line, what) in list {
+            after.push_str(&format!("\n  {line}\n      {what}"));
+        }
+    }
+    if !after.is_empty() {
+        after.push_str("\n\n");
+    }
+    after.push_str(
+        "Global options (--sandbox, --profile, --json, --history, …): linkedin-privacy --help",
+    );
+    let mut c = c
+        .after_help(after.clone())
+        .after_long_help(after)
+        .bin_name(format!("linkedin-privacy {}", path.join(" ")));
+    Some(if long {
+        c.render_long_help().to_string()
+    } else {
+        c.render_help().to_string()
+    })
+}
+
 mod complete {
     use std::ffi::OsStr;
 

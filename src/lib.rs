@@ -34,8 +34,6 @@ pub mod watch;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::cli::{Cli, Command};
 use crate::commands::Ctx;
 use crate::commands::exit::Exit;
@@ -52,7 +50,10 @@ pub fn run() -> ExitCode {
         .var(commands::completions::COMPLETE_VAR)
         .complete();
     interrupt::install();
-    let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(e) => return said(e),
+    };
     let env = Env::from_process();
     // Printing completions or a manual page never depends on a config file that may be broken.
     let wants_config = !matches!(cli.command, Command::Completions(_) | Command::Man(_));
@@ -128,6 +129,60 @@ fn fail(out: &Output, e: &Error) -> ExitCode {
     let _ = out.print_error_object(e);
     out.error(e);
     Exit::from(e).into()
+}
+
+/// The command line, parsed.
+fn parse() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches as _;
+    let mut cmd = cli::command();
+    let mut matches = cmd.try_get_matches_from_mut(std::env::args_os())?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))
+}
+
+/// A command-line error, said as every other error is (`linkedin-privacy: error: …`), exit 2;
+/// a command's help with its own options and examples ([`cli::help`]); the version as clap
+/// prints it.
+fn said(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind as K;
+    let as_clap = |e: clap::Error| {
+        let _ = e.print();
+        ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(Exit::Usage.code()))
+    };
+    match e.kind() {
+        K::DisplayHelp => {
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            let long = args.iter().any(|a| a == "--help");
+            // The commands named before the help flag (flags and their values skipped).
+            let mut path = Vec::new();
+            let mut cmd = cli::command();
+            for a in &args {
+                if a.starts_with('-') {
+                    continue;
+                }
+                if let Some(sub) = cmd.find_subcommand(a).cloned() {
+                    path.push(a.clone());
+                    cmd = sub;
+                }
+            }
+            match (path.is_empty(), cli::help(&path, long)) {
+                (false, Some(mut text)) => {
+                    if !text.ends_with('\n') {
+                        text.push('\n');
+                    }
+                    let _ = crate::output::write_stdout(&text);
+                    Exit::Ok.into()
+                }
+                _ => as_clap(e),
+            }
+        }
+        K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand => as_clap(e),
+        _ => {
+            let text = e.render().to_string();
+            let text = text.strip_prefix("error: ").unwrap_or(&text).to_string();
+            eprint!("linkedin-privacy: error: {text}");
+            Exit::Usage.into()
+        }
+    }
 }
 
 /// Runs the subcommand; nothing else.

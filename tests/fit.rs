@@ -428,3 +428,46 @@ fn tables_fall_back_to_ascii_without_a_utf8_terminal() {
     // LC_ALL wins over LANG, as the C library has it.
     assert!(boxed(&status(&[("LANG", "C"), ("LC_ALL", "C.UTF-8")])));
 }
+
+#[test]
+fn a_commands_help_shows_its_own_options_and_examples_and_errors_read_alike() {
+    let w = World::new();
+    for c in ["audit", "opt-out", "status", "watch", "summary"] {
+        let r = run(w.cmd().args([c, "--help"]));
+        assert_eq!(r.code, 0, "{c}: {}", r.stderr);
+        assert!(
+            !r.stdout.contains("Run against a built-in fake LinkedIn"),
+            "{c} repeats the global options:\n{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("Global options (--sandbox"),
+            "{c}:\n{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("Examples:\n  linkedin-privacy "),
+            "{c} has no examples:\n{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.lines().count() < 90,
+            "{c}: {} lines",
+            r.stdout.lines().count()
+        );
+    }
+    // Said once, in the tool's own help; and they still work after a command.
+    let top = run(w.cmd().arg("--help"));
+    assert!(top.stdout.contains("Run against a built-in fake LinkedIn"));
+    let r = run(w.cmd().args(["status", "--sandbox", "--offline"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // A command-line error begins as every other error does.
+    let r = run(w.cmd().args(["audit", "--bogus"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("linkedin-privacy: error: unexpected argument '--bogus'"),
+        "{}",
+        r.stderr
+    );
+}

@@ -175,3 +175,137 @@ pub fn group_values() -> impl clap::builder::TypedValueParser<Value = crate::cat
     )
     .map(|name| crate::catalog::Group::from_name(&name).expect("a listed group"))
 }
+
+/// Two or three command lines for a command (`None`: the tool), each with what it does: the
+/// examples of its `--help` and of its manual page.
+pub fn examples(command: Option<&str>) -> &'static [(&'static str, &'static str)] {
+    match command {
+        None => &[
+            (
+                "linkedin-privacy --sandbox audit",
+                "audit the built-in fake LinkedIn's demo account",
+            ),
+            (
+                "linkedin-privacy login",
+                "sign in once, with the li_at cookie at a hidden prompt",
+            ),
+            ("linkedin-privacy audit", "audit your account"),
+        ],
+        Some("audit") => &[
+            (
+                "linkedin-privacy audit",
+                "every setting of the catalog, and a verdict",
+            ),
+            (
+                "linkedin-privacy audit --json",
+                "the same as JSON, for scripts",
+            ),
+            (
+                "linkedin-privacy audit --report my-report.json",
+                "a report to send to an advocate",
+            ),
+        ],
+        Some("opt-out") => &[
+            (
+                "linkedin-privacy opt-out",
+                "turn off the generative-AI training switch, and read it back",
+            ),
+            (
+                "linkedin-privacy opt-out --all --dry-run",
+                "show every write it would make",
+            ),
+        ],
+        Some("objection") => &[
+            (
+                "linkedin-privacy objection --open",
+                "pre-fill the objection form and open it",
+            ),
+            (
+                "linkedin-privacy objection --mark-sent 2026-12-01",
+                "record the day you sent it",
+            ),
+        ],
+        Some("history") => &[
+            (
+                "linkedin-privacy history",
+                "each setting's timeline and each objection",
+            ),
+            (
+                "linkedin-privacy history --export evidence.json",
+                "every record, with its hash chain",
+            ),
+        ],
+        Some("summary") => &[(
+            "linkedin-privacy summary reports/ --html summary.html",
+            "members' reports gathered into counts, and a page",
+        )],
+        Some("login") => &[
+            (
+                "linkedin-privacy login",
+                "the li_at cookie at a hidden prompt",
+            ),
+            (
+                "linkedin-privacy login --from-browser firefox",
+                "the session of your own Firefox",
+            ),
+        ],
+        Some("watch") => &[
+            (
+                "linkedin-privacy watch install --every 1d --desktop",
+                "a daily check with desktop notices",
+            ),
+            (
+                "linkedin-privacy watch status",
+                "the next and last run, and each channel",
+            ),
+        ],
+        Some("drift") => &[(
+            "linkedin-privacy drift today/",
+            "a recording against the built-in fixtures",
+        )],
+        Some("record") => &[(
+            "linkedin-privacy record --out today/",
+            "LinkedIn's replies, redacted",
+        )],
+        Some("sandbox") => &[(
+            "linkedin-privacy sandbox --port 8080",
+            "the fake LinkedIn, in the foreground",
+        )],
+        Some("man") => &[(
+            "linkedin-privacy man --out ~/.local/share/man/man1",
+            "install every page",
+        )],
+        Some("status") => &[
+            (
+                "linkedin-privacy status",
+                "every stored session, and whether LinkedIn still accepts it",
+            ),
+            (
+                "linkedin-privacy status --offline",
+                "the list only, without a request",
+            ),
+        ],
+        Some("logout") => &[
+            (
+                "linkedin-privacy logout",
+                "forget the default profile's session",
+            ),
+            (
+                "linkedin-privacy logout --all",
+                "forget every stored session",
+            ),
+        ],
+        Some("catalog") => &[
+            (
+                "linkedin-privacy catalog",
+                "every setting the tool knows, and what it means",
+            ),
+            ("linkedin-privacy catalog --json", "the same as JSON"),
+        ],
+        Some("completions") => &[(
+            "linkedin-privacy completions bash",
+            "the bash completion script",
+        )],
+        Some(_) => &[],
+    }
+}
