@@ -116,6 +116,8 @@ pub struct Listed {
     pub came_from: Option<String>,
     /// When LinkedIn revoked it.
     pub revoked_at: Option<String>,
+    /// The origin a stored session was signed in at (it is only ever sent there).
+    pub origin: Option<String>,
     /// The session to check, or why there is none to check.
     pub session: Result<Session>,
 }
@@ -478,6 +480,7 @@ impl Connector {
                     user_agent: None,
                     came_from: None,
                     revoked_at: None,
+                    origin: None,
                     session: self.session(Secret::new(token), None),
                 });
             }
@@ -494,6 +497,7 @@ impl Connector {
                 user_agent: None,
                 came_from: None,
                 revoked_at: None,
+                origin: None,
                 session,
             });
         }
@@ -519,6 +523,7 @@ impl Connector {
                 user_agent: None,
                 came_from: None,
                 revoked_at: None,
+                origin: None,
                 session,
             };
             if let Store::Keyring(k) = store {
@@ -573,6 +578,7 @@ impl Connector {
                         listed.user_agent = stored.user_agent.clone();
                         listed.came_from = stored.source.clone();
                         listed.revoked_at = stored.revoked_at.clone();
+                        listed.origin = Some(crate::text::clean_line(&stored.origin, 100));
                         out.push(listed);
                     }
                     Ok(None) => out.push(entry(

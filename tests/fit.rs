@@ -471,3 +471,50 @@ fn a_commands_help_shows_its_own_options_and_examples_and_errors_read_alike() {
         r.stderr
     );
 }
+
+#[test]
+fn status_at_eighty_columns_names_the_file_once_and_each_sessions_origin() {
+    let w = World::new();
+    for p in ["default", "work", "test", "old", "spare"] {
+        assert_eq!(w.login_profile(p, "demo").code, 0);
+    }
+    let r = run(w
+        .cmd()
+        .env("COLUMNS", "80")
+        .args(["--insecure-storage", "status", "--offline"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= 80),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines.len() <= 20,
+        "{} lines for 5 profiles:\n{}",
+        lines.len(),
+        r.stdout
+    );
+    assert_eq!(r.stdout.matches("sessions.json").count(), 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Origin") && r.stdout.contains("127.0.0.1:"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        r.stdout.matches("User-Agent").count(),
+        1,
+        "said once for all five:\n{}",
+        r.stdout
+    );
+    let json = run(w
+        .cmd()
+        .args(["--insecure-storage", "--json", "status", "--offline"]))
+    .json();
+    assert!(
+        json["sessions"][0]["origin"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+}

@@ -37,6 +37,8 @@ struct SessionStatus {
     name: Option<String>,
     public_id: Option<String>,
     stored_at: Option<String>,
+    /// The origin the session was signed in at (stored sessions only).
+    origin: Option<String>,
     /// Where the session came from (`chromium, profile Default`), when known.
     from: Option<String>,
     /// The User-Agent its requests send, and whose it is: `browser` (the one the cookies
@@ -61,6 +63,7 @@ impl SessionStatus {
             name: None,
             public_id: None,
             stored_at: None,
+            origin: None,
             from: None,
             user_agent: crate::linkedin::net::USER_AGENT.to_string(),
             user_agent_source: "default",
@@ -104,6 +107,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<Exit> {
         entry.name = listed.name;
         entry.public_id = listed.public_id;
         entry.stored_at = listed.stored_at;
+        entry.origin = listed.origin;
         entry.revoked_at = listed.revoked_at;
         if let Some(ua) = listed.user_agent {
             // From a browser when the session says so; given at sign-in otherwise.
@@ -142,7 +146,9 @@ impl View for StatusView {
                 w.command("login")
             );
         }
-        let mut table = s.table(&["Profile", "Member", "Stored in", "Stored at", "Works?"]);
+        // Where each session is kept, said once below the table: the column names the store.
+        let mut places: Vec<(&str, &str)> = Vec::new();
+        let mut table = s.table(&["Profile", "Member", "Store", "Origin", "Stored", "Works?"]);
         for e in &self.sessions {
             let member = match (&e.name, &e.public_id) {
                 (Some(n), Some(p)) => format!("{n} ({p})"),
@@ -161,18 +167,39 @@ impl View for StatusView {
                 ),
                 (_, None) => ("not checked".to_string(), None),
             };
+            let store = e.store.as_str();
+            if !places.iter().any(|(k, l)| *k == store && *l == e.location) {
+                places.push((store, &e.location));
+            }
+            // The origin's host: `www.linkedin.com`, `127.0.0.1:8080`.
+            let origin = e.origin.as_deref().map_or("-".to_string(), |o| {
+                o.split_once("://")
+                    .map_or(o, |(_, host)| host)
+                    .trim_end_matches('/')
+                    .to_string()
+            });
             table.add_row(vec![
                 s.cell(e.profile.as_deref().unwrap_or("-"), None),
                 s.cell(&member, None),
-                s.cell(&e.location, None),
-                s.cell(e.stored_at.as_deref().unwrap_or("-"), None),
+                s.cell(store, None),
+                s.cell(&origin, None),
+                s.cell(
+                    &crate::text::day_of(e.stored_at.as_deref().unwrap_or("-")),
+                    None,
+                ),
                 s.cell(&works, color),
             ]);
         }
-        Style::keep_whole(&mut table, 3);
+        Style::keep_whole(&mut table, 2);
+        Style::keep_whole(&mut table, 4);
         let mut out = format!("{table}\n");
-        // Which browser each session speaks as: LinkedIn may end a session whose requests
-        // contradict the browser that made it.
+        for (store, location) in &places {
+            out.push_str(&s.wrap(&format!("  {store}: {location}"), "    "));
+            out.push('\n');
+        }
+        // Which browser each session speaks as (LinkedIn may end a session whose requests
+        // contradict the browser that made it): sessions that send the same one, said once.
+        let mut speaks: Vec<(String, Vec<&str>)> = Vec::new();
         for e in &self.sessions {
             let who = e.profile.as_deref().unwrap_or(e.store.as_str());
             let whose = match (e.user_agent_source, &e.from) {
@@ -183,13 +210,18 @@ impl View for StatusView {
                 ("given", _) => "as given at sign-in".to_string(),
                 _ => "as the tool's own".to_string(),
             };
-            out.push_str(&s.wrap(
-                &format!(
-                    "  {who}: sends User-Agent {whose}: {}",
-                    crate::text::clean_line(&e.user_agent, 200)
-                ),
-                "    ",
-            ));
+            let line = format!(
+                "User-Agent {whose}: {}",
+                crate::text::clean_line(&e.user_agent, 200)
+            );
+            match speaks.iter_mut().find(|(l, _)| *l == line) {
+                Some((_, who_all)) => who_all.push(who),
+                None => speaks.push((line, vec![who])),
+            }
+        }
+        for (line, who) in &speaks {
+            let verb = if who.len() == 1 { "sends" } else { "send" };
+            out.push_str(&s.wrap(&format!("  {}: {verb} {line}", who.join(", ")), "    "));
             out.push('\n');
         }
         for e in self.sessions.iter().filter(|e| e.error.is_some()) {
