@@ -228,10 +228,19 @@ pub fn command() -> clap::Command {
         })
         .mut_subcommand("audit", |c| {
             setting(c).mut_arg("profiles", |a| {
-                a.add(ArgValueCompleter::new(complete::profiles))
+                a.add(ArgValueCompleter::new(complete::profiles_or_accounts))
             })
         })
-        .mut_subcommand("opt-out", setting)
+        .mut_subcommand("opt-out", |c| {
+            c.mut_arg("settings", |a| {
+                a.add(ArgValueCompleter::new(complete::writable_setting_ids))
+            })
+        })
+        .mut_subcommand("man", |c| {
+            c.mut_arg("command", |a| {
+                a.add(ArgValueCompleter::new(complete::command_names))
+            })
+        })
         .mut_subcommand("history", |c| {
             c.mut_arg("setting", |a| {
                 a.add(ArgValueCompleter::new(complete::setting_ids))
@@ -315,20 +324,62 @@ mod complete {
             .collect()
     }
 
-    /// The catalog's setting ids (the one `LINKEDIN_PRIVACY_CATALOG` names, if it reads; else
-    /// the built-in one).
-    pub fn setting_ids(current: &OsStr) -> Vec<CompletionCandidate> {
-        let catalog = Env::from_process()
+    fn catalog() -> crate::catalog::Catalog {
+        Env::from_process()
             .catalog
             .as_deref()
             .and_then(|p| crate::catalog::Catalog::load(p).ok())
-            .unwrap_or_else(crate::catalog::Catalog::builtin);
-        let values = catalog
+            .unwrap_or_else(crate::catalog::Catalog::builtin)
+    }
+
+    /// The catalog's setting ids (the one `LINKEDIN_PRIVACY_CATALOG` names, if it reads; else
+    /// the built-in one).
+    pub fn setting_ids(current: &OsStr) -> Vec<CompletionCandidate> {
+        let values = catalog()
             .settings
             .into_iter()
             .map(|e| (e.id, Some(e.title)))
             .collect();
         matching(current, values)
+    }
+
+    /// The settings `opt-out` can write: a switch's private position, or a choice's value to
+    /// write (an entry the member can only object to has neither).
+    pub fn writable_setting_ids(current: &OsStr) -> Vec<CompletionCandidate> {
+        let values = catalog()
+            .settings
+            .into_iter()
+            .filter(|e| e.private.is_some() || e.write.is_some())
+            .map(|e| (e.id, Some(e.title)))
+            .collect();
+        matching(current, values)
+    }
+
+    /// The commands, for `man COMMAND`.
+    pub fn command_names(current: &OsStr) -> Vec<CompletionCandidate> {
+        use clap::CommandFactory as _;
+        let values = super::Cli::command()
+            .get_subcommands()
+            .filter(|c| c.get_name() != "help")
+            .map(|c| {
+                (
+                    c.get_name().to_string(),
+                    c.get_about().map(|a| a.to_string()),
+                )
+            })
+            .collect();
+        matching(current, values)
+    }
+
+    /// `--profiles`: the sandbox's accounts when the line being completed runs against it (the
+    /// shell hands the words to this process), the stored profiles otherwise.
+    pub fn profiles_or_accounts(current: &OsStr) -> Vec<CompletionCandidate> {
+        let sandbox = std::env::args().any(|a| a == "--sandbox" || a.starts_with("--sandbox="));
+        if sandbox {
+            sandbox_accounts(current)
+        } else {
+            profiles(current)
+        }
     }
 
     /// The stored profiles' names, from the index beside the config (never the keyring itself).

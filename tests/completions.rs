@@ -180,3 +180,48 @@ fn an_unusual_binary_path_never_reaches_the_shell_code() {
     assert!(!r.stdout.contains("PWNED"), "{}", r.stdout);
     assert!(r.stderr.contains("from PATH"), "{}", r.stderr);
 }
+
+#[test]
+fn completions_offer_what_each_place_can_take() {
+    let w = World::new();
+    // opt-out: only what it can write (an entry the member can only object to is not offered).
+    let writable = complete(&w, &["linkedin-privacy", "opt-out", "--setting", ""]);
+    assert!(
+        writable
+            .iter()
+            .any(|c| c.starts_with("generative-ai-training")),
+        "{writable:?}"
+    );
+    assert!(
+        !writable
+            .iter()
+            .any(|c| c.starts_with("other-ai-processing")),
+        "{writable:?}"
+    );
+    let all = complete(&w, &["linkedin-privacy", "audit", "--setting", ""]);
+    assert!(
+        all.iter().any(|c| c.starts_with("other-ai-processing")),
+        "{all:?}"
+    );
+    // man: the commands.
+    let pages = complete(&w, &["linkedin-privacy", "man", "wa"]);
+    assert!(pages.iter().any(|c| c.starts_with("watch")), "{pages:?}");
+    // --profiles against the sandbox: its accounts, not stored profiles.
+    assert_eq!(w.login_profile("mine", "demo").code, 0);
+    let accounts = complete(
+        &w,
+        &[
+            "linkedin-privacy",
+            "--sandbox",
+            "audit",
+            "--profiles",
+            "thr",
+        ],
+    );
+    assert!(
+        accounts.iter().any(|c| c.starts_with("throttled")),
+        "{accounts:?}"
+    );
+    let stored = complete(&w, &["linkedin-privacy", "audit", "--profiles", "mi"]);
+    assert!(stored.iter().any(|c| c.starts_with("mine")), "{stored:?}");
+}
