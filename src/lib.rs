@@ -150,18 +150,50 @@ fn said(e: clap::Error) -> ExitCode {
     };
     match e.kind() {
         K::DisplayHelp => {
-            let args: Vec<String> = std::env::args().skip(1).collect();
-            let long = args.iter().any(|a| a == "--help");
-            // The commands named before the help flag (flags and their values skipped).
+            let args: Vec<String> = std::env::args_os()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            // The commands named before the help flag, as clap reads them: a flag's value (`--profile
+            // summary`) is not a command. `help COMMAND` asks for the long help, as `--help` does.
             let mut path = Vec::new();
             let mut cmd = cli::command();
-            for a in &args {
-                if a.starts_with('-') {
+            cmd.build();
+            let mut long = args.iter().any(|a| a == "--help");
+            let mut rest = args.iter();
+            while let Some(a) = rest.next() {
+                if let Some(flag) = a.strip_prefix("--").filter(|f| !f.contains('=')) {
+                    let takes = cmd.get_arguments().any(|x| {
+                        x.get_long() == Some(flag)
+                            && x.get_action().takes_values()
+                            && !x.is_require_equals_set()
+                    });
+                    if takes {
+                        rest.next();
+                    }
                     continue;
                 }
-                if let Some(sub) = cmd.find_subcommand(a).cloned() {
-                    path.push(a.clone());
-                    cmd = sub;
+                if a.starts_with('-') {
+                    let short = a.chars().nth(1);
+                    let takes = a.len() == 2
+                        && cmd
+                            .get_arguments()
+                            .any(|x| x.get_short() == short && x.get_action().takes_values());
+                    if takes {
+                        rest.next();
+                    }
+                    continue;
+                }
+                if path.is_empty() && a == "help" {
+                    long = true;
+                    continue;
+                }
+                match cmd.find_subcommand(a).cloned() {
+                    Some(sub) => {
+                        path.push(a.clone());
+                        cmd = sub;
+                    }
+                    None => break,
                 }
             }
             match (path.is_empty(), cli::help(&path, long)) {

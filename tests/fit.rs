@@ -461,6 +461,12 @@ fn a_commands_help_shows_its_own_options_and_examples_and_errors_read_alike() {
     assert!(top.stdout.contains("Run against a built-in fake LinkedIn"));
     let r = run(w.cmd().args(["status", "--sandbox", "--offline"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // A flag's value that names a command is a value; `help COMMAND` is the long help.
+    let r = run(w.cmd().args(["--profile", "summary", "status", "-h"]));
+    assert!(r.stdout.starts_with("List stored sessions"), "{}", r.stdout);
+    let help = run(w.cmd().args(["help", "summary"]));
+    let long = run(w.cmd().args(["summary", "--help"]));
+    assert_eq!(help.stdout, long.stdout);
     // A command-line error begins as every other error does.
     let r = run(w.cmd().args(["audit", "--bogus"]));
     assert_eq!(r.code, 2);

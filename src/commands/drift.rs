@@ -20,13 +20,7 @@ use crate::error::Error;
 use crate::output::{Csv, Format, Style, View, Words, write_stdout};
 
 #[derive(Debug, Args)]
-#[command(after_help = "\
-Examples:
-  linkedin-privacy record --out today/ && linkedin-privacy drift fixtures/ today/
-  linkedin-privacy drift --live                 # record now, compare with the built-in fixtures
-  linkedin-privacy drift --self-check fixtures/ # the fixtures parse; the sandbox serves them
-
-Exit 0 without breaking drift, 3 with it.")]
+#[command(after_help = "Exit 0 without breaking drift, 3 with it.")]
 pub struct DriftArgs {
     /// The baseline recording [default: the fixtures built into the tool]; given alone, the
     /// recording to compare with those fixtures

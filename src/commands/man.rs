@@ -254,7 +254,10 @@ fn see_also(command: Option<&str>, names: &[String]) -> String {
 
 /// Text for a roff line: backslashes and hyphens escaped, no line starting like a request.
 fn roff_text(s: &str) -> String {
-    let t = s.replace('\\', "\\e").replace('-', "\\-");
+    let t = s
+        .replace('\\', "\\e")
+        .replace('-', "\\-")
+        .replace('\'', "\\(aq");
     if t.starts_with(['.', '\'']) {
         format!("\\&{t}")
     } else {
@@ -289,10 +292,15 @@ fn lint_clean(roff: &str) -> String {
         if is_space && lines.last().is_some_and(|l| l == ".sp" || l == ".PP") {
             continue;
         }
-        if fill && !line.starts_with(['.', '\'']) && line.len() > 72 {
+        // A line that begins with a blank keeps its break before it: it is left whole.
+        if fill && !line.starts_with(['.', '\'', ' ']) && line.len() > 72 {
             let mut current = String::new();
             for word in line.split(' ') {
-                if !current.is_empty() && current.len() + 1 + word.len() > 72 {
+                // Never after a backslash: `\ ` is one escaped space.
+                if !current.is_empty()
+                    && !current.ends_with('\\')
+                    && current.len() + 1 + word.len() > 72
+                {
                     lines.push(std::mem::take(&mut current));
                 }
                 if !current.is_empty() {
@@ -300,7 +308,6 @@ fn lint_clean(roff: &str) -> String {
                 }
                 current.push_str(word);
             }
-            // A broken line never starts with a request's dot or quote.
             lines.push(current);
             continue;
         }
@@ -346,5 +353,4 @@ fn is_request(l: &str) -> bool {
             | "ds"
             | "TQ"
     ) || l.starts_with(".\\\"")
-        || l.starts_with("'")
 }

@@ -259,10 +259,20 @@ pub fn examples(command: Option<&str>) -> &'static [(&'static str, &'static str)
                 "the next and last run, and each channel",
             ),
         ],
-        Some("drift") => &[(
-            "linkedin-privacy drift today/",
-            "a recording against the built-in fixtures",
-        )],
+        Some("drift") => &[
+            (
+                "linkedin-privacy drift today/",
+                "a recording (record --out today/) against the built-in fixtures",
+            ),
+            (
+                "linkedin-privacy drift --live",
+                "record now, and compare with the built-in fixtures",
+            ),
+            (
+                "linkedin-privacy drift --self-check fixtures/",
+                "the fixtures parse, and the sandbox serves them",
+            ),
+        ],
         Some("record") => &[(
             "linkedin-privacy record --out today/",
             "LinkedIn's replies, redacted",

@@ -194,6 +194,7 @@ impl View for StatusView {
         Style::keep_whole(&mut table, 4);
         let mut out = format!("{table}\n");
         for (store, location) in &places {
+            let location = crate::text::clean_line(location, 300);
             out.push_str(&s.wrap(&format!("  {store}: {location}"), "    "));
             out.push('\n');
         }

@@ -17,6 +17,8 @@ const MAX_DOCUMENT: usize = 16 * 1024 * 1024;
 /// A batch is sent to a worker once it holds this much text or this many documents.
 const BATCH_BYTES: usize = 256 << 10;
 const BATCH_DOCS: usize = 1024;
+/// A file of a folder at most this large is read by a worker, whole.
+const SMALL_FILE: u64 = 1 << 20;
 /// The most files of a folder handed to a worker at once.
 const BATCH_FILES: usize = 128;
 /// The most worker threads (examining is most of the work; counting stays on one thread).
@@ -28,7 +30,7 @@ pub enum Input {
     Stdin,
     /// A file named on the command line: read here, its lines shared out among the workers.
     Named(PathBuf),
-    /// A file of a folder (a member's report, usually small): read by a worker, whole.
+    /// A small file of a folder (a member's report): read by a worker, whole.
     InFolder(PathBuf),
 }
 
@@ -39,7 +41,7 @@ pub fn expand(input: &Path) -> std::io::Result<Vec<Input>> {
         return Ok(vec![Input::Stdin]);
     }
     if input.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(input)?
+        let mut files: Vec<(PathBuf, bool)> = std::fs::read_dir(input)?
             .flatten()
             // Every entry named like a report, regular or not: a FIFO or a device is then named
             // and skipped when it is opened, never left out silently. The entry's type comes
@@ -48,21 +50,37 @@ pub fn expand(input: &Path) -> std::io::Result<Vec<Input>> {
                 e.file_type()
                     .is_ok_and(|t| !(t.is_dir() || t.is_symlink() && e.path().is_dir()))
             })
-            .map(|e| e.path())
-            .filter(|p| {
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| matches!(e, "json" | "ndjson" | "jsonl"))
+            .filter(|e| {
+                e.path()
+                    .extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| matches!(x, "json" | "ndjson" | "jsonl"))
+            })
+            // A member's report is small: read by a worker, whole. A large file (a bulk run's
+            // NDJSON) is read here and its lines shared out, so that memory holds a few batches
+            // of it, never all its outcomes at once.
+            .map(|e| {
+                let small = e.metadata().is_ok_and(|m| m.len() <= SMALL_FILE);
+                (e.path(), small)
             })
             .collect();
         // By their bytes: names of one folder sort as paths do, and faster.
-        files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-        return Ok(files.into_iter().map(Input::InFolder).collect());
+        files.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+        return Ok(files
+            .into_iter()
+            .map(|(p, small)| {
+                if small {
+                    Input::InFolder(p)
+                } else {
+                    Input::Named(p)
+                }
+            })
+            .collect());
     }
     Ok(vec![Input::Named(input.to_path_buf())])
 }
 
-/// Reads and counts every file (`None` is standard input).
+/// Reads and counts every file.
 pub fn gather(files: &[Input]) -> Gathered {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -420,6 +438,16 @@ mod tests {
         files.push(Input::Named(dir.join("missing.json")));
         files.push(Input::Named(dir.join("many.ndjson")));
         files
+    }
+
+    #[test]
+    fn a_large_file_of_a_folder_is_read_here_its_lines_shared_out() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("small.json"), "{}").unwrap();
+        std::fs::write(dir.path().join("bulk.ndjson"), "x\n".repeat(600_000)).unwrap();
+        let files = expand(dir.path()).unwrap();
+        assert!(matches!(&files[0], Input::Named(p) if p.ends_with("bulk.ndjson")));
+        assert!(matches!(&files[1], Input::InFolder(p) if p.ends_with("small.json")));
     }
 
     #[test]
