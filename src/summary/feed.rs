@@ -20,7 +20,7 @@ const BATCH_DOCS: usize = 1024;
 /// A file of a folder at most this large is read by a worker, whole.
 const SMALL_FILE: u64 = 1 << 20;
 /// The most files of a folder handed to a worker at once.
-const BATCH_FILES: usize = 128;
+const BATCH_FILES: usize = 32;
 /// The most worker threads (examining is most of the work; counting stays on one thread).
 const MAX_WORKERS: usize = 4;
 
@@ -60,8 +60,14 @@ pub fn expand(input: &Path) -> std::io::Result<Vec<Input>> {
             // NDJSON) is read here and its lines shared out, so that memory holds a few batches
             // of it, never all its outcomes at once.
             .map(|e| {
-                let small = e.metadata().is_ok_and(|m| m.len() <= SMALL_FILE);
-                (e.path(), small)
+                let path = e.path();
+                // A `.json` file is one member's report; an `.ndjson` or `.jsonl` file may be a
+                // bulk run's thousands of lines, and only those are looked at (a stat each).
+                let bulk = path
+                    .extension()
+                    .is_some_and(|x| x == "ndjson" || x == "jsonl");
+                let small = !bulk || e.metadata().is_ok_and(|m| m.len() <= SMALL_FILE);
+                (path, small)
             })
             .collect();
         // By their bytes: names of one folder sort as paths do, and faster.
@@ -210,8 +216,16 @@ enum Unit {
 }
 
 impl Batch {
+    /// What each document is, in order. Of the skipped, the first [`gather::MAX_NAMED`] are
+    /// kept by name and the rest only counted, as the summary does: a file of a million lines
+    /// that are not JSON costs a count, not a million names.
     fn examine(self) -> Vec<Outcome> {
-        let mut out = Vec::with_capacity(self.units.len());
+        let mut kept = Kept::default();
+        self.examine_into(&mut kept);
+        kept.done()
+    }
+
+    fn examine_into(self, out: &mut Kept) {
         for unit in self.units {
             out.push(match unit {
                 Unit::Doc {
@@ -233,14 +247,43 @@ impl Batch {
                 Unit::Skip { source, why } => Outcome::Skip { source, why },
                 Unit::File => Outcome::File,
                 Unit::Path { path, name } => {
-                    let mut sink = Sink::new(|batch: Batch| out.extend(batch.examine()));
+                    let mut sink = Sink::new(|batch: Batch| batch.examine_into(out));
                     open_and_read(&path, &name, &mut sink);
                     sink.flush();
                     continue;
                 }
             });
         }
-        out
+    }
+}
+
+/// Outcomes as they are kept: every member, and of the skipped the first named, the rest
+/// counted.
+#[derive(Default)]
+struct Kept {
+    out: Vec<Outcome>,
+    named: usize,
+    more: u64,
+}
+
+impl Kept {
+    fn push(&mut self, o: Outcome) {
+        match o {
+            Outcome::Skip { .. } if self.named < gather::MAX_NAMED => {
+                self.named += 1;
+                self.out.push(o);
+            }
+            Outcome::Skip { .. } => self.more += 1,
+            Outcome::SkippedMore(n) => self.more += n,
+            o => self.out.push(o),
+        }
+    }
+
+    fn done(mut self) -> Vec<Outcome> {
+        if self.more > 0 {
+            self.out.push(Outcome::SkippedMore(self.more));
+        }
+        self.out
     }
 }
 

@@ -15,7 +15,7 @@ use super::report::{self, KIND};
 /// The most settings counted; a file naming more is another program's.
 const MAX_SETTINGS: usize = 500;
 /// The most skipped files or duplicates named one by one.
-const MAX_NAMED: usize = 1000;
+pub(super) const MAX_NAMED: usize = 1000;
 
 /// One member, as the summary shows them.
 #[derive(Clone, Debug, Serialize)]
@@ -94,6 +94,8 @@ pub(super) enum Outcome {
     },
     /// A file begins.
     File,
+    /// Skipped documents past those named.
+    SkippedMore(u64),
 }
 
 /// A document's member, with all [`Gatherer::merge`] needs and nothing else: its strings one
@@ -359,6 +361,7 @@ impl Gatherer {
             Outcome::Skip { source, why } => self.skip(&source, why),
             Outcome::Member(doc) => self.merge(*doc),
             Outcome::File => self.files += 1,
+            Outcome::SkippedMore(n) => self.skipped_count += n,
         }
     }
 
