@@ -37,7 +37,7 @@ pub struct WatchArgs {
 pub enum Action {
     /// Set up the scheduled check with this machine's scheduler
     Install(InstallArgs),
-    /// Show the schedule, the next and last run, the last result and each channel's
+    /// Show the schedule, the next and last run, and the last result of the check and of each channel
     Status,
     /// Remove what `watch install` installed (and the stored webhook address)
     Remove,
