@@ -139,22 +139,27 @@ fn desktop() -> Desktop {
     }
 }
 
-/// A `sendmail` that appends what it is given to `$HOME/mail.txt`; its folder goes first on PATH.
-fn fake_sendmail(w: &World) -> String {
+/// Writes a shell script `name` into the world's `bin` folder (replacing one there) and gives
+/// the PATH that finds it first.
+fn on_path(w: &World, name: &str, script: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
     let bin = w.path("bin");
     std::fs::create_dir_all(&bin).unwrap();
-    let script = bin.join("sendmail");
-    std::fs::write(
-        &script,
-        "#!/bin/sh\necho \"ARGS: $*\" >> \"$HOME/mail.txt\"\ncat >> \"$HOME/mail.txt\"\necho '--- end' >> \"$HOME/mail.txt\"\n",
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(bin.join(name), format!("#!/bin/sh\n{script}")).unwrap();
+    std::fs::set_permissions(bin.join(name), std::fs::Permissions::from_mode(0o755)).unwrap();
     format!(
         "{}:{}",
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+/// A `sendmail` that appends what it is given to `$HOME/mail.txt`.
+fn fake_sendmail(w: &World) -> String {
+    on_path(
+        w,
+        "sendmail",
+        "echo \"ARGS: $*\" >> \"$HOME/mail.txt\"\ncat >> \"$HOME/mail.txt\"\necho '--- end' >> \"$HOME/mail.txt\"\n",
     )
 }
 
@@ -535,24 +540,7 @@ fn install_and_remove_touch_only_what_they_wrote() {
     let w = canary_world();
     assert_eq!(w.login_profile("default", "private").code, 0);
     // A systemctl that records what it is asked, so that no real scheduler is touched.
-    let bin = w.path("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::fs::write(
-        bin.join("systemctl"),
-        "#!/bin/sh\necho \"$*\" >> \"$HOME/systemctl.txt\"\n",
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        bin.join("systemctl"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = on_path(&w, "systemctl", "echo \"$*\" >> \"$HOME/systemctl.txt\"\n");
     let hook = hook();
     let mut install = w.cmd();
     install.env("PATH", &path).args([
@@ -664,20 +652,11 @@ fn the_flip_route_refuses_what_it_cannot_set() {
 #[test]
 fn a_crontab_that_cannot_be_read_is_never_written_over() {
     let w = World::new();
-    let bin = w.path("bin");
-    std::fs::create_dir_all(&bin).unwrap();
     // `crontab -l` fails for another reason than "no crontab"; `crontab -` records any write.
-    std::fs::write(
-        bin.join("crontab"),
-        "#!/bin/sh\nif [ \"$1\" = -l ]; then echo 'crontab: cannot open spool' >&2; exit 1; fi\ncat > \"$HOME/written\"\n",
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(bin.join("crontab"), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
+    let path = on_path(
+        &w,
+        "crontab",
+        "if [ \"$1\" = -l ]; then echo 'crontab: cannot open spool' >&2; exit 1; fi\ncat > \"$HOME/written\"\n",
     );
     let r = run(w.cmd().env("PATH", &path).args([
         "--sandbox",
@@ -691,11 +670,11 @@ fn a_crontab_that_cannot_be_read_is_never_written_over() {
     assert!(!w.path("written").exists(), "the crontab was written over");
     // An empty crontab ("no crontab for …") gets the line, and remove takes out that line only.
     std::fs::write(w.path("crontab.txt"), "MAILTO=me\n0 1 * * * backup\n").unwrap();
-    std::fs::write(
-        bin.join("crontab"),
-        "#!/bin/sh\nif [ \"$1\" = -l ]; then cat \"$HOME/crontab.txt\"; exit 0; fi\ncat > \"$HOME/crontab.txt\"\n",
-    )
-    .unwrap();
+    on_path(
+        &w,
+        "crontab",
+        "if [ \"$1\" = -l ]; then cat \"$HOME/crontab.txt\"; exit 0; fi\ncat > \"$HOME/crontab.txt\"\n",
+    );
     let r = run(w.cmd().env("PATH", &path).args([
         "--sandbox",
         "watch",

@@ -56,14 +56,7 @@ pub fn html_page(url: &str, fields: &[Filled], lang: Lang, steps: &[String]) -> 
         .map(|s| format!("<li>{}</li>\n", escape(s)))
         .collect();
     format!(
-        r##"<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>{title}</title>
-<style>
+        r##"{head}<style>
 body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #1d2226; }}
 .field {{ margin: 1.2rem 0; }}
 label {{ display: block; font-weight: 600; }}
@@ -121,7 +114,7 @@ button {{ font: inherit; padding: .4rem .9rem; border-radius: 4px; border: 1px s
 </body>
 </html>
 "##,
-        lang = lang.code(),
+        head = crate::pages::head(lang.code(), &escape(ui.title), ""),
         title = escape(ui.title),
         walk = escape(ui.walk),
         values = escape(ui.values),

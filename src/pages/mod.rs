@@ -14,18 +14,31 @@ pub fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// A whole page around `body`: a strict Content-Security-Policy (inline styles and scripts
-/// only), the shared styles.
-pub fn shell(title: &str, body: &str) -> String {
+/// Every page's head up to its styles: the language, a strict Content-Security-Policy (inline
+/// styles and scripts only, and `more` sources such as `img-src data:`), the title. `title` is
+/// already escaped.
+pub fn head(lang: &str, title: &str, more: &str) -> String {
+    let more = if more.is_empty() {
+        String::new()
+    } else {
+        format!("; {more}")
+    };
     format!(
         r##"<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'{more}">
 <title>{title}</title>
-<style>
+"##
+    )
+}
+
+/// A whole page around `body`: [`head`], the shared styles.
+pub fn shell(title: &str, body: &str) -> String {
+    format!(
+        r##"{head}<style>
 body {{ font: 15px/1.5 system-ui, sans-serif; max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: #1d2226; }}
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ padding: .3rem .5rem; text-align: left; border-bottom: 1px solid #e0e0e0; vertical-align: top; }}
@@ -41,7 +54,7 @@ code {{ background: #f3f4f6; padding: 0 .25rem; border-radius: 3px; }}
 </body>
 </html>
 "##,
-        title = esc(title),
+        head = head("en", &esc(title), ""),
     )
 }
 

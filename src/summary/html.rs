@@ -108,14 +108,7 @@ pub fn page(s: &Summary, made_at: &str) -> String {
     };
     let share = percent(s.fully_private, s.members);
     format!(
-        r##"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<title>LinkedIn privacy: where the group stands</title>
-<style>
+        r##"{head}<style>
 body {{ font: 15px/1.5 system-ui, sans-serif; max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: #1d2226; }}
 table {{ border-collapse: collapse; }}
 th, td {{ padding: .2rem .5rem; text-align: left; border-bottom: 1px solid #e0e0e0; vertical-align: middle; }}
@@ -170,6 +163,11 @@ th[data-sort] {{ cursor: pointer; text-decoration: underline dotted; }}
 </body>
 </html>
 "##,
+        head = crate::pages::head(
+            "en",
+            "LinkedIn privacy: where the group stands",
+            "img-src data:"
+        ),
         members = s.members,
         files = s.files,
         made_at = esc(made_at),

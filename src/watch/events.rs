@@ -31,7 +31,7 @@ pub struct Event {
 }
 
 impl Event {
-    fn new(kind: &'static str, at: &str, message: String, what_to_do: String) -> Event {
+    pub fn new(kind: &'static str, at: &str, message: String, what_to_do: String) -> Event {
         Event {
             kind,
             at: at.to_string(),

@@ -200,19 +200,12 @@ pub(super) fn check(ctx: &Ctx, places: &Places, a: RunArgs) -> anyhow::Result<Ex
     let day = format!("{:04}-{:02}-{:02}", today.year, today.month, today.day);
     let words = &ctx.settings.words;
     let (exit, result, events) = if a.test {
-        let e = Event {
-            kind: "test",
-            at: at.clone(),
-            member: None,
-            setting: None,
-            title: None,
-            state: None,
-            was: None,
-            exit: None,
-            error: None,
-            message: "a test notice from linkedin-privacy watch".to_string(),
-            what_to_do: "nothing: this channel works".to_string(),
-        };
+        let e = Event::new(
+            "test",
+            &at,
+            "a test notice from linkedin-privacy watch".to_string(),
+            "nothing: this channel works".to_string(),
+        );
         (Exit::Ok.code(), "test".to_string(), vec![e])
     } else {
         let mut audited = audit(ctx)?;
