@@ -3,7 +3,9 @@
 
 use std::process::{Command, Stdio};
 
+use crate::common::screen::Screen;
 use crate::common::{BIN, World, have, run};
+use linkedin_privacy::sandbox::{AccountsFile, SandboxOptions};
 
 /// The columns a line takes: characters, without colour sequences.
 fn width(line: &str) -> usize {
@@ -523,4 +525,137 @@ fn status_at_eighty_columns_names_the_file_once_and_each_sessions_origin() {
             .unwrap()
             .starts_with("http://127.0.0.1:")
     );
+}
+
+/// An accounts file in the test's home: `label<TAB>token of the sandbox account`, in order.
+fn labelled_accounts(w: &World, rows: &[(&str, &str)]) -> std::path::PathBuf {
+    let text: String = rows
+        .iter()
+        .map(|(label, id)| format!("{label}\t{}\n", w.token(id)))
+        .collect();
+    let path = w.path("accounts.tsv");
+    std::fs::write(&path, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+/// A run over many accounts in a real 80x24 terminal: its progress line never wraps, its rate
+/// reads as a person reads it, a 429's wait shows on it, and the table at the end lists the
+/// accounts in the order of the file, saying why each uncertain one is.
+#[test]
+fn bulk_progress_fits_eighty_columns_and_the_table_keeps_input_order() {
+    if !have("tmux", "the bulk progress test") {
+        return;
+    }
+    let options = SandboxOptions {
+        latency: std::time::Duration::from_millis(120),
+        ..SandboxOptions::default()
+    };
+    let w = World::with(options, AccountsFile::builtin());
+    let ids = [
+        "throttled-once",
+        "demo",
+        "interstitial",
+        "private",
+        "odd-value",
+        "region",
+        "expired",
+        "demo",
+    ];
+    let rows: Vec<(String, &str)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (format!("a{:02}-{id}", i + 1), *id))
+        .collect();
+    let rows: Vec<(&str, &str)> = rows.iter().map(|(l, id)| (l.as_str(), *id)).collect();
+    let file = labelled_accounts(&w, &rows);
+    let screen = Screen::start(
+        &w,
+        &format!("{BIN} audit --jobs 2 --accounts '{}'", file.display()),
+    );
+    let mut bars = Vec::new();
+    let mut waited = false;
+    let end = screen.watch(
+        std::time::Duration::from_secs(60),
+        |shown| {
+            for line in shown.lines().filter(|l| l.contains("/8 ")) {
+                bars.push(line.to_string());
+            }
+            waited |= shown.contains("LinkedIn 429: waiting");
+        },
+        |shown| shown.contains("EXIT="),
+    );
+    assert!(!bars.is_empty(), "a progress line was drawn: {end}");
+    for bar in &bars {
+        assert!(width(bar) <= 80, "the progress line wraps: {bar:?}");
+        let rate = bar.split_whitespace().nth(2).unwrap_or_default();
+        assert!(
+            rate == "-/s" || rate.ends_with("/min") || rate.ends_with("/s"),
+            "{bar:?}"
+        );
+        let digits = rate.split('.').nth(1).map_or(0, |d| d.trim_end_matches("/s").len());
+        assert!(digits <= 1, "the rate has {digits} decimals: {bar:?}");
+    }
+    assert!(waited, "the 429's wait was shown on the progress line");
+    assert!(end.contains("EXIT=1"), "{end}");
+    let table: Vec<&str> = end.lines().filter(|l| l.contains("a0")).collect();
+    let order: Vec<String> = table
+        .iter()
+        .map(|l| l.split_whitespace().nth(1).unwrap_or_default().to_string())
+        .collect();
+    let wanted: Vec<String> = rows.iter().map(|(l, _)| l.to_string()).collect();
+    assert_eq!(order, wanted, "rows in the order of the file:\n{end}");
+    let row = |label: &str| *table.iter().find(|l| l.contains(label)).unwrap();
+    assert!(row("a03-interstitial").contains("html ("), "{end}");
+    assert!(row("a05-odd-value").contains("value matches"), "{end}");
+    assert!(row("a07-expired").contains("session expired"), "{end}");
+    assert!(row("a02-demo").contains(" on "), "AI training is on: {end}");
+    for line in end.lines() {
+        assert!(width(line) <= 80, "{line:?} in\n{end}");
+    }
+}
+
+/// Ctrl-C in a real terminal: no half-drawn progress line is left, and one hint says how to go
+/// on, naming the resume file that was given.
+#[test]
+fn ctrl_c_in_a_terminal_leaves_a_clean_screen_and_one_hint() {
+    if !have("tmux", "the Ctrl-C terminal test") {
+        return;
+    }
+    let options = SandboxOptions {
+        latency: std::time::Duration::from_millis(150),
+        ..SandboxOptions::default()
+    };
+    let w = World::with(options, AccountsFile::builtin());
+    let rows: Vec<(String, &str)> = (1..=40).map(|i| (format!("m{i:02}"), "demo")).collect();
+    let rows: Vec<(&str, &str)> = rows.iter().map(|(l, id)| (l.as_str(), *id)).collect();
+    let file = labelled_accounts(&w, &rows);
+    let screen = Screen::start(
+        &w,
+        &format!(
+            "{BIN} audit --jobs 2 --accounts '{}' --resume results.ndjson > out.txt",
+            file.display()
+        ),
+    );
+    screen.watch(
+        std::time::Duration::from_secs(60),
+        |_| {},
+        |shown| shown.lines().any(|l| l.contains("/40 ") && !l.contains(" 0/40 ")),
+    );
+    screen.ctrl_c();
+    let end = screen.watch(
+        std::time::Duration::from_secs(30),
+        |_| {},
+        |shown| shown.contains("EXIT="),
+    );
+    assert!(end.contains("EXIT=130"), "{end}");
+    assert!(
+        !end.contains('░') && !end.contains('█'),
+        "a progress line was left on the screen:\n{end}"
+    );
+    assert_eq!(end.matches("hint:").count(), 1, "one hint:\n{end}");
+    let joined = end.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(joined.contains("--resume results.ndjson"), "{end}");
+    assert!(!joined.contains("--resume FILE"), "{end}");
 }

@@ -58,8 +58,8 @@ pub enum Next {
 /// What the run tells its printer.
 pub trait Printer {
     /// One account's report, as soon as it is done (the printer may add to it: what the
-    /// history says).
-    fn report(&mut self, report: &mut Report) -> Next;
+    /// history says), with the account's place in the input (from 0).
+    fn report(&mut self, place: usize, report: &mut Report) -> Next;
     /// A line of the input that held no account.
     fn malformed(&mut self, line: usize, why: &'static str);
     /// The run was interrupted; everything not done has been reported as not reached. The
@@ -94,7 +94,8 @@ pub enum Ended {
 }
 
 enum Msg {
-    Done(Box<Report>),
+    /// An account's place in the input, and its report.
+    Done(usize, Box<Report>),
     Malformed(usize, &'static str),
     FeedEnd(usize),
 }
@@ -185,9 +186,9 @@ pub fn run<'a>(
                 return Ended::Interrupted;
             }
             match rx.recv_timeout(Duration::from_millis(50)) {
-                Ok(Msg::Done(mut report)) => {
+                Ok(Msg::Done(place, mut report)) => {
                     done += 1;
-                    if printer.report(&mut report) == Next::Stop {
+                    if printer.report(place, &mut report) == Next::Stop {
                         shared.halt.store(true, Ordering::SeqCst);
                         // Let the threads end: nothing more is printed, nothing more starts.
                         drain_quietly(&rx, &queue_rx, &feeder_done);
@@ -244,8 +245,8 @@ fn interrupted(
         let sending = shared.sending.load(Ordering::SeqCst);
         loop {
             match rx.try_recv() {
-                Ok(Msg::Done(mut report)) if printing => {
-                    printing = printer.report(&mut report) == Next::Continue;
+                Ok(Msg::Done(place, mut report)) if printing => {
+                    printing = printer.report(place, &mut report) == Next::Continue;
                 }
                 Ok(Msg::Malformed(line, why)) => printer.malformed(line, why),
                 Ok(_) => {}
@@ -262,15 +263,15 @@ fn interrupted(
         printing,
         not_reached: |label: &str| work.not_reached(label, why),
     };
-    for label in lock(&shared.in_flight).values() {
-        tell.not_reached(label);
+    for (place, label) in lock(&shared.in_flight).iter() {
+        tell.not_reached(*place, label);
     }
     // The feeder may be waiting for room in the queue, or in the channel: make room until it
     // sees the halt and ends.
     loop {
         let ended = feeder_done.load(Ordering::SeqCst);
         while let Ok(job) = queue.try_recv() {
-            tell.not_reached(&job.label);
+            tell.not_reached(job.index, &job.label);
         }
         while let Ok(msg) = rx.try_recv() {
             if let Msg::Malformed(line, why) = msg {
@@ -285,7 +286,7 @@ fn interrupted(
     let mut rest = lock(feed);
     for item in rest.by_ref() {
         match item {
-            Feed::Job(job) => tell.not_reached(&job.label),
+            Feed::Job(job) => tell.not_reached(job.index, &job.label),
             Feed::Malformed { line, why } => tell.printer.malformed(line, why),
         }
     }
@@ -300,9 +301,10 @@ struct Tell<'p, F> {
 }
 
 impl<F: Fn(&str) -> Report> Tell<'_, F> {
-    fn not_reached(&mut self, label: &str) {
+    fn not_reached(&mut self, place: usize, label: &str) {
         if self.printing {
-            self.printing = self.printer.report(&mut (self.not_reached)(label)) == Next::Continue;
+            self.printing =
+                self.printer.report(place, &mut (self.not_reached)(label)) == Next::Continue;
         }
     }
 }
@@ -375,7 +377,7 @@ fn worker(tx: &SyncSender<Msg>, queue: &Mutex<Receiver<Job>>, shared: &Shared, w
             in_flight.remove(&job.index);
             shared.sending.fetch_add(1, Ordering::SeqCst);
         }
-        let sent = tx.send(Msg::Done(Box::new(report))).is_ok();
+        let sent = tx.send(Msg::Done(job.index, Box::new(report))).is_ok();
         shared.sending.fetch_sub(1, Ordering::SeqCst);
         if !sent {
             return;
@@ -428,7 +430,7 @@ mod tests {
     }
 
     impl Printer for Collect {
-        fn report(&mut self, r: &mut Report) -> Next {
+        fn report(&mut self, _: usize, r: &mut Report) -> Next {
             self.labels.push(r.account.label.clone().unwrap());
             self.kinds
                 .push(r.error.as_ref().map(|e| e.kind.as_str().to_string()));
@@ -565,7 +567,7 @@ mod tests {
         let started = AtomicUsize::new(0);
         struct Slow<'a>(&'a AtomicUsize, usize);
         impl Printer for Slow<'_> {
-            fn report(&mut self, _: &mut Report) -> Next {
+            fn report(&mut self, _: usize, _: &mut Report) -> Next {
                 if self.1 == 0 {
                     std::thread::sleep(Duration::from_millis(300));
                     // Two workers, a channel of 8 and a queue of 4: far fewer than 100 started.

@@ -100,8 +100,13 @@ impl<'r> BulkPrinter<'r> {
         })
     }
 
-    /// The run is over: the progress line goes, the sink closes, the summary is said.
+    /// The run is over: the progress line goes, the sink closes, the summary is said, with the
+    /// hint to resume when accounts were not reached.
     pub fn finish(&mut self) {
+        self.end(true);
+    }
+
+    fn end(&mut self, hint: bool) {
         self.progress.finish();
         if self.output_gone {
             return;
@@ -132,18 +137,22 @@ impl<'r> BulkPrinter<'r> {
             ));
         }
         self.out.summary(&format!("linkedin-privacy: {line}"));
-        if t.not_reached > 0 {
-            let hint = Hint::ResumeAgain {
-                path: self.resume.as_ref().map(|p| p.display().to_string()),
-            };
+        if hint && t.not_reached > 0 {
             self.out
-                .summary(&format!("  hint: {}", self.out.words.hint(&hint)));
+                .summary(&format!("  hint: {}", self.out.words.hint(&self.resume_hint())));
+        }
+    }
+
+    /// How to audit what this run did not: with the resume file it was given, or with one.
+    fn resume_hint(&self) -> Hint {
+        Hint::ResumeAgain {
+            path: self.resume.as_ref().map(|p| p.display().to_string()),
         }
     }
 }
 
 impl Printer for BulkPrinter<'_> {
-    fn report(&mut self, report: &mut Report) -> Next {
+    fn report(&mut self, place: usize, report: &mut Report) -> Next {
         report.not_read.clone_from(&self.not_read);
         // Recorded here, on the one printing thread: one writer for the whole run.
         if let Some(changed) = (self.record)(report) {
@@ -162,14 +171,14 @@ impl Printer for BulkPrinter<'_> {
             }
         }
         self.tally.add(report);
-        if let Err(e) = self.sink.item(report) {
+        if let Err(e) = self.sink.item_at(place, report) {
             self.io_error = Some(e);
         }
         if self.io_error.is_some() || crate::output::stdout_closed() {
             self.output_gone = true;
             return Next::Stop;
         }
-        self.progress.advance(&self.tally.counts());
+        self.progress.advance(&self.tally.brief());
         Next::Continue
     }
 
@@ -180,7 +189,8 @@ impl Printer for BulkPrinter<'_> {
     }
 
     fn interrupted(&mut self) {
-        self.finish();
+        // The error says how to resume, once.
+        self.end(false);
         if self.output_gone {
             return;
         }
@@ -189,7 +199,7 @@ impl Printer for BulkPrinter<'_> {
                 .to_string(),
         };
         let mut view = crate::report::ErrorView::from(&e);
-        view.hint = Some(Hint::Resume);
+        view.hint = Some(self.resume_hint());
         self.out.error_view(&view);
     }
 }

@@ -63,6 +63,25 @@ impl Tally {
         self.failed() > 0 || self.incomplete > 0 || self.malformed > 0
     }
 
+    /// What the progress bar says, the worst first and without the kinds: "1 exposed, 3 private,
+    /// 1 failed".
+    pub fn brief(&self) -> String {
+        let mut parts = vec![
+            format!("{} exposed", self.exposed),
+            format!("{} private", self.private),
+        ];
+        for (n, what) in [
+            (self.incomplete, "incomplete"),
+            (self.failed(), "failed"),
+            (self.not_reached, "not reached"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        parts.join(", ")
+    }
+
     /// "3 private, 1 exposed, 0 incomplete, 1 failed (1 throttled)".
     pub fn counts(&self) -> String {
         let mut parts = vec![

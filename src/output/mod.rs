@@ -243,6 +243,8 @@ struct Term {
     bar: Mutex<Option<indicatif::ProgressBar>>,
     /// Whether that bar is a bulk run's progress (not a spinner).
     progress: std::sync::atomic::AtomicBool,
+    /// A wait the progress bar shows (a 429's back-off): until when, and why.
+    wait: Mutex<Option<(std::time::Instant, String)>>,
 }
 
 /// What the terminal is, as the settings saw it.
@@ -499,6 +501,17 @@ impl Output {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .is_some()
+    }
+
+    /// Shows a wait on the bulk run's progress bar, counting down until it is over: `why` is
+    /// short (`429`).
+    pub fn bar_wait(&self, duration: std::time::Duration, why: &str) {
+        let until = std::time::Instant::now() + duration;
+        let mut wait = self.term.wait.lock().unwrap_or_else(|p| p.into_inner());
+        // The longest wait shows: the run goes on once it is over.
+        if wait.as_ref().is_none_or(|(end, _)| *end < until) {
+            *wait = Some((until, why.to_string()));
+        }
     }
 
     /// Marks a bulk run's progress bar as drawn, or gone.

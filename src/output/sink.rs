@@ -11,7 +11,7 @@ use comfy_table::Color;
 
 use super::junit::Junit;
 use super::{Csv, Format, Output, Stdout, View, json_text};
-use crate::report::{Report, Verdict};
+use crate::report::{Report, State, Verdict};
 
 /// Where a sink writes.
 pub type Writer = Box<dyn Write + Send>;
@@ -22,6 +22,11 @@ pub trait Sink: Send {
     fn begin(&mut self) -> io::Result<()>;
     /// One account's report.
     fn item(&mut self, report: &Report) -> io::Result<()>;
+    /// One account's report and its place in the input (from 0): a sink that prints at the end
+    /// puts its rows in that order.
+    fn item_at(&mut self, _place: usize, report: &Report) -> io::Result<()> {
+        self.item(report)
+    }
     /// After the last report.
     fn finish(&mut self) -> io::Result<()>;
 }
@@ -79,11 +84,53 @@ impl Sink for TableSink {
     }
 }
 
-/// One row per account, printed as one table at the end.
+/// One row per account, printed as one table at the end, in the order of the input: who, the
+/// verdict, what is exposed, and why what is not known is not (an error's kind, or the reasons
+/// settings were not read). The NDJSON has every detail; a row stays one line.
 struct SummarySink {
     out: Output,
-    rows: Vec<[String; 4]>,
+    rows: Vec<(usize, [String; 5])>,
     w: Writer,
+}
+
+/// The generative-AI training toggle's state, and how many settings are exposed: what a row of
+/// many accounts needs to say (the NDJSON names them all).
+fn exposed_cells(r: &Report) -> (String, String) {
+    let ai = r
+        .settings
+        .iter()
+        .find(|s| s.id == crate::catalog::DEFAULT_OPT_OUT)
+        .map(|s| s.state.as_str().to_string())
+        .unwrap_or_default();
+    let exposed = r.settings.iter().filter(|s| s.private == Some(false)).count();
+    let exposed = if r.settings.is_empty() {
+        String::new()
+    } else {
+        exposed.to_string()
+    };
+    (ai, exposed)
+}
+
+/// Why a row is not certain: the error's kind, else each reason settings were left unknown,
+/// with how many (`html (17)`). The codes are the JSON's, said with spaces so a narrow column
+/// wraps them between words (`value matches neither (1)`).
+fn why_cell(r: &Report) -> String {
+    if let Some(e) = &r.error {
+        return e.kind.as_str().replace('_', " ");
+    }
+    let mut reasons: Vec<(&str, usize)> = Vec::new();
+    for s in r.settings.iter().filter(|s| s.state == State::Unknown) {
+        let code = s.reason_code.map_or("unknown", |c| c.as_str());
+        match reasons.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => *n += 1,
+            None => reasons.push((code, 1)),
+        }
+    }
+    reasons
+        .iter()
+        .map(|(code, n)| format!("{} ({n})", code.replace('_', " ")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Sink for SummarySink {
@@ -91,33 +138,32 @@ impl Sink for SummarySink {
         Ok(())
     }
     fn item(&mut self, r: &Report) -> io::Result<()> {
-        let exposed: Vec<&str> = r
-            .settings
-            .iter()
-            .filter(|s| s.private == Some(false))
-            .map(|s| s.id.as_str())
-            .collect();
+        let place = self.rows.last().map_or(0, |(p, _)| p + 1);
+        self.item_at(place, r)
+    }
+    fn item_at(&mut self, place: usize, r: &Report) -> io::Result<()> {
         let who = r
             .account
             .label
             .clone()
             .or_else(|| r.account.profile.clone())
             .unwrap_or_default();
-        self.rows.push([
-            who,
-            r.verdict.as_str().to_string(),
-            exposed.join(", "),
-            r.error
-                .as_ref()
-                .map(|e| e.kind.as_str().to_string())
-                .unwrap_or_default(),
-        ]);
+        let (ai, exposed) = exposed_cells(r);
+        let verdict = r.verdict.as_str().to_string();
+        self.rows.push((place, [who, verdict, ai, exposed, why_cell(r)]));
         Ok(())
     }
     fn finish(&mut self) -> io::Result<()> {
         let s = &self.out.stdout;
-        let mut table = s.table(&["Account", "Verdict", "Exposed settings", "Error"]);
-        for [who, verdict, exposed, error] in &self.rows {
+        self.rows.sort_by_key(|(place, _)| *place);
+        let mut table = s.table(&[
+            "Account",
+            "Verdict",
+            "AI training",
+            "Exposed",
+            "Not known because",
+        ]);
+        for (_, [who, verdict, ai, exposed, why]) in &self.rows {
             let color = match verdict.as_str() {
                 v if v == Verdict::Private.as_str() => Some(Color::Green),
                 v if v == Verdict::Exposed.as_str() => Some(Color::Red),
@@ -126,8 +172,9 @@ impl Sink for SummarySink {
             table.add_row(vec![
                 s.cell(who, None),
                 s.cell(verdict, color),
+                s.cell(ai, None),
                 s.cell(exposed, None),
-                s.cell(error, None),
+                s.cell(why, None),
             ]);
         }
         self.w.write_all(format!("{table}\n").as_bytes())?;

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Output;
 use crate::error::Error;
@@ -62,7 +62,7 @@ impl Talk {
                     Err(RecvTimeoutError::Timeout) => {}
                     _ => return,
                 }
-                let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+                let bar = ProgressBar::with_draw_target(None, super::progress::stderr_target());
                 bar.set_style(
                     ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
                         .unwrap_or_else(|_| ProgressStyle::default_spinner()),
@@ -126,6 +126,12 @@ impl Observer for Talk {
 
     fn waiting(&self, wait: &Wait<'_>) {
         if self.out.has_bar() {
+            // The bar says it, counting down, instead of a line per wait and account.
+            let why = match wait.why {
+                WaitReason::Status { status, .. } => format!("LinkedIn {status}"),
+                WaitReason::RunBackingOff => "LinkedIn 429".to_string(),
+            };
+            self.out.bar_wait(wait.duration, &why);
             return;
         }
         let secs = wait.duration.as_secs_f64();

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod hostile;
+pub mod screen;
 pub mod tls;
 
 use std::path::{Path, PathBuf};
