@@ -1,7 +1,11 @@
 //! Completions that complete: the bash code `completions bash` prints, loaded into bash and
 //! called as bash calls it on Tab, below the top level and with what only the tool knows
-//! (setting ids, stored profiles, sandbox accounts). zsh and fish get the same engine.
+//! (setting ids, stored profiles, sandbox accounts). zsh and fish get the same engine; real
+//! bash, zsh and fish are also driven in a terminal, Tab pressed.
 
+use std::time::Duration;
+
+use crate::common::screen::Screen;
 use crate::common::{BIN, World, run};
 
 /// What bash would offer for the words typed so far (the last one being completed).
@@ -224,4 +228,87 @@ fn completions_offer_what_each_place_can_take() {
     );
     let stored = complete(&w, &["linkedin-privacy", "audit", "--profiles", "mi"]);
     assert!(stored.iter().any(|c| c.starts_with("mine")), "{stored:?}");
+}
+
+/// The completions as a person meets them: real bash, zsh and fish in a real terminal, each
+/// loading the code as the README says, and Tab pressed. `--sandbox=de` completes although
+/// bash splits it at `=`, and `--sandbox=` offers the sandbox's accounts, never the commands.
+#[test]
+fn real_bash_zsh_and_fish_complete_on_tab() {
+    let w = World::new();
+    let bin = w.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(BIN, bin.join("linkedin-privacy")).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let shells = [
+        (
+            "bash",
+            "bashrc",
+            format!("PS1='$ '\nexport PATH='{path}'\nsource <(linkedin-privacy completions bash)\n"),
+        ),
+        (
+            "zsh",
+            "zdot/.zshrc",
+            format!(
+                "PS1='$ '\nexport PATH='{path}'\nautoload -Uz compinit && compinit -u\nsource <(linkedin-privacy completions zsh)\n"
+            ),
+        ),
+        (
+            "fish",
+            "config/fish/config.fish",
+            format!(
+                "set -g fish_greeting ''\nfunction fish_prompt; echo '$ '; end\nset -gx PATH {}\nlinkedin-privacy completions fish | source\n",
+                path.replace(':', " ")
+            ),
+        ),
+    ];
+    let mut tried = 0;
+    for (shell, rc, code) in &shells {
+        if !crate::common::have(shell, "the real-shell completion test") {
+            continue;
+        }
+        tried += 1;
+        let file = w.path(rc);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, code).unwrap();
+        let start = match *shell {
+            "bash" => format!("bash --noprofile --rcfile '{}' -i", file.display()),
+            "zsh" => format!("env ZDOTDIR='{}' zsh -i", w.path("zdot").display()),
+            _ => "fish -i".to_string(),
+        };
+        let typed = |keys: &[&str], wanted: &dyn Fn(&str) -> bool| {
+            let screen = Screen::start(&w, &start);
+            screen.watch(Duration::from_secs(20), |_| {}, |s| s.contains("$ "));
+            screen.keys(keys);
+            screen.watch(Duration::from_secs(20), |_| {}, wanted)
+        };
+        typed(&["linkedin-privacy --sandbox=de", "Tab"], &|s| {
+            s.contains("linkedin-privacy --sandbox=demo")
+        });
+        typed(&["linkedin-privacy audit --setting ads-a", "Tab"], &|s| {
+            s.contains("--setting ads-age")
+        });
+        typed(&["linkedin-privacy man st", "Tab"], &|s| {
+            s.contains("linkedin-privacy man status")
+        });
+        let keys: &[&str] = if *shell == "bash" {
+            &["linkedin-privacy --sandbox=", "Tab", "Tab"]
+        } else {
+            &["linkedin-privacy --sandbox=", "Tab"]
+        };
+        let list = typed(keys, &|s| s.contains("throttled"));
+        for line in list.lines() {
+            // What is offered, without zsh's (` -- …`) and fish's (`(…)`) descriptions.
+            let offered = line.split(" -- ").next().unwrap_or_default();
+            let offered = offered.split('(').next().unwrap_or_default();
+            for word in offered.split_whitespace() {
+                let word = word.trim_start_matches('…').trim_start_matches("-sandbox=");
+                assert!(
+                    !["audit", "opt-out", "objection", "history", "--quiet"].contains(&word),
+                    "{shell} offers {word:?} after --sandbox=:\n{list}"
+                );
+            }
+        }
+    }
+    assert!(tried > 0, "no shell to try");
 }

@@ -52,14 +52,93 @@ pub fn run(ctx: &Ctx, args: CompletionsArgs) -> anyhow::Result<Exit> {
         }
         None => "linkedin-privacy".to_string(),
     };
-    let mut script = Vec::new();
-    shell.write_registration(
-        COMPLETE_VAR,
-        "linkedin-privacy",
-        "linkedin-privacy",
-        &completer,
-        &mut script,
-    )?;
-    crate::output::write_stdout(&String::from_utf8_lossy(&script))?;
+    let script = if name == "bash" {
+        bash(&completer)
+    } else {
+        let mut script = Vec::new();
+        shell.write_registration(
+            COMPLETE_VAR,
+            "linkedin-privacy",
+            "linkedin-privacy",
+            &completer,
+            &mut script,
+        )?;
+        String::from_utf8_lossy(&script).into_owned()
+    };
+    crate::output::write_stdout(&script)?;
     Ok(Exit::Ok)
+}
+
+/// The bash code: clap's protocol, with one thing clap's own bash code lacks. bash splits
+/// `--sandbox=de` into three words at the `=` (it is in `COMP_WORDBREAKS`), so the binary would
+/// see `--sandbox`, `=` and `de`, and offer commands as well as accounts. Here an option's `=`
+/// and the value after it are joined back into one word before the binary is asked, and what
+/// it offers is cut back to the part bash replaces (the word after the `=`).
+fn bash(completer: &str) -> String {
+    const CODE: &str = r#"
+_linkedin_privacy() {
+    local IFS=$'\013'
+    local _CLAP_COMPLETE_COMP_TYPE=${COMP_TYPE}
+    if compopt +o nospace 2> /dev/null; then
+        local _CLAP_COMPLETE_SPACE=false
+    else
+        local _CLAP_COMPLETE_SPACE=true
+    fi
+    local words=() cword=0 i w raw joined=0
+    for (( i = 0; i < ${#COMP_WORDS[@]}; i++ )); do
+        raw=${COMP_WORDS[i]}
+        w=$raw
+        if (( i == COMP_CWORD )) && [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+            w=$2
+        fi
+        if (( i > 0 )) && [[ $raw == "=" && ${words[${#words[@]}-1]} == --* ]]; then
+            # At `--sandbox=<Tab>` the word bash completes is the empty one after the `=`.
+            words[${#words[@]}-1]+="="
+            if (( i == COMP_CWORD )) && [[ $w != "=" ]]; then
+                words[${#words[@]}-1]+=$w
+            fi
+            joined=1
+        elif (( joined )) && [[ ${COMP_WORDS[i-1]} == "=" ]]; then
+            words[${#words[@]}-1]+=$w
+            joined=0
+        else
+            words+=("$w")
+            joined=0
+        fi
+        if (( i == COMP_CWORD )); then
+            cword=$(( ${#words[@]} - 1 ))
+        fi
+    done
+    local cur=${COMP_WORDS[COMP_CWORD]}
+    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+        cur=$2
+    fi
+    local prefix=${words[cword]%"$cur"}
+    local offered
+    offered=( $( \
+        _CLAP_IFS="$IFS" \
+        _CLAP_COMPLETE_INDEX="$cword" \
+        _CLAP_COMPLETE_COMP_TYPE="$_CLAP_COMPLETE_COMP_TYPE" \
+        _CLAP_COMPLETE_SPACE="$_CLAP_COMPLETE_SPACE" \
+        @VAR@="bash" \
+        "@COMPLETER@" -- "${words[@]}" \
+    ) ) || { unset COMPREPLY; return; }
+    COMPREPLY=()
+    for w in "${offered[@]}"; do
+        if [[ $w == "$prefix"* ]]; then
+            COMPREPLY+=("${w#"$prefix"}")
+        fi
+    done
+    if [[ $_CLAP_COMPLETE_SPACE == false ]] && [[ "${COMPREPLY-}" =~ [=/:]$ ]]; then
+        compopt -o nospace
+    fi
+}
+if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
+    complete -o nospace -o bashdefault -o nosort -F _linkedin_privacy linkedin-privacy
+else
+    complete -o nospace -o bashdefault -F _linkedin_privacy linkedin-privacy
+fi
+"#;
+    CODE.replace("@COMPLETER@", completer)
+        .replace("@VAR@", COMPLETE_VAR)
 }

@@ -48,9 +48,15 @@ impl<'w> Screen<'w> {
 
     /// Types Ctrl-C.
     pub fn ctrl_c(&self) {
+        self.keys(&["C-c"]);
+    }
+
+    /// Types keys, each as tmux names them (`Tab`, `C-u`) or as literal text.
+    pub fn keys(&self, keys: &[&str]) {
         let out = self
             .tmux()
-            .args(["send-keys", "C-c"])
+            .arg("send-keys")
+            .args(keys)
             .output()
             .expect("tmux send-keys runs");
         assert!(out.status.success(), "tmux: {}", text(&out));
