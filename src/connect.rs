@@ -51,6 +51,8 @@ pub struct Plan {
     pub profile: String,
     /// Sessions are kept in the 0600 file instead of the keyring.
     pub insecure_storage: bool,
+    /// The keyring only: a session missing from it is not looked for in the plain file.
+    pub keyring_only: bool,
     pub keyring: KeyringUse,
     /// `XDG_CONFIG_HOME` and `HOME`: where the index and the plain file live.
     pub xdg_config_home: Option<PathBuf>,
@@ -67,6 +69,8 @@ pub enum Notice {
     PlainFileStore { path: PathBuf },
     /// The status lists sessions read from the plain file.
     ReadingPlainFile { path: PathBuf },
+    /// A profile's session is read from the plain file: the keyring has none for it.
+    SessionFromPlainFile { profile: String, path: PathBuf },
     /// Whose account this is could not be learned: the run is not recorded.
     Unidentified(Error),
 }
@@ -313,8 +317,7 @@ impl Connector {
             _ => match self.env_session()? {
                 Some(session) => (session, Identity::default(), SessionSource::Environment),
                 None => {
-                    let (session, identity) = self.stored_session(&self.plan.profile)?;
-                    (session, identity, self.session_source())
+                    self.stored_session(&self.plan.profile)?
                 }
             },
         };
@@ -327,28 +330,34 @@ impl Connector {
         })
     }
 
-    /// The stored session of `profile`, bound to the target's origin.
-    pub fn stored_session(&self, profile: &str) -> Result<(Session, Identity)> {
+    /// The stored session of `profile`, bound to the target's origin. Not in the keyring (or no
+    /// keyring to ask) but in the plain sessions file, where `--insecure-storage` kept it: it is
+    /// read from there, and said so, rather than asking for the flag on every command.
+    pub fn stored_session(&self, profile: &str) -> Result<(Session, Identity, SessionSource)> {
         let store = self.store()?;
-        let Some(stored) = store.load(profile)? else {
-            let in_plain_file = !self.plan.insecure_storage
-                && self
-                    .session_file()
-                    .ok()
-                    .is_some_and(|f| matches!(Store::File(f).load(profile), Ok(Some(_))));
-            return Err(Error::NotSignedIn {
-                detail: format!(
-                    "no session stored for profile {:?} in {}{}",
-                    profile,
-                    store.location(),
-                    if in_plain_file {
-                        "; the plain sessions file has one"
-                    } else {
-                        ""
-                    }
-                ),
-                hint: in_plain_file.then_some(Hint::InPlainFile),
-            });
+        let loaded = store.load(profile);
+        let (stored, source) = match loaded {
+            Ok(Some(stored)) => (stored, store.source()),
+            missing => match self.in_plain_file(profile) {
+                Some((stored, path)) => {
+                    (self.tell)(Notice::SessionFromPlainFile {
+                        profile: profile.to_string(),
+                        path,
+                    });
+                    (stored, SessionSource::File)
+                }
+                None => {
+                    missing?;
+                    return Err(Error::NotSignedIn {
+                        detail: format!(
+                            "no session stored for profile {:?} in {}",
+                            profile,
+                            store.location(),
+                        ),
+                        hint: None,
+                    });
+                }
+            },
         };
         // A stored session only ever goes to the origin it was signed in at.
         if let Some(target) = self.plan.target.origin()
@@ -376,16 +385,22 @@ impl Connector {
             self.session(stored.li_at, stored.jsessionid.as_deref())?
                 .with_user_agent(user_agent)?,
             identity,
+            source,
         ))
     }
 
     /// Marks a profile's stored session revoked (LinkedIn set `li_at` to `delete me`), when it
     /// is still the session that was revoked: it stays, to be seen by `status`, and is not
     /// used again. Failing to mark it is a warning, never a reason to lose it.
+    /// It is marked where it was read from: the store, or the plain file a read fell back to.
     pub fn mark_revoked(&self, profile: &str, li_at: &Secret) -> Result<bool> {
         let store = self.store()?;
-        let Some(mut stored) = store.load(profile)? else {
-            return Ok(false);
+        let (mut stored, store) = match store.load(profile) {
+            Ok(Some(stored)) if stored.li_at.expose() == li_at.expose() => (stored, store),
+            found => match self.in_plain_file(profile) {
+                Some((stored, _)) => (stored, Store::File(self.session_file()?)),
+                None => return found.map(|_| false),
+            },
         };
         if stored.li_at.expose() != li_at.expose() || stored.revoked_at.is_some() {
             return Ok(false);
@@ -393,6 +408,39 @@ impl Connector {
         stored.revoked_at = Some(self.plan.time.clock.rfc3339());
         store.save(profile, &stored)?;
         Ok(true)
+    }
+
+    /// The profile's session in the plain sessions file, when the store asked is another one.
+    fn in_plain_file(&self, profile: &str) -> Option<(StoredSession, PathBuf)> {
+        if self.plan.insecure_storage || self.plan.keyring_only {
+            return None;
+        }
+        let file = self.session_file().ok()?;
+        let path = file.path.clone();
+        match Store::File(file).load(profile) {
+            Ok(Some(stored)) => Some((stored, path)),
+            _ => None,
+        }
+    }
+
+    /// Every profile with a stored session: the store's, and the plain file's beside it.
+    pub fn stored_profiles(&self) -> Result<Vec<String>> {
+        let plain = if self.plan.insecure_storage || self.plan.keyring_only {
+            Vec::new()
+        } else {
+            Store::File(self.session_file()?)
+                .profiles()
+                .unwrap_or_default()
+        };
+        let mut names = match self.store()?.profiles() {
+            Ok(names) => names,
+            Err(_) if !plain.is_empty() => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        names.extend(plain);
+        names.sort();
+        names.dedup();
+        Ok(names)
     }
 
     /// Every account a run over "all profiles" audits: the stored profiles, or with the sandbox
@@ -437,7 +485,7 @@ impl Connector {
                 Ok((session, labelled(Identity::default())))
             }
             Target::Remote(_) => {
-                let (session, identity) = self.stored_session(name)?;
+                let (session, identity, _) = self.stored_session(name)?;
                 Ok((session, labelled(identity)))
             }
         }

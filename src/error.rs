@@ -80,8 +80,6 @@ pub enum Hint {
     ResumeFile,
     /// Another run holds the resume file: let it finish.
     ResumeBusy,
-    /// A session is kept in the plain file but the keyring was asked: add the flag.
-    InPlainFile,
     /// A keyring item the index does not list: log it out by name.
     LogoutStray { profile: String },
     /// Accounts were not reached: the same command again, with (this) resume file.

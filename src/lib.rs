@@ -100,7 +100,7 @@ fn mark_revoked(ctx: &Ctx) {
     if revoked.is_empty() || !ctx.connector.stores_sessions() {
         return;
     }
-    let profiles = match ctx.connector.store().and_then(|s| s.profiles()) {
+    let profiles = match ctx.connector.stored_profiles() {
         Ok(p) => p,
         Err(e) => {
             ctx.out

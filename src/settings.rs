@@ -200,6 +200,9 @@ pub struct Settings {
     pub profile_given: bool,
     /// Sessions go to the 0600 file instead of the keyring.
     pub insecure_storage: bool,
+    /// `--no-insecure-storage`: the keyring only, so a session missing from it is never read
+    /// from the plain file either.
+    pub keyring_only: bool,
     pub keyring: KeyringUse,
     pub catalog_path: Option<PathBuf>,
     /// For one whole request, connect to last byte.
@@ -263,6 +266,7 @@ impl Settings {
             profile_given: flags.profile.is_some(),
             profile,
             insecure_storage,
+            keyring_only: flags.no_insecure_storage,
             keyring,
             catalog_path: flags
                 .catalog

@@ -659,3 +659,44 @@ fn ctrl_c_in_a_terminal_leaves_a_clean_screen_and_one_hint() {
     assert!(joined.contains("--resume results.ndjson"), "{end}");
     assert!(!joined.contains("--resume FILE"), "{end}");
 }
+
+/// A session kept in the plain file with `--insecure-storage` is used by the next commands
+/// without the flag (and said so, once a run); `--no-insecure-storage` keeps to the keyring; a
+/// session LinkedIn revokes is marked in the plain file it was read from.
+#[test]
+fn a_session_in_the_plain_file_needs_no_flag_on_every_command() {
+    let w = World::new();
+    assert_eq!(w.login_profile("p", "demo").code, 0);
+    let r = run(w.cmd().args(["--profile", "p", "audit"]));
+    assert_eq!(r.code, 1, "the demo account is read: {r:?}");
+    assert_eq!(
+        r.stderr.matches("read from the plain sessions file").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("error"), "{}", r.stderr);
+    let r = run(w.cmd().args(["--profile", "p", "--format", "json", "audit"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    let r = run(w.cmd().args(["--no-insecure-storage", "--profile", "p", "audit"]));
+    assert_eq!(r.code, 4, "the keyring only was asked for: {r:?}");
+    let r = run(w.cmd().args(["audit"]));
+    assert_eq!(r.code, 4, "profile default has no session anywhere: {r:?}");
+    assert!(!r.stderr.contains("plain sessions file"), "{}", r.stderr);
+
+    assert_eq!(w.login_profile("q", "revoked-later").code, 0);
+    let r = run(w.cmd().args(["--profile", "q", "audit"]));
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(r.stderr.contains("marked revoked"), "{}", r.stderr);
+    let before = w.calls("revoked-later").len();
+    let r = run(w.cmd().args(["--profile", "q", "audit"]));
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(r.stderr.contains("revoked"), "{}", r.stderr);
+    assert_eq!(w.calls("revoked-later").len(), before, "never sent again");
+    let r = run(w.cmd().args(["--insecure-storage", "--format", "json", "status", "--offline"]));
+    let sessions = r.json()["sessions"].as_array().cloned().unwrap_or_default();
+    let q = sessions.iter().find(|s| s["profile"] == "q").unwrap();
+    assert!(q["revoked_at"].is_string(), "{q}");
+    let p = sessions.iter().find(|s| s["profile"] == "p").unwrap();
+    assert!(p["revoked_at"].is_null(), "{p}");
+}

@@ -56,6 +56,7 @@ impl Ctx {
             ssl_cert_file: settings.env.ssl_cert_file.clone(),
             profile: settings.profile.clone(),
             insecure_storage: settings.insecure_storage,
+            keyring_only: settings.keyring_only,
             keyring: settings.keyring,
             xdg_config_home: settings.env.xdg_config_home.clone(),
             home: settings.env.home.clone(),
@@ -152,6 +153,10 @@ impl Output {
         match notice {
             Notice::PlainFileStore { path } => self.warn_once(&format!(
                 "sessions are kept in a plain file, {} (--insecure-storage, or insecure_storage in config.toml)",
+                path.display()
+            )),
+            Notice::SessionFromPlainFile { profile, path } => self.note(&format!(
+                "profile {profile:?}: its session is read from the plain sessions file {}, where --insecure-storage kept it (the keyring has none)",
                 path.display()
             )),
             Notice::ReadingPlainFile { path } => self.warn_once(&format!(

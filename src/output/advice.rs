@@ -158,10 +158,6 @@ impl Words {
             Hint::ResumeOwnFile => "give --resume a file of its own, e.g. --resume results.ndjson".to_string(),
             Hint::ResumeFile => "give --resume the path of an ordinary file (it is created if missing); the run appends its results to it".to_string(),
             Hint::ResumeBusy => "let that run finish (it audits the same accounts), then resume with the same command".to_string(),
-            Hint::InPlainFile => format!(
-                "the session is in the plain file: add --insecure-storage (`{}`), or sign in again to keep it in the keyring",
-                self.command("--insecure-storage audit")
-            ),
             Hint::ResumeAgain { path: Some(path) } => format!(
                 "run the same command again: --resume {path} audits only the accounts not done"
             ),
