@@ -150,7 +150,13 @@ pub fn visible_width(text: &str) -> usize {
 /// Text cut to at most `cols` terminal columns, with an ellipsis where it was cut, and padded
 /// with spaces to exactly `cols` when `pad`. Control characters go first.
 pub fn fit(text: &str, cols: usize, pad: bool) -> String {
+    fit_with(text, cols, pad, "…")
+}
+
+/// [`fit`], cut with `mark` (`...` where only ASCII is drawn).
+pub fn fit_with(text: &str, cols: usize, pad: bool, mark: &str) -> String {
     let clean = clean_line(text, usize::MAX);
+    let mark_cols = visible_width(mark);
     let mut out = String::with_capacity(clean.len().min(cols * 4));
     let mut used = 0;
     if visible_width(&clean) <= cols {
@@ -159,7 +165,7 @@ pub fn fit(text: &str, cols: usize, pad: bool) -> String {
     } else if cols > 0 {
         for c in clean.chars() {
             let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if used + w + 1 > cols {
+            if used + w + mark_cols > cols {
                 break;
             }
             out.push(c);
@@ -167,8 +173,8 @@ pub fn fit(text: &str, cols: usize, pad: bool) -> String {
         }
         let trimmed = out.trim_end().len();
         out.truncate(trimmed);
-        used = visible_width(&out) + 1;
-        out.push('…');
+        used = visible_width(&out) + mark_cols;
+        out.push_str(mark);
     }
     if pad {
         out.extend(std::iter::repeat_n(' ', cols.saturating_sub(used)));
@@ -369,6 +375,8 @@ mod tests {
         let long = "x".repeat(10_000);
         assert_eq!(clean_line(&long, 10).chars().count(), 11);
         assert!(clean_line(&long, 10).ends_with('…'));
+        assert_eq!(fit_with("abcdefghij", 8, true, "..."), "abcde...");
+        assert_eq!(fit_with("abc", 8, true, "..."), "abc     ");
         assert_eq!(clean_line("  a   b  ", 10), "a b");
     }
 

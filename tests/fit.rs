@@ -429,6 +429,20 @@ fn tables_fall_back_to_ascii_without_a_utf8_terminal() {
     }
     // LC_ALL wins over LANG, as the C library has it.
     assert!(boxed(&status(&[("LANG", "C"), ("LC_ALL", "C.UTF-8")])));
+    // The audit at 70 columns cuts its titles: with `...` where only ASCII is drawn.
+    let audit = |lang: &str| {
+        let r = run(w
+            .cmd()
+            .env("LANG", lang)
+            .env("COLUMNS", "70")
+            .args(["--sandbox", "audit"]));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        r.stdout
+    };
+    let cut = audit("en_US.UTF-8");
+    assert!(cut.contains('…'), "{cut}");
+    let plain = audit("C");
+    assert!(plain.is_ascii() && plain.contains("..."), "{plain}");
 }
 
 #[test]

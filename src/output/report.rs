@@ -231,13 +231,13 @@ fn compact_table(report: &Report, s: &Style) -> String {
         let (mark, color) = private_mark(row);
         let mut line = format!(
             "{}{}{}{}",
-            crate::text::fit(group, GROUP, true),
-            paint(s, &crate::text::fit(mark, PRIVATE, true), color),
-            crate::text::fit(&row.state_short(), STATE, true),
-            crate::text::fit(&row.id, id_cols, label_cols >= 10),
+            s.fit(group, GROUP, true),
+            paint(s, &s.fit(mark, PRIVATE, true), color),
+            s.fit(&row.state_short(), STATE, true),
+            s.fit(&row.id, id_cols, label_cols >= 10),
         );
         if label_cols >= 10 {
-            line.push_str(&crate::text::fit(&row.title, label_cols, false));
+            line.push_str(&s.fit(&row.title, label_cols, false));
         }
         out.push_str(line.trim_end());
         out.push('\n');
@@ -392,7 +392,7 @@ fn discovered_lines(s: &Style, d: &crate::report::Discovered) -> String {
             );
             out.push_str(&format!(
                 "{head}\"{}\"{tail}\n",
-                crate::text::fit(&n.text, room.max(10), false)
+                s.fit(&n.text, room.max(10), false)
             ));
         }
         if d.new.len() > SHOWN_NEW {
@@ -451,8 +451,8 @@ fn changes_lines(s: &Style, changes: &[Change]) -> String {
             .unwrap_or_default();
         out.push_str(&format!(
             "  {}{}{took}{with}\n",
-            crate::text::fit(&c.id, id_cols, true),
-            crate::text::fit(m, MOVE_COLS.max(crate::text::visible_width(m) + 2), true),
+            s.fit(&c.id, id_cols, true),
+            s.fit(m, MOVE_COLS.max(crate::text::visible_width(m) + 2), true),
         ));
     }
     out
