@@ -316,9 +316,7 @@ impl Connector {
             }
             _ => match self.env_session()? {
                 Some(session) => (session, Identity::default(), SessionSource::Environment),
-                None => {
-                    self.stored_session(&self.plan.profile)?
-                }
+                None => self.stored_session(&self.plan.profile)?,
             },
         };
         Ok(Connection {

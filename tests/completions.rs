@@ -239,12 +239,18 @@ fn real_bash_zsh_and_fish_complete_on_tab() {
     let bin = w.path("bin");
     std::fs::create_dir_all(&bin).unwrap();
     std::os::unix::fs::symlink(BIN, bin.join("linkedin-privacy")).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let shells = [
         (
             "bash",
             "bashrc",
-            format!("PS1='$ '\nexport PATH='{path}'\nsource <(linkedin-privacy completions bash)\n"),
+            format!(
+                "PS1='$ '\nexport PATH='{path}'\nsource <(linkedin-privacy completions bash)\n"
+            ),
         ),
         (
             "zsh",

@@ -608,7 +608,10 @@ fn bulk_progress_fits_eighty_columns_and_the_table_keeps_input_order() {
             rate == "-/s" || rate.ends_with("/min") || rate.ends_with("/s"),
             "{bar:?}"
         );
-        let digits = rate.split('.').nth(1).map_or(0, |d| d.trim_end_matches("/s").len());
+        let digits = rate
+            .split('.')
+            .nth(1)
+            .map_or(0, |d| d.trim_end_matches("/s").len());
         assert!(digits <= 1, "the rate has {digits} decimals: {bar:?}");
     }
     assert!(waited, "the 429's wait was shown on the progress line");
@@ -655,7 +658,11 @@ fn ctrl_c_in_a_terminal_leaves_a_clean_screen_and_one_hint() {
     screen.watch(
         std::time::Duration::from_secs(60),
         |_| {},
-        |shown| shown.lines().any(|l| l.contains("/40 ") && !l.contains(" 0/40 ")),
+        |shown| {
+            shown
+                .lines()
+                .any(|l| l.contains("/40 ") && !l.contains(" 0/40 "))
+        },
     );
     screen.ctrl_c();
     let end = screen.watch(
@@ -684,15 +691,21 @@ fn a_session_in_the_plain_file_needs_no_flag_on_every_command() {
     let r = run(w.cmd().args(["--profile", "p", "audit"]));
     assert_eq!(r.code, 1, "the demo account is read: {r:?}");
     assert_eq!(
-        r.stderr.matches("read from the plain sessions file").count(),
+        r.stderr
+            .matches("read from the plain sessions file")
+            .count(),
         1,
         "{}",
         r.stderr
     );
     assert!(!r.stderr.contains("error"), "{}", r.stderr);
-    let r = run(w.cmd().args(["--profile", "p", "--format", "json", "audit"]));
+    let r = run(w
+        .cmd()
+        .args(["--profile", "p", "--format", "json", "audit"]));
     assert_eq!(r.code, 1, "{r:?}");
-    let r = run(w.cmd().args(["--no-insecure-storage", "--profile", "p", "audit"]));
+    let r = run(w
+        .cmd()
+        .args(["--no-insecure-storage", "--profile", "p", "audit"]));
     assert_eq!(r.code, 4, "the keyring only was asked for: {r:?}");
     let r = run(w.cmd().args(["audit"]));
     assert_eq!(r.code, 4, "profile default has no session anywhere: {r:?}");
@@ -707,7 +720,13 @@ fn a_session_in_the_plain_file_needs_no_flag_on_every_command() {
     assert_eq!(r.code, 4, "{r:?}");
     assert!(r.stderr.contains("revoked"), "{}", r.stderr);
     assert_eq!(w.calls("revoked-later").len(), before, "never sent again");
-    let r = run(w.cmd().args(["--insecure-storage", "--format", "json", "status", "--offline"]));
+    let r = run(w.cmd().args([
+        "--insecure-storage",
+        "--format",
+        "json",
+        "status",
+        "--offline",
+    ]));
     let sessions = r.json()["sessions"].as_array().cloned().unwrap_or_default();
     let q = sessions.iter().find(|s| s["profile"] == "q").unwrap();
     assert!(q["revoked_at"].is_string(), "{q}");

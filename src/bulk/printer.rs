@@ -138,8 +138,10 @@ impl<'r> BulkPrinter<'r> {
         }
         self.out.summary(&format!("linkedin-privacy: {line}"));
         if hint && t.not_reached > 0 {
-            self.out
-                .summary(&format!("  hint: {}", self.out.words.hint(&self.resume_hint())));
+            self.out.summary(&format!(
+                "  hint: {}",
+                self.out.words.hint(&self.resume_hint())
+            ));
         }
     }
 

@@ -188,9 +188,11 @@ mod tests {
     fn a_wait_shows_until_it_is_over() {
         let term = Term::default();
         assert_eq!(waiting(&term), "");
-        *term.wait.lock().unwrap() = Some((Instant::now() + Duration::from_millis(2500), "429".into()));
+        *term.wait.lock().unwrap() =
+            Some((Instant::now() + Duration::from_millis(2500), "429".into()));
         assert_eq!(waiting(&term), "429: waiting 3 s  ");
-        *term.wait.lock().unwrap() = Some((Instant::now() - Duration::from_millis(1), "429".into()));
+        *term.wait.lock().unwrap() =
+            Some((Instant::now() - Duration::from_millis(1), "429".into()));
         assert_eq!(waiting(&term), "");
         assert!(term.wait.lock().unwrap().is_none());
     }

@@ -102,7 +102,11 @@ fn exposed_cells(r: &Report) -> (String, String) {
         .find(|s| s.id == crate::catalog::DEFAULT_OPT_OUT)
         .map(|s| s.state.as_str().to_string())
         .unwrap_or_default();
-    let exposed = r.settings.iter().filter(|s| s.private == Some(false)).count();
+    let exposed = r
+        .settings
+        .iter()
+        .filter(|s| s.private == Some(false))
+        .count();
     let exposed = if r.settings.is_empty() {
         String::new()
     } else {
@@ -150,7 +154,8 @@ impl Sink for SummarySink {
             .unwrap_or_default();
         let (ai, exposed) = exposed_cells(r);
         let verdict = r.verdict.as_str().to_string();
-        self.rows.push((place, [who, verdict, ai, exposed, why_cell(r)]));
+        self.rows
+            .push((place, [who, verdict, ai, exposed, why_cell(r)]));
         Ok(())
     }
     fn finish(&mut self) -> io::Result<()> {
