@@ -209,6 +209,56 @@ def drift(workdir, runs):
         proc.wait()
 
 
+HISTORY_FIELDS = ["id", "at", "kind", "site", "member", "profile", "setting", "state", "private",
+                  "before", "verified", "reply_sha256", "tool_version", "catalog", "detail",
+                  "prev"]
+
+
+def make_history(path, n, shape, tool, env):
+    """A history of n records (100 accounts x 2 settings, audited weekly), as the binary makes
+    it: the schema from one audit against a throwaway sandbox, then the records inserted, each
+    hashed as the tool hashes it. "few changes": states change now and then; "many changes":
+    all the time."""
+    import hashlib
+    import sqlite3
+    if os.path.exists(path):
+        os.remove(path)
+    subprocess.run([BIN, "--history", path, "--sandbox", "audit"], env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    c = sqlite3.connect(path)
+    c.execute("DELETE FROM events")
+    prev = "0" * 64
+    insert = (f"INSERT INTO events ({', '.join(HISTORY_FIELDS)}, hash) VALUES "
+              f"({', '.join('?' * (len(HISTORY_FIELDS) + 1))})")
+    rows = []
+    for i in range(n):
+        member = f"member-{i % 100:03d}"
+        setting = ["generative-ai-training", "research-data"][(i // 100) % 2]
+        week = i // 200
+        if shape == "many changes":
+            state = "on" if (week // 50 + i) % 7 == 0 else "off"
+        else:
+            state = "on" if ((week + i % 100) // 50) % 2 == 0 else "off"
+        rec = {"id": i + 1, "at": f"{2026 + week // 336}-{1 + week // 28 % 12:02d}-{1 + week % 28:02d}T08:00:00Z",
+               "kind": "audit", "site": "linkedin", "member": member, "profile": "default",
+               "setting": setting, "state": state, "private": state == "off",
+               "before": None, "verified": None,
+               "reply_sha256": hashlib.sha256(str(i).encode()).hexdigest(),
+               "tool_version": tool, "catalog": "sha256:0000000000000000", "detail": None,
+               "prev": prev}
+        # The record's hash as the tool computes it: SHA-256 of its compact JSON.
+        h = hashlib.sha256(json.dumps({k: rec[k] for k in HISTORY_FIELDS}, separators=(",", ":"),
+                                      ensure_ascii=False).encode()).hexdigest()
+        rows.append(tuple(rec[k] for k in HISTORY_FIELDS) + (h,))
+        prev = h
+        if len(rows) >= 50_000:
+            c.executemany(insert, rows)
+            rows = []
+    c.executemany(insert, rows)
+    c.commit()
+    c.close()
+
+
 def history(workdir, runs):
     import hashlib
     import sqlite3
@@ -244,41 +294,8 @@ def history(workdir, runs):
     # 28,000 spans).
     for shape in ["few changes", "many changes"]:
         big = os.path.join(workdir, f"big-{shape.split()[0]}.sqlite3")
-        # The schema, as the binary makes it: one audit against a throwaway sandbox.
-        subprocess.run([BIN, "--history", big, "--sandbox", "audit"], env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        c = sqlite3.connect(big)
-        c.execute("DELETE FROM events")
-        prev = "0" * 64
-        fields = ["id", "at", "kind", "site", "member", "profile", "setting", "state", "private",
-                  "before", "verified", "reply_sha256", "tool_version", "catalog", "detail",
-                  "prev"]
-        rows = []
         n = 100_000
-        for i in range(n):
-            member = f"member-{i % 100:03d}"
-            setting = ["generative-ai-training", "research-data"][(i // 100) % 2]
-            week = i // 200
-            if shape == "many changes":
-                state = "on" if (week // 50 + i) % 7 == 0 else "off"
-            else:
-                state = "on" if ((week + i % 100) // 50) % 2 == 0 else "off"
-            rec = {"id": i + 1, "at": f"2026-{1 + week // 28 % 12:02d}-{1 + week % 28:02d}T08:00:00Z",
-                   "kind": "audit", "site": "linkedin", "member": member, "profile": "default",
-                   "setting": setting, "state": state, "private": state == "off",
-                   "before": None, "verified": None,
-                   "reply_sha256": hashlib.sha256(str(i).encode()).hexdigest(),
-                   "tool_version": tool, "catalog": "sha256:0000000000000000", "detail": None,
-                   "prev": prev}
-            # The record's hash as the tool computes it: SHA-256 of its compact JSON.
-            h = hashlib.sha256(json.dumps({k: rec[k] for k in fields}, separators=(",", ":"),
-                                          ensure_ascii=False).encode()).hexdigest()
-            rows.append(tuple(rec[k] for k in fields) + (h,))
-            prev = h
-        c.executemany(f"INSERT INTO events ({', '.join(fields)}, hash) VALUES "
-                      f"({', '.join('?' * (len(fields) + 1))})", rows)
-        c.commit()
-        c.close()
+        make_history(big, n, shape, tool, env)
         base_cmd = [BIN, "--history", big, "history"]
         spans = len(json.loads(subprocess.run(base_cmd + ["--json"], env=env,
                                               capture_output=True, text=True).stdout)["timeline"])

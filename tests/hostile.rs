@@ -1013,3 +1013,44 @@ fn output_that_cannot_be_written_is_an_io_error() {
     assert_eq!(out.status.code(), Some(7), "{stderr}");
     assert!(stderr.contains("cannot write the output"), "{stderr}");
 }
+
+/// Pages of more than a mebibyte that hold the session token, an email and a hidden token: the
+/// recording (which keeps large replies sealed in a file until the end) writes each page whole
+/// and redacted, the value learned from the last page (the form's hidden input) redacted in the
+/// first (a card answering with a page) too.
+#[test]
+fn large_replies_are_recorded_redacted_whole() {
+    let w = World::new();
+    let secret = "HIDDENCSRFlarge5e1f";
+    let filler = "<p>Lorem ipsum dolor sit amet &amp; more.</p>\n".repeat(25_000);
+    let page = format!(
+        "<html><body>{filler}<p>{CANARY} member@example.com {secret}</p>@FORM@</body></html>"
+    );
+    let h = Hostile::start(move |hit, _| {
+        if hit.path.starts_with(FORM) {
+            let form =
+                format!("<form><input type=\"hidden\" name=\"csrf\" value=\"{secret}\"></form>");
+            Reply::html(200, &page.replace("@FORM@", &form))
+        } else if hit.path == AI {
+            Reply::html(200, &page.replace("@FORM@", ""))
+        } else {
+            Reply::json(200, "{}")
+        }
+    });
+    let dir = w.path("large");
+    let r = run(at(&h, &w).args(["record", "--out"]).arg(&dir));
+    assert_eq!(r.code, 0, "{r:?}");
+    let files = crate::common::files_below(&dir);
+    let pages: Vec<_> = files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "html"))
+        .collect();
+    assert_eq!(pages.len(), 2, "{files:?}");
+    for f in pages {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(text.len() > 1 << 20, "{} is whole", f.display());
+        for bad in [CANARY, secret, "@example.com"] {
+            assert!(!text.contains(bad), "{bad} in {}", f.display());
+        }
+    }
+}

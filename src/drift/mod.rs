@@ -9,6 +9,7 @@ pub mod page;
 pub mod recording;
 pub mod redact;
 pub mod selfcheck;
+mod spill;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -31,14 +32,16 @@ struct Captured {
     content_type: Option<String>,
     headers: BTreeMap<String, String>,
     set_cookie: Vec<String>,
-    body: Option<Vec<u8>>,
+    body: Option<spill::Kept>,
     error: Option<String>,
 }
 
-/// An observer that keeps the last exchange of every read-only endpoint, in memory only.
+/// An observer that keeps the last exchange of every read-only endpoint, until it is redacted
+/// and written: in memory, a large reply sealed in a temporary file (see [`spill`]).
 #[derive(Default)]
 pub struct Recorder {
     captured: Mutex<Vec<Captured>>,
+    keeper: Mutex<spill::Keeper>,
 }
 
 impl Recorder {
@@ -112,7 +115,12 @@ impl Observer for Recorder {
             content_type,
             headers,
             set_cookie,
-            body: ex.body.map(<[u8]>::to_vec),
+            body: ex.body.map(|b| {
+                self.keeper
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .keep(b)
+            }),
             error: None,
         });
     }
@@ -212,15 +220,31 @@ pub fn write(
 ) -> Result<Written> {
     let earlier = prepare_dir(dir)?;
     let captured = recorder.captured.lock().unwrap_or_else(|p| p.into_inner());
+    let keeper = recorder.keeper.lock().unwrap_or_else(|p| p.into_inner());
+    // One kept body at a time, as it came.
+    fn body_of<'c>(
+        keeper: &spill::Keeper,
+        c: &'c Captured,
+    ) -> Result<Option<std::borrow::Cow<'c, [u8]>>> {
+        c.body
+            .as_ref()
+            .map(|kept| keeper.read(kept))
+            .transpose()
+            .map_err(|e| Error::Io {
+                what: "a reply kept for the recording".to_string(),
+                detail: e.to_string(),
+            })
+    }
     // Every value to redact first (the member's, from `/me` and any other reply; the pages'
     // hidden inputs and emails), so each is found wherever it occurs.
     // A page that cannot be read within the time a page gets cannot be redacted: its body is
     // not written.
     let mut unreadable: Vec<*const Captured> = Vec::new();
     for c in captured.iter() {
-        let Some(body) = c.body.as_deref() else {
+        let Some(body) = body_of(&keeper, c)? else {
             continue;
         };
+        let body = &*body;
         match crate::json::from_slice(body) {
             Ok(v) => redactor.learn(&v),
             Err(_) => {
@@ -247,7 +271,8 @@ pub fn write(
             .as_deref()
             .is_some_and(|t| t.to_ascii_lowercase().contains("json"));
         let too_slow = unreadable.contains(&(c as *const Captured));
-        let (file, sha) = match &c.body {
+        let body = body_of(&keeper, c)?;
+        let (file, sha) = match body.as_deref() {
             Some(body) if !body.is_empty() && !too_slow => {
                 // Strictly: a reply with a key twice is kept as text (redacted by value), so the
                 // recording shows what came, not what "last one wins" makes of it.

@@ -357,6 +357,7 @@ impl Redactor {
             hits.push((s, e, p));
         }
         if hits.is_empty() {
+            drop(decoded);
             return text.to_string();
         }
         // Overlapping hits become one stretch, named by its longest hit.
@@ -374,10 +375,16 @@ impl Redactor {
                 _ => merged.push((s, e, p, e - s)),
             }
         }
+        // The stretches in the original text; the decoded copy goes before the redacted one is
+        // made, so a page is held at most twice at once.
+        let spans: Vec<(usize, usize, String)> = merged
+            .into_iter()
+            .map(|(s, e, p, _)| (decoded.original_start(s), decoded.original_end(e), p))
+            .collect();
+        drop(decoded);
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
-        for (s, e, p, _) in merged {
-            let (os, oe) = (decoded.original_start(s), decoded.original_end(e));
+        for (os, oe, p) in spans {
             if os < last {
                 continue;
             }

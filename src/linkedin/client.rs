@@ -402,7 +402,10 @@ impl Client {
             if response.content_length().is_some_and(|n| n > limit) {
                 return Err(too_large());
             }
-            let mut body = Vec::new();
+            // Sized by the length the reply states (within the limit, checked above), so a large
+            // page is not held twice while a growing buffer is copied.
+            let stated = response.content_length().unwrap_or(0);
+            let mut body = Vec::with_capacity(usize::try_from(stated).unwrap_or(0));
             while let Some(chunk) = response.chunk().await.map_err(|e| self.read_error(&e))? {
                 if (body.len() + chunk.len()) as u64 > limit {
                     return Err(too_large());
