@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Measures the figures the issues ask for, against a sandbox running in its own process.
 
-    scripts/bench.py [--runs N] [--no-build] [--only single|bulk|drift|history|surface|summary]
+    scripts/bench.py [--runs N] [--no-build]
+                     [--only single|bulk|drift|history|surface|summary|memory]
 
 Prints, for one account:
   - requests made by `audit` with the default catalog (counted by the sandbox's request log);
@@ -40,6 +41,14 @@ and for the history:
     `audit --no-history` (a stored profile, so neither needs a /me call), runs interleaved;
   - `history` (the timeline, JSON), `history --verify` and `history --export` over 100,000
     records (written by this script with a valid hash chain, which `--verify` must accept).
+
+and for memory on long jobs (`--only memory`; `--sizes 10000,100000,1000000` by default):
+  - `history --verify` of the database against scripts/verify-history.py on the same database,
+    `history --export` against `sqlite3 -json` dumping the same rows, and `history --verify` of
+    the export against scripts/verify-history.py on it: median wall time of interleaved runs,
+    the ratio, and peak RSS, at each size;
+  - the peak RSS of `objection`, `record` and `drift` when a server answers with a page of 1, 4
+    and 8 MiB (the objection form page only, then every endpoint), against 4x the page.
 
 Needs only Python 3 and cargo; installs curl and GNU time with apt-get when they are missing.
 """
@@ -259,6 +268,107 @@ def make_history(path, n, shape, tool, env):
     c.close()
 
 
+def interleaved(a, b, env, runs):
+    """Median wall times of two commands run in turn, `runs` pairs after one warm-up each."""
+    wall(a, env, 1)
+    wall(b, env, 1)
+    ta, tb = [], []
+    for _ in range(runs):
+        ta.append(wall(a, env, 1)[0])
+        tb.append(wall(b, env, 1)[0])
+    return statistics.median(ta), statistics.median(tb)
+
+
+def page_server(page, every):
+    """A server answering the objection form's path (or, with `every`, any path) with `page`,
+    and anything else with an empty JSON object; its base URL and its process."""
+    code = (
+        "import http.server, sys\n"
+        "page = open(sys.argv[1], 'rb').read()\n"
+        "every = sys.argv[2] == '1'\n"
+        "class H(http.server.BaseHTTPRequestHandler):\n"
+        "    def do_GET(self):\n"
+        "        big = every or self.path.startswith('/help/linkedin/ask/TS-DPRO')\n"
+        "        body = page if big else b'{}'\n"
+        "        self.send_response(200)\n"
+        "        self.send_header('Content-Type', 'text/html' if big else 'application/json')\n"
+        "        self.send_header('Content-Length', str(len(body)))\n"
+        "        self.end_headers()\n"
+        "        self.wfile.write(body)\n"
+        "    def log_message(self, *a): pass\n"
+        "s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
+        "print(s.server_address[1], flush=True)\n"
+        "s.serve_forever()\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, page, "1" if every else "0"],
+                            stdout=subprocess.PIPE, text=True)
+    port = proc.stdout.readline().strip()
+    return f"http://127.0.0.1:{port}", proc
+
+
+def memory(workdir, runs, sizes):
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": workdir,
+           "XDG_CONFIG_HOME": os.path.join(workdir, "config"),
+           "LINKEDIN_PRIVACY_KEYRING": "none"}
+    tool = subprocess.run([BIN, "--version"], capture_output=True, text=True).stdout.split()[-1]
+    verifier = [sys.executable, os.path.join(ROOT, "scripts", "verify-history.py")]
+    for n in sizes:
+        db = os.path.join(workdir, f"h{n}.sqlite3")
+        export = os.path.join(workdir, f"e{n}.json")
+        make_history(db, n, "few changes", tool, env)
+        pairs = max(3, runs // (1 + n // 100_000))
+        ours = [BIN, "--history", db, "history", "--export", export]
+        theirs = ["sqlite3", "-json", db, "SELECT * FROM events ORDER BY id"]
+        for name, a, b, comparator in [
+            ("history --verify (database)", [BIN, "--history", db, "history", "--verify"],
+             verifier + [db], "verify-history.py"),
+            ("history --export", ours, theirs, "sqlite3 -json"),
+            ("history --verify FILE (export)", [BIN, "history", "--verify", export],
+             verifier + [export], "verify-history.py"),
+        ]:
+            r = subprocess.run(a, env=env, capture_output=True, text=True)
+            assert r.returncode == 0, f"{name}: exit {r.returncode}: {r.stderr}"
+            ta, tb = interleaved(a, b, env, pairs)
+            print(f"{name} over {n:,} records: {ta:.3f} s, {comparator} {tb:.3f} s, ratio "
+                  f"{ta / tb:.2f}x ({pairs} interleaved pairs); peak RSS "
+                  f"{peak_rss_kib(a, env) / 1024:.1f} MiB, {comparator} "
+                  f"{peak_rss_kib(b, env) / 1024:.1f} MiB")
+        os.remove(export)
+        os.remove(db)
+
+    form = open(os.path.join(ROOT, "fixtures", "forms", "ts-dpro.html"), encoding="utf-8").read()
+    filler = '<p class="x">Lorem ipsum dolor sit amet, <b>consectetur</b> adipiscing &amp; more.</p>\n'
+    cut = form.index(">", form.index("<body")) + 1
+    session = dict(env, LINKEDIN_LI_AT="bench-li_at-not-a-token")
+    for mb in [1, 4, 8]:
+        # Just under 1, 4 and 8 MiB: 8 MiB is the most a reply may be.
+        size = mb * 2**20 - 4096
+        page = os.path.join(workdir, f"page{mb}.html")
+        with open(page, "w", encoding="utf-8") as f:
+            f.write(form[:cut] + filler * ((size - len(form)) // len(filler)) + form[cut:])
+        for every in [False, True]:
+            base, proc = page_server(page, every)
+            try:
+                rec = os.path.join(workdir, f"rec{mb}{every}")
+                where = "every endpoint" if every else "the form page"
+                figures = []
+                for name, argv in [
+                    ("objection", [BIN, "--base-url", base, "--no-history", "objection",
+                                   "--email", "me@example.com", "--country", "DE"]),
+                    ("record", [BIN, "--base-url", base, "--no-history", "record", "--out", rec]),
+                    ("drift", [BIN, "drift", rec]),
+                ]:
+                    if name == "objection" and every:
+                        continue
+                    if name == "record":
+                        shutil.rmtree(rec, ignore_errors=True)
+                    figures.append(f"{name} {peak_rss_kib(argv, session) / 1024:.1f} MiB")
+                print(f"a {mb} MiB page from {where}: peak RSS " + ", ".join(figures)
+                      + f" (4x the page: {4 * size / 2**20:.1f} MiB)")
+            finally:
+                proc.kill()
+                proc.wait()
+
+
 def history(workdir, runs):
     import hashlib
     import sqlite3
@@ -425,7 +535,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--no-build", action="store_true")
-    ap.add_argument("--only", choices=["single", "bulk", "drift", "history", "surface", "summary"])
+    ap.add_argument("--only", choices=["single", "bulk", "drift", "history", "surface", "summary",
+                                       "memory"])
+    ap.add_argument("--sizes", default="10000,100000,1000000",
+                    help="history sizes for --only memory")
     args = ap.parse_args()
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT,
@@ -433,6 +546,12 @@ def main():
     ensure("curl", "curl")
     ensure("/usr/bin/time", "time")
     import tempfile
+    if args.only in (None, "memory"):
+        ensure("sqlite3", "sqlite3")
+        with tempfile.TemporaryDirectory() as workdir:
+            memory(workdir, args.runs, [int(n) for n in args.sizes.split(",")])
+        if args.only == "memory":
+            return
     if args.only in (None, "summary"):
         with tempfile.TemporaryDirectory() as workdir:
             summary(workdir, args.runs)

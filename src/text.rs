@@ -276,7 +276,10 @@ pub fn shell_word(word: &str) -> std::borrow::Cow<'_, str> {
 }
 
 pub fn json_terminal_safe(json: &str) -> std::borrow::Cow<'_, str> {
-    if !json.chars().any(is_control) {
+    // Printable ASCII holds no control character: that is checked a byte at a time, which is
+    // most of what an export or a report is.
+    let printable = |b: &u8| (0x20..0x7f).contains(b) || matches!(b, b'\n' | b'\t' | b'\r');
+    if json.as_bytes().iter().all(printable) || !json.chars().any(is_control) {
         return json.into();
     }
     let mut out = String::with_capacity(json.len() + 16);

@@ -673,6 +673,10 @@ fn an_export_verifies_with_a_short_script_written_from_the_documented_form() {
     let py = run(w.hermetic("python3").arg(&script).arg(&export).arg(&head));
     assert_eq!(py.code, 0, "{py:?}");
     assert!(py.stdout.contains("INTACT"), "{py:?}");
+    // The database itself, read by the same canonical form: the same head.
+    let db = run(w.hermetic("python3").arg(&script).arg(&h));
+    assert_eq!(db.code, 0, "{db:?}");
+    assert!(db.stdout.contains(&head), "{db:?}");
     // One changed character: both verifiers say so.
     let text = std::fs::read_to_string(&export)
         .unwrap()
