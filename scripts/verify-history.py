@@ -35,8 +35,9 @@ def check(records, noted):
 
 
 def database(path, noted):
+    import pathlib
     import sqlite3
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(pathlib.Path(path).resolve().as_uri() + "?mode=ro", uri=True)
     rows = conn.execute(f"SELECT {', '.join(FIELDS)}, hash FROM events ORDER BY id")
     names = FIELDS + ["hash"]
     # SQLite keeps booleans as 0/1: the canonical form has true/false.

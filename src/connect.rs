@@ -69,8 +69,13 @@ pub enum Notice {
     PlainFileStore { path: PathBuf },
     /// The status lists sessions read from the plain file.
     ReadingPlainFile { path: PathBuf },
-    /// A profile's session is read from the plain file: the keyring has none for it.
-    SessionFromPlainFile { profile: String, path: PathBuf },
+    /// A profile's session is read from the plain file: the keyring has none for it, or could
+    /// not be read (the error).
+    SessionFromPlainFile {
+        profile: String,
+        path: PathBuf,
+        keyring_error: Option<String>,
+    },
     /// Whose account this is could not be learned: the run is not recorded.
     Unidentified(Error),
 }
@@ -341,6 +346,7 @@ impl Connector {
                     (self.tell)(Notice::SessionFromPlainFile {
                         profile: profile.to_string(),
                         path,
+                        keyring_error: missing.err().map(|e| e.to_string()),
                     });
                     (stored, SessionSource::File)
                 }
@@ -408,6 +414,18 @@ impl Connector {
         Ok(true)
     }
 
+    /// Forgets the profile's session in the plain sessions file, where a read would find it
+    /// when the keyring has none (see [`Connector::stored_session`]); `false` when there is none
+    /// there, or the store asked is that file already.
+    pub fn forget_in_plain_file(&self, profile: &str) -> Result<Option<PathBuf>> {
+        if self.in_plain_file(profile).is_none() {
+            return Ok(None);
+        }
+        let file = self.session_file()?;
+        let path = file.path.clone();
+        Ok(Store::File(file).delete(profile)?.then_some(path))
+    }
+
     /// The profile's session in the plain sessions file, when the store asked is another one.
     fn in_plain_file(&self, profile: &str) -> Option<(StoredSession, PathBuf)> {
         if self.plan.insecure_storage || self.plan.keyring_only {
@@ -452,7 +470,7 @@ impl Connector {
                 accounts.sort_by_key(|a| a.fault == Fault::Blocked);
                 Ok(accounts.into_iter().map(|a| a.id).collect())
             }
-            Target::Remote(_) => self.store()?.profiles(),
+            Target::Remote(_) => self.stored_profiles(),
         }
     }
 

@@ -156,7 +156,11 @@ pub fn fit(text: &str, cols: usize, pad: bool) -> String {
 /// [`fit`], cut with `mark` (`...` where only ASCII is drawn).
 pub fn fit_with(text: &str, cols: usize, pad: bool, mark: &str) -> String {
     let clean = clean_line(text, usize::MAX);
-    let mark_cols = visible_width(mark);
+    // A column narrower than the mark is cut without one.
+    let (mark, mark_cols) = match visible_width(mark) {
+        w if w < cols => (mark, w),
+        _ => ("", 0),
+    };
     let mut out = String::with_capacity(clean.len().min(cols * 4));
     let mut used = 0;
     if visible_width(&clean) <= cols {
@@ -380,6 +384,7 @@ mod tests {
         assert!(clean_line(&long, 10).ends_with('…'));
         assert_eq!(fit_with("abcdefghij", 8, true, "..."), "abcde...");
         assert_eq!(fit_with("abc", 8, true, "..."), "abc     ");
+        assert_eq!(fit_with("abcdef", 2, false, "..."), "ab");
         assert_eq!(clean_line("  a   b  ", 10), "a b");
     }
 

@@ -297,6 +297,32 @@ fn real_bash_zsh_and_fish_complete_on_tab() {
         typed(&["linkedin-privacy man st", "Tab"], &|s| {
             s.contains("linkedin-privacy man status")
         });
+        if *shell == "bash" {
+            // Apart, `--sandbox =de` is no option's value: never made `--sandbox =demo`.
+            let screen = Screen::start(&w, &start);
+            screen.watch(Duration::from_secs(20), |_| {}, |s| s.contains("$ "));
+            screen.keys(&["linkedin-privacy --sandbox =de", "Tab", "Tab"]);
+            std::thread::sleep(Duration::from_millis(1500));
+            let shown = screen.capture();
+            assert!(!shown.contains("=demo"), "{shown}");
+            // The cursor inside a word: what is after it is not read.
+            let screen = Screen::start(&w, &start);
+            screen.watch(Duration::from_secs(20), |_| {}, |s| s.contains("$ "));
+            screen.keys(&[
+                "linkedin-privacy --sand=demo",
+                "Left",
+                "Left",
+                "Left",
+                "Left",
+                "Left",
+                "Tab",
+            ]);
+            screen.watch(
+                Duration::from_secs(20),
+                |_| {},
+                |s| s.contains("--sandbox=demo"),
+            );
+        }
         let keys: &[&str] = if *shell == "bash" {
             &["linkedin-privacy --sandbox=", "Tab", "Tab"]
         } else {

@@ -732,4 +732,10 @@ fn a_session_in_the_plain_file_needs_no_flag_on_every_command() {
     assert!(q["revoked_at"].is_string(), "{q}");
     let p = sessions.iter().find(|s| s["profile"] == "p").unwrap();
     assert!(p["revoked_at"].is_null(), "{p}");
+
+    // What a command reads, logout forgets: after it, nothing uses that session.
+    let r = run(w.cmd().args(["--profile", "p", "logout"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(w.cmd().args(["--profile", "p", "audit"]));
+    assert_eq!(r.code, 4, "{r:?}");
 }

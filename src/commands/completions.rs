@@ -84,35 +84,52 @@ _linkedin_privacy() {
     else
         local _CLAP_COMPLETE_SPACE=true
     fi
-    local words=() cword=0 i w raw joined=0
-    for (( i = 0; i < ${#COMP_WORDS[@]}; i++ )); do
+    # Where each word starts in the line: an `=` is joined only to the words it touches, and
+    # only words up to the cursor are read (the binary completes the one at the cursor).
+    local words=() cword=0 i w raw joined=0 exact=1 touching
+    local line=${COMP_LINE:0:COMP_POINT} pos=0 at=() last=$COMP_CWORD
+    # With the cursor just before an `=` (`--sand|=demo`), bash points at the `=` and hands
+    # over the word before it: that word is the one completed.
+    if [[ ${COMP_WORDS[COMP_CWORD]} == "=" && -n $2 && "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+        last=$(( COMP_CWORD - 1 ))
+    fi
+    for (( i = 0; i <= last && i < ${#COMP_WORDS[@]}; i++ )); do
         raw=${COMP_WORDS[i]}
+        while [[ ${line:pos:1} == [[:space:]] ]]; do
+            pos=$(( pos + 1 ))
+        done
+        [[ $raw == "${line:pos:${#raw}}"* ]] || exact=0
+        at[i]=$pos
+        pos=$(( pos + ${#raw} ))
         w=$raw
-        if (( i == COMP_CWORD )) && [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-            w=$2
-        fi
-        if (( i > 0 )) && [[ $raw == "=" && ${words[${#words[@]}-1]} == --* ]]; then
+        if (( i == last )); then
             # At `--sandbox=<Tab>` the word bash completes is the empty one after the `=`.
-            words[${#words[@]}-1]+="="
-            if (( i == COMP_CWORD )) && [[ $w != "=" ]]; then
-                words[${#words[@]}-1]+=$w
+            if [[ $raw == "=" ]]; then
+                w=
+            elif [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                w=$2
             fi
+        fi
+        touching=0
+        if (( i > 0 && exact )); then
+            local before=${COMP_WORDS[i-1]}
+            (( at[i] == at[i-1] + ${#before} )) && touching=1
+        fi
+        if (( touching )) && [[ $raw == "=" && ${words[${#words[@]}-1]} == --* ]]; then
+            words[${#words[@]}-1]+="="
             joined=1
-        elif (( joined )) && [[ ${COMP_WORDS[i-1]} == "=" ]]; then
+        elif (( touching && joined )) && [[ ${COMP_WORDS[i-1]} == "=" ]]; then
             words[${#words[@]}-1]+=$w
             joined=0
         else
             words+=("$w")
             joined=0
         fi
-        if (( i == COMP_CWORD )); then
+        if (( i == last )); then
             cword=$(( ${#words[@]} - 1 ))
         fi
     done
-    local cur=${COMP_WORDS[COMP_CWORD]}
-    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-        cur=$2
-    fi
+    local cur=$w
     local prefix=${words[cword]%"$cur"}
     local offered
     offered=( $( \

@@ -64,6 +64,11 @@ pub fn run(ctx: &Ctx, args: LogoutArgs) -> anyhow::Result<Exit> {
         }
     } else if store.delete(&ctx.settings.profile)? {
         view.forgotten.push(ctx.settings.profile.clone());
+    } else if let Some(path) = ctx.connector.forget_in_plain_file(&ctx.settings.profile)? {
+        // Where a read would have found it: forgotten there, so no command uses it again.
+        view.location = path.display().to_string();
+        view.store = SessionSource::File.as_str();
+        view.forgotten.push(ctx.settings.profile.clone());
     } else {
         view.not_found.push(ctx.settings.profile.clone());
     }

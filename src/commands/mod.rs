@@ -155,8 +155,22 @@ impl Output {
                 "sessions are kept in a plain file, {} (--insecure-storage, or insecure_storage in config.toml)",
                 path.display()
             )),
-            Notice::SessionFromPlainFile { profile, path } => self.note(&format!(
+            Notice::SessionFromPlainFile {
+                profile,
+                path,
+                keyring_error: None,
+            } => self.note(&format!(
                 "profile {profile:?}: its session is read from the plain sessions file {}, where --insecure-storage kept it (the keyring has none)",
+                path.display()
+            )),
+            // A keyring that could not be read may hold a newer session: said, whatever --quiet.
+            Notice::SessionFromPlainFile {
+                profile,
+                path,
+                keyring_error: Some(why),
+            } => self.warn(&format!(
+                "profile {profile:?}: the keyring could not be read ({}), so its session is read from the plain sessions file {}, where --insecure-storage kept it",
+                crate::text::clean_line(&why, 200),
                 path.display()
             )),
             Notice::ReadingPlainFile { path } => self.warn_once(&format!(

@@ -27,17 +27,17 @@ pub(super) enum Kept {
     },
 }
 
-/// Where the recorder keeps bodies: its key, and how much it holds in memory.
+/// Where the recorder keeps bodies: its key (none when the system gave no randomness: then
+/// every body stays in memory), and how much it holds in memory.
 pub(super) struct Keeper {
-    key: Zeroizing<[u8; 16]>,
+    key: Option<Zeroizing<[u8; 16]>>,
     in_memory: usize,
 }
 
 impl Default for Keeper {
     fn default() -> Keeper {
         let mut key = Zeroizing::new([0u8; 16]);
-        // Without randomness the key is still this process's alone; the file is unnamed.
-        let _ = getrandom::fill(key.as_mut());
+        let key = getrandom::fill(key.as_mut()).ok().map(|()| key);
         Keeper { key, in_memory: 0 }
     }
 }
@@ -61,9 +61,13 @@ impl Keeper {
 
     /// Sealed a block at a time, through a small buffer: no second copy of the reply is made.
     fn spill(&self, body: &[u8]) -> io::Result<Kept> {
+        let key = self
+            .key
+            .as_ref()
+            .ok_or_else(|| io::Error::other("no key"))?;
         let mut iv = [0u8; 16];
-        let _ = getrandom::fill(&mut iv);
-        let mut seal = cbc::Encryptor::<aes::Aes128>::new((&*self.key).into(), (&iv).into());
+        getrandom::fill(&mut iv).map_err(|_| io::Error::other("no randomness"))?;
+        let mut seal = cbc::Encryptor::<aes::Aes128>::new((&**key).into(), (&iv).into());
         let file = tempfile::tempfile()?;
         let mut w = io::BufWriter::with_capacity(64 << 10, file);
         let mut blocks = body.chunks_exact(16);
@@ -96,7 +100,11 @@ impl Keeper {
                 let mut sealed = Vec::with_capacity(len + 16);
                 file.seek(SeekFrom::Start(0))?;
                 file.read_to_end(&mut sealed)?;
-                let plain = cbc::Decryptor::<aes::Aes128>::new((&*self.key).into(), iv.into())
+                let key = self
+                    .key
+                    .as_ref()
+                    .ok_or_else(|| io::Error::other("no key"))?;
+                let plain = cbc::Decryptor::<aes::Aes128>::new((&**key).into(), iv.into())
                     .decrypt_padded::<Pkcs7>(&mut sealed)
                     .map_err(|_| io::Error::other("a kept reply could not be read back"))?
                     .len();
@@ -138,6 +146,15 @@ mod tests {
             &large[..],
             "read twice"
         );
+        // Past 16 MiB held in memory, a small reply goes to the file too.
+        let mut keeper = Keeper::default();
+        let almost = vec![1u8; LARGE - 1];
+        for _ in 0..(IN_MEMORY / (LARGE - 1)) {
+            assert!(matches!(keeper.keep(&almost), Kept::Memory(_)));
+        }
+        let over = keeper.keep(&almost);
+        assert!(matches!(over, Kept::Spilled { .. }));
+        assert_eq!(&*keeper.read(&over).unwrap(), &almost[..]);
         // Every length's padding, the empty reply's too, reads back as it went in.
         for n in [0, 1, 15, 16, 17, 31, 32] {
             let body = vec![7u8; n];

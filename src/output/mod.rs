@@ -205,12 +205,13 @@ impl Style {
         }
     }
 
-    /// A table cell. Its text is cleaned of control characters whatever its source (the cell
-    /// is the last stop before the terminal); colour comes from the table, never from the text.
     /// Text cut to `cols` columns (see [`text::fit`]), with `...` where only ASCII is drawn.
     pub fn fit(&self, text: &str, cols: usize, pad: bool) -> String {
         text::fit_with(text, cols, pad, if self.ascii { "..." } else { "…" })
     }
+
+    /// A table cell. Its text is cleaned of control characters whatever its source (the cell
+    /// is the last stop before the terminal); colour comes from the table, never from the text.
 
     pub fn cell(&self, text: &str, color: Option<Color>) -> Cell {
         let text = clean_cell(text);

@@ -111,7 +111,7 @@ struct Narrow(console::Term);
 
 impl TermLike for Narrow {
     fn width(&self) -> u16 {
-        self.0.size().1.saturating_sub(2).max(20)
+        self.0.size().1.saturating_sub(2).max(1)
     }
     fn height(&self) -> u16 {
         self.0.size().0

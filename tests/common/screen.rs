@@ -17,7 +17,10 @@ impl<'w> Screen<'w> {
     /// Runs `line` (a shell command line) in a new 80x24 terminal. When it ends, the terminal
     /// shows `EXIT=<code>` and stays open for the test to read.
     pub fn start(world: &'w World, line: &str) -> Screen<'w> {
-        let socket = world.path(&format!("tmux-{}", std::process::id()));
+        // A server of its own for each screen: one that is ending still holds its socket.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let socket = world.path(&format!("tmux-{}-{n}", std::process::id()));
         let screen = Screen { world, socket };
         let script = format!("{line}; echo EXIT=$?; sleep 120");
         let out = screen
