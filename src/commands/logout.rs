@@ -62,15 +62,24 @@ pub fn run(ctx: &Ctx, args: LogoutArgs) -> anyhow::Result<Exit> {
             v.message = format!("profile {profile:?}: {}", v.message);
             view.failed.push(v);
         }
-    } else if store.delete(&ctx.settings.profile)? {
-        view.forgotten.push(ctx.settings.profile.clone());
-    } else if let Some(path) = ctx.connector.forget_in_plain_file(&ctx.settings.profile)? {
-        // Where a read would have found it: forgotten there, so no command uses it again.
-        view.location = path.display().to_string();
-        view.store = SessionSource::File.as_str();
-        view.forgotten.push(ctx.settings.profile.clone());
     } else {
-        view.not_found.push(ctx.settings.profile.clone());
+        let profile = &ctx.settings.profile;
+        match store.delete(profile) {
+            Ok(true) => view.forgotten.push(profile.clone()),
+            // Where a read would have found it (no keyring, or none there): forgotten there, so
+            // no command uses it again.
+            other => match ctx.connector.forget_in_plain_file(profile)? {
+                Some(path) => {
+                    view.location = path.display().to_string();
+                    view.store = SessionSource::File.as_str();
+                    view.forgotten.push(profile.clone());
+                }
+                None => {
+                    other?;
+                    view.not_found.push(profile.clone());
+                }
+            },
+        }
     }
     ctx.out.print(&view)?;
     for failed in &view.failed {

@@ -170,7 +170,7 @@ impl Output {
                 keyring_error: Some(why),
             } => self.warn(&format!(
                 "profile {profile:?}: the keyring could not be read ({}), so its session is read from the plain sessions file {}, where --insecure-storage kept it",
-                crate::text::clean_line(&why, 200),
+                crate::text::clean_line(why, 200),
                 path.display()
             )),
             Notice::ReadingPlainFile { path } => self.warn_once(&format!(

@@ -212,7 +212,6 @@ impl Style {
 
     /// A table cell. Its text is cleaned of control characters whatever its source (the cell
     /// is the last stop before the terminal); colour comes from the table, never from the text.
-
     pub fn cell(&self, text: &str, color: Option<Color>) -> Cell {
         let text = clean_cell(text);
         match color {
