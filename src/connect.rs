@@ -415,8 +415,8 @@ impl Connector {
     }
 
     /// Forgets the profile's session in the plain sessions file, where a read would find it
-    /// when the keyring has none (see [`Connector::stored_session`]); `false` when there is none
-    /// there, or the store asked is that file already.
+    /// when the keyring has none (see [`Connector::stored_session`]): the file's path, or `None`
+    /// when it holds none, or when the store asked is that file already (or the keyring only).
     pub fn forget_in_plain_file(&self, profile: &str) -> Result<Option<PathBuf>> {
         if self.in_plain_file(profile).is_none() {
             return Ok(None);
