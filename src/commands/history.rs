@@ -287,7 +287,11 @@ fn export(ctx: &Ctx, history: Option<&History>, path: &Path, out: &Path) -> anyh
     )
     .map_err(fail)?;
     let file = w.into_inner().map_err(|e| fail(e.into_error()))?;
-    file.sync_all().map_err(fail)?;
+    // A file that replaces another is on disk before the rename; the copy for standard output is
+    // read back at once and never kept, so it is not synced.
+    if matches!(staged, Staged::Beside(_)) {
+        file.sync_all().map_err(fail)?;
+    }
     let shown = match staged {
         Staged::Anonymous(mut f) => {
             use std::io::{Seek, SeekFrom};
