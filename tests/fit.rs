@@ -542,7 +542,7 @@ fn status_at_eighty_columns_names_the_file_once_and_each_sessions_origin() {
 }
 
 /// An accounts file in the test's home: `label<TAB>token of the sandbox account`, in order.
-fn labelled_accounts(w: &World, rows: &[(&str, &str)]) -> std::path::PathBuf {
+fn labelled_accounts(w: &World, rows: &[(String, &str)]) -> std::path::PathBuf {
     let text: String = rows
         .iter()
         .map(|(label, id)| format!("{label}\t{}\n", w.token(id)))
@@ -582,7 +582,6 @@ fn bulk_progress_fits_eighty_columns_and_the_table_keeps_input_order() {
         .enumerate()
         .map(|(i, id)| (format!("a{:02}-{id}", i + 1), *id))
         .collect();
-    let rows: Vec<(&str, &str)> = rows.iter().map(|(l, id)| (l.as_str(), *id)).collect();
     let file = labelled_accounts(&w, &rows);
     let screen = Screen::start(
         &w,
@@ -646,7 +645,6 @@ fn ctrl_c_in_a_terminal_leaves_a_clean_screen_and_one_hint() {
     };
     let w = World::with(options, AccountsFile::builtin());
     let rows: Vec<(String, &str)> = (1..=40).map(|i| (format!("m{i:02}"), "demo")).collect();
-    let rows: Vec<(&str, &str)> = rows.iter().map(|(l, id)| (l.as_str(), *id)).collect();
     let file = labelled_accounts(&w, &rows);
     let screen = Screen::start(
         &w,
